@@ -1,0 +1,176 @@
+"""The `newsbot` command line: the composition root.
+
+Exit status: 0 done, 2 bad usage or bad argument (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from pydantic import ValidationError
+
+from bot import cli_output
+from bot.config import Settings
+from bot.digest import compose_digest
+from bot.news.ingest import IngestReport, ingest_paths
+from bot.news.summarize import summarize
+from bot.regions import parse_country
+from storage import repo
+from storage.db import create_schema, make_engine, open_session
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad usage or a bad argument: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _country_code(text: str) -> str:
+    try:
+        return parse_country(text).code
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="newsbot", description="Central Asia news digests for Telegram.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ingest = commands.add_parser("ingest", help="ingest snapshot files or folders now")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--json", action="store_true", help="print one JSON document")
+
+    latest = commands.add_parser("latest", help="what /latest would answer")
+    latest.add_argument("--country", type=_country_code, action="append", default=[])
+    latest.add_argument("--limit", type=_positive_int, default=10)
+    latest.add_argument("--json", action="store_true")
+
+    digest = commands.add_parser("digest", help="preview the digest for some countries")
+    digest.add_argument("--country", type=_country_code, action="append", required=True)
+    digest.add_argument("--json", action="store_true")
+
+    summary = commands.add_parser("summarize", help="summarise one text (stdin when no FILE)")
+    summary.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    summary.add_argument("--sentences", type=_positive_int, default=3)
+    return parser
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and every Telegram URL carries the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]).upper()
+        raise UsageError(f"bad setting {where}: {first['msg']}") from None
+
+
+def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    progress = cli_output.Progress(enabled=sys.stderr.isatty() and not args.json)
+    report: IngestReport = ingest_paths(
+        engine, args.paths, max_bytes=settings.max_snapshot_bytes, on_progress=progress.update
+    )
+    progress.finish()
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print(cli_output.ingest_summary(report))
+    return 0
+
+
+def run_latest(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    with open_session(engine) as session:
+        articles = repo.latest_articles(session=session, countries=args.country, limit=args.limit)
+    if args.json:
+        print(json.dumps([cli_output.article_json(a) for a in articles], ensure_ascii=False))
+    else:
+        print(cli_output.articles_text(articles))
+    return 0
+
+
+def run_digest(settings: Settings, args: argparse.Namespace) -> int:
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    countries = list(dict.fromkeys(args.country))
+    with open_session(engine) as session:
+        # No digest has been sent from the command line, so every stored article
+        # is "not yet sent"; the per-country cap keeps the preview short.
+        articles = repo.latest_articles(session=session, countries=countries, limit=10_000)
+        rates = repo.latest_rates(session=session)
+    messages = compose_digest(
+        articles, countries, rates=rates, max_per_country=settings.digest_max_per_country
+    )
+    if args.json:
+        print(json.dumps({"messages": messages}, ensure_ascii=False))
+    else:
+        print("\n\n— — —\n\n".join(messages) if messages else "Nothing new for these countries.")
+    return 0
+
+
+def run_summarize(_settings: Settings, args: argparse.Namespace) -> int:
+    if args.file is None:
+        text = sys.stdin.read()
+    else:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"cannot read {args.file}: {error}") from None
+    for sentence in summarize(text, args.sentences):
+        print(sentence)
+    return 0
+
+
+COMMANDS = {
+    "ingest": run_ingest,
+    "latest": run_latest,
+    "digest": run_digest,
+    "summarize": run_summarize,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        settings = _load_settings()
+        _configure_logging(settings.log_level)
+        return COMMANDS[args.command](settings, args)
+    except UsageError as error:
+        print(f"newsbot: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

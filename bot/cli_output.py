@@ -1,0 +1,67 @@
+"""How the command line shows results: JSON shapes, plain text, progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+
+from bot.news.ingest import IngestReport
+from storage.repo import StoredArticle
+
+
+def article_json(article: StoredArticle) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "summary": " ".join(article.summary),
+        "countries": list(article.countries),
+        "snapshot_date": article.page_date.isoformat() if article.page_date else None,
+        "first_seen": article.first_seen.isoformat(),
+    }
+
+
+def articles_text(articles: Sequence[StoredArticle]) -> str:
+    if not articles:
+        return "No articles stored yet: run `newsbot ingest PATH` first."
+    blocks = []
+    for article in articles:
+        date = article.page_date.isoformat() if article.page_date else "undated"
+        tags = " ".join(article.countries) or "-"
+        blocks.append(
+            f"[{article.id}] {article.title}\n    {date} · {tags}\n    " + " ".join(article.summary)
+        )
+    return "\n\n".join(blocks)
+
+
+def ingest_summary(report: IngestReport) -> str:
+    lines = [
+        f"snapshots: {report.snapshots_new} new, {report.snapshots_skipped} already ingested,"
+        f" {len(report.failed)} failed",
+        f"articles: {report.articles_new} new, {report.articles_updated} updated",
+    ]
+    lines += [f"failed: {item['path']}: {item['error']}" for item in report.failed]
+    return "\n".join(lines)
+
+
+class Progress:
+    """A one-line counter on a terminal, redrawn at most ten times a second."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self._last = 0.0
+
+    def update(self, files_done: int, report: IngestReport) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self._last < 0.1:
+            return
+        self._last = now
+        sys.stderr.write(
+            f"\ringesting: {files_done} files, {report.articles_new} new articles,"
+            f" {len(report.failed)} failed"
+        )
+        sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self._last:
+            sys.stderr.write("\n")

@@ -1,0 +1,138 @@
+"""Compose Telegram HTML messages from articles (pure functions).
+
+Telegram caps a message at 4096 characters counted in UTF-16 code units (a
+flag emoji is four), so lengths here are counted that way, and messages are
+split between articles, never inside one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from bot.regions import BY_CODE
+
+MESSAGE_LIMIT = 4096
+ELLIPSIS = "…"
+
+
+class ArticleView(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> tuple[str, ...]: ...
+    @property
+    def countries(self) -> tuple[str, ...]: ...
+    @property
+    def page_date(self) -> dt.date | None: ...
+
+
+class RateView(Protocol):
+    @property
+    def currency(self) -> str: ...
+    @property
+    def base(self) -> str: ...
+    @property
+    def rate(self) -> float: ...
+    @property
+    def change(self) -> str: ...
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut at a word boundary to at most `limit` UTF-16 units, ending in an ellipsis."""
+    if utf16_len(text) <= limit:
+        return text
+    used = end = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit - 1:
+            break
+        end = index + 1
+    head, space, _ = text[:end].rpartition(" ")
+    return (head if space else text[:end]).rstrip() + ELLIPSIS
+
+
+def format_date(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def render_article(article: ArticleView, *, hide_flag: str | None = None) -> str:
+    """One article: bold title with its flags, summary, page date; text escaped."""
+    flags = "".join(BY_CODE[c].flag for c in article.countries if c in BY_CODE and c != hide_flag)
+    title = f"<b>{html.escape(article.title)}</b>" + (f" {flags}" if flags else "")
+    summary = html.escape(" ".join(article.summary))
+    budget = MESSAGE_LIMIT - utf16_len(title) - 40  # room for the date line
+    lines = [title, _shorten(summary, budget)] if summary else [title]
+    if article.page_date is not None:
+        lines.append(f"<i>{format_date(article.page_date)}</i>")
+    return "\n".join(lines)
+
+
+def render_rates(rates: Iterable[RateView], currencies: Sequence[str]) -> str | None:
+    shown = [r for r in rates if r.currency in currencies]
+    if not shown:
+        return None
+    shown.sort(key=lambda r: currencies.index(r.currency))
+    lines = [f"{r.currency}/{r.base} {r.rate:.5f} ({html.escape(r.change)})" for r in shown]
+    return "💱 <b>Exchange rates</b>\n" + "\n".join(lines)
+
+
+def pack_messages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join blocks with blank lines into as few messages as fit under `limit`."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        block = block if utf16_len(block) <= limit else _shorten(block, limit)
+        candidate = f"{current}\n\n{block}" if current else block
+        if utf16_len(candidate) <= limit:
+            current = candidate
+        else:
+            messages.append(current)
+            current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def compose_digest(
+    articles: Sequence[ArticleView],
+    countries: Sequence[str],
+    *,
+    rates: Iterable[RateView] = (),
+    max_per_country: int = 5,
+    title: str = "Central Asia news digest",
+) -> list[str]:
+    """The digest messages for a chat following `countries`; [] when nothing is new.
+
+    `articles` come newest first.  Each article appears once, under the first of
+    the chat's countries it is tagged with; its other countries show as flags.
+    """
+    blocks = [f"📰 <b>{html.escape(title)}</b>"]
+    placed: set[int] = set()
+    for code in countries:
+        country = BY_CODE[code]
+        mine = [(i, a) for i, a in enumerate(articles) if code in a.countries and i not in placed]
+        if not mine:
+            continue
+        placed.update(i for i, _ in mine)
+        rendered = [render_article(a, hide_flag=code) for _, a in mine[:max_per_country]]
+        # The country heading travels with its first article, never alone at a message end.
+        heading = f"{country.flag} <b>{html.escape(country.name)}</b>"
+        blocks.append(f"{heading}\n\n{rendered[0]}")
+        blocks.extend(rendered[1:])
+        if len(mine) > max_per_country:
+            more = len(mine) - max_per_country
+            blocks.append(f"<i>and {more} more — /latest {code.lower()}</i>")
+    if not placed:
+        return []
+    currencies = [BY_CODE[c].currency for c in countries]
+    rates_block = render_rates(rates, currencies)
+    if rates_block:
+        blocks.append(rates_block)
+    return pack_messages(blocks)

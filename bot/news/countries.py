@@ -1,0 +1,85 @@
+"""Tag an article with the countries it is about.
+
+Every mention of a name from the gazetteer adds its weight to its country,
+counted more in the title and in the opening lines, where news puts its
+subject.  A country is tagged when its score reaches `TAG_THRESHOLD`: one
+strong name in the title or the lede, or a few mentions in the body.  A single
+mention deep in the body is a passing one and does not tag.
+
+An article about the region as a whole ("Central Asia" in the title or lede)
+tags each republic it names, and all five when it says all five take part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.news import gazetteer
+
+TAG_THRESHOLD = 4.0
+TITLE_FACTOR = 3.0
+LEDE_FACTOR = 2.0
+LEDE_CHARS = 400
+
+# A dateline ("ASTANA - ...", "TASHKENT, Dec. 5 —") names where the reporter
+# is, not what the story is about.
+_DATELINE = re.compile(r"^[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)*(?:,[^—–\-\n]{1,30})?\s+[—–\-]+\s+")
+_TRAPS = re.compile("|".join(gazetteer.TRAPS))
+_REGION = re.compile(r"(?<!\w)(?:" + "|".join(gazetteer.REGION) + r")(?!\w)")
+_ALL_FIVE = re.compile("|".join(gazetteer.ALL_FIVE), re.IGNORECASE)
+
+
+def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(patterns) + r")(?![\w])")
+
+
+_MATCHERS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
+    (code, weight, _compile(patterns))
+    for code, tiers in gazetteer.NAMES.items()
+    for weight, patterns in tiers.items()
+)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def _prepare(text: str) -> str:
+    text = text.replace("’", "'")
+    text = "\n".join(_DATELINE.sub(_blank, line) for line in text.split("\n"))
+    return _TRAPS.sub(_blank, text)
+
+
+def mention_scores(text: str) -> dict[str, float]:
+    """Sum of the weights of the country names found in `text`."""
+    scores: dict[str, float] = defaultdict(float)
+    for code, weight, matcher in _MATCHERS:
+        found = len(matcher.findall(text))
+        if found:
+            scores[code] += weight * found
+    return dict(scores)
+
+
+def country_scores(title: str, body: str) -> dict[str, float]:
+    """How strongly the article is about each country, weighted by position."""
+    title, body = _prepare(title), _prepare(body)
+    lede, rest = body[:LEDE_CHARS], body[LEDE_CHARS:]
+    total: dict[str, float] = defaultdict(float)
+    for part, factor in ((title, TITLE_FACTOR), (lede, LEDE_FACTOR), (rest, 1.0)):
+        for code, score in mention_scores(part).items():
+            total[code] += factor * score
+    return dict(total)
+
+
+def tag_countries(title: str, body: str) -> list[str]:
+    """Country codes the article is about, in `gazetteer.COUNTRY_CODES` order."""
+    scores = country_scores(title, body)
+    tagged = {code for code, score in scores.items() if score >= TAG_THRESHOLD}
+    opening = _prepare(title) + "\n" + _prepare(body)[:LEDE_CHARS]
+    if _REGION.search(opening):
+        tagged |= {code for code in gazetteer.CENTRAL_ASIA if scores.get(code)}
+        if _ALL_FIVE.search(opening) or _ALL_FIVE.search(_prepare(title)):
+            tagged |= set(gazetteer.CENTRAL_ASIA)
+    return [code for code in gazetteer.COUNTRY_CODES if code in tagged]

@@ -1,0 +1,249 @@
+"""Ingest snapshot files: read, parse, deduplicate, tag, summarise, store.
+
+Each file is one transaction: it is stored whole or not at all, so a file that
+fails half way leaves the database as it was.  A bad file is reported with its
+reason and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.news.articles import PreparedArticle, is_fuller, prepare_article
+from bot.news.snapshot import Snapshot, parse_snapshot
+from storage import repo
+from storage.db import open_session
+from storage.models import ArticleRecord, utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 5_000_000  # real pages are ~20 kB; anything this big is not one
+_TEMPORARY_SUFFIXES = (".tmp", ".part", ".partial", ".swp", ".crdownload", "~")
+
+
+class SnapshotError(Exception):
+    """A file that cannot be a snapshot; the message says why, for a person."""
+
+
+@dataclass
+class IngestReport:
+    snapshots_new: int = 0
+    snapshots_skipped: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "snapshots_new": self.snapshots_new,
+            "snapshots_skipped": self.snapshots_skipped,
+            "articles_new": self.articles_new,
+            "articles_updated": self.articles_updated,
+            "failed": self.failed,
+        }
+
+
+def is_temporary_name(path: Path) -> bool:
+    """Names editors and downloaders use while a file is still being written."""
+    return path.name.startswith((".", "~")) or path.name.endswith(_TEMPORARY_SUFFIXES)
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the `*.txt` files under folders named, in name order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*.txt")):
+                if child.is_file() and not is_temporary_name(child):
+                    yield child
+        else:
+            yield path  # a missing file is reported when it is read
+
+
+def read_snapshot_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SnapshotError(
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a snapshot"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SnapshotError("file not found (it may have been moved or deleted)") from None
+    except IsADirectoryError:
+        raise SnapshotError("is a directory") from None
+    except PermissionError:
+        raise SnapshotError("permission denied") from None
+    except OSError as error:
+        raise SnapshotError(f"cannot read file: {error.strerror or error}") from None
+
+
+def decode_snapshot(data: bytes) -> str:
+    if not data.strip():
+        raise SnapshotError("empty file")
+    if b"\x00" in data[:8192]:
+        raise SnapshotError("binary file, not a text snapshot")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SnapshotError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start});"
+            " snapshots must be saved as UTF-8"
+        ) from None
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def ingest_paths(
+    engine: Engine,
+    paths: Iterable[Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_progress: Callable[[int, IngestReport], None] | None = None,
+) -> IngestReport:
+    report = IngestReport()
+    for done, path in enumerate(expand_paths(paths), start=1):
+        ingest_file(engine, path, report, max_bytes=max_bytes)
+        if on_progress is not None:
+            on_progress(done, report)
+    return report
+
+
+def ingest_file(
+    engine: Engine, path: Path, report: IngestReport, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> None:
+    """Ingest one file into `report`; never raises for a bad file."""
+    source = str(path)
+    try:
+        data = read_snapshot_bytes(path, max_bytes)
+    except SnapshotError as error:
+        _fail(report, source, str(error))
+        return
+    digest = content_hash(data)
+    with open_session(engine) as session:
+        known = repo.find_snapshot(session=session, content_hash=digest)
+        if known is not None and known.status == "ingested":
+            report.snapshots_skipped += 1
+            return
+    try:
+        snapshot = parse_snapshot(decode_snapshot(data))
+        prepared = [prepare_article(article) for article in snapshot.articles]
+    except SnapshotError as error:
+        _record_failure(engine, digest, source, str(error))
+        _fail(report, source, str(error))
+        return
+    try:
+        new, updated = _store(engine, digest, source, snapshot, prepared)
+    except Exception as error:  # a database error must not stop the batch
+        log.exception("storing %s failed; nothing of it was kept", source)
+        _fail(report, source, f"could not be stored: {type(error).__name__}: {error}")
+        return
+    report.snapshots_new += 1
+    report.articles_new += new
+    report.articles_updated += updated
+    if not snapshot.articles:
+        reason = "only a currency ticker" if snapshot.rates else "no recognisable text"
+        log.warning("%s: no articles found (%s)", source, reason)
+
+
+def _fail(report: IngestReport, source: str, error: str) -> None:
+    log.warning("%s: %s", source, error)
+    report.failed.append({"path": source, "error": error})
+
+
+def _record_failure(engine: Engine, digest: str, source: str, error: str) -> None:
+    with open_session(engine) as session, session.begin():
+        repo.save_snapshot(
+            session=session, content_hash=digest, source=source, status="failed", error=error
+        )
+
+
+def _store(
+    engine: Engine,
+    digest: str,
+    source: str,
+    snapshot: Snapshot,
+    prepared: list[PreparedArticle],
+) -> tuple[int, int]:
+    new = updated = 0
+    now = utcnow()
+    with open_session(engine) as session, session.begin():
+        record = repo.save_snapshot(
+            session=session,
+            content_hash=digest,
+            source=source,
+            status="ingested",
+            page_date=snapshot.date,
+            article_count=len(prepared),
+        )
+        assert record.id is not None
+        repo.save_rates(
+            session=session,
+            snapshot_id=record.id,
+            rates=((r.currency, r.base, r.rate, r.change) for r in snapshot.rates),
+        )
+        seen_here: set[str] = set()
+        for position, article in enumerate(prepared):
+            if article.key in seen_here:
+                continue
+            seen_here.add(article.key)
+            stored = repo.find_article(session=session, title_key=article.key)
+            if stored is None:
+                _insert(session, article, snapshot.date, position, record.id, now)
+                new += 1
+            elif is_fuller(
+                new_body=article.body,
+                new_truncated=article.truncated,
+                old_body=stored.body,
+                old_truncated=stored.truncated,
+            ):
+                _upgrade(session, stored, article, now)
+                updated += 1
+    return new, updated
+
+
+def _insert(
+    session: Session,
+    article: PreparedArticle,
+    page_date: dt.date | None,
+    position: int,
+    snapshot_id: int,
+    now: dt.datetime,
+) -> None:
+    record = ArticleRecord(
+        title_key=article.key,
+        title=article.title,
+        body=article.body,
+        truncated=article.truncated,
+        summary="\n".join(article.summary),
+        page_date=page_date,
+        published_on=page_date or now.date(),
+        page_position=position,
+        first_seen=now,
+        updated_at=now,
+        snapshot_id=snapshot_id,
+    )
+    session.add(record)
+    session.flush()
+    assert record.id is not None
+    repo.set_article_countries(session=session, article_id=record.id, countries=article.countries)
+
+
+def _upgrade(
+    session: Session, stored: ArticleRecord, article: PreparedArticle, now: dt.datetime
+) -> None:
+    stored.body, stored.truncated = article.body, article.truncated
+    stored.summary = "\n".join(article.summary)
+    stored.updated_at = now
+    session.add(stored)
+    assert stored.id is not None
+    repo.set_article_countries(session=session, article_id=stored.id, countries=article.countries)

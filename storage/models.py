@@ -1,0 +1,81 @@
+"""Database tables.  Portable SQL only: the same models run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import DateTime, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SnapshotRecord(SQLModel, table=True):
+    __tablename__ = "snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    content_hash: str = Field(max_length=64, unique=True, index=True)
+    source: str
+    page_date: dt.date | None = None
+    status: str = Field(max_length=16)  # "ingested" or "failed"
+    error: str | None = None
+    article_count: int = 0
+    ingested_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ArticleRecord(SQLModel, table=True):
+    __tablename__ = "article"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title_key: str = Field(max_length=512, unique=True, index=True)
+    title: str
+    body: str
+    truncated: bool
+    summary: str  # summary sentences, one per line
+    page_date: dt.date | None = None
+    published_on: dt.date = Field(index=True)  # page date, or the day first seen
+    page_position: int = 0  # place on its first page: pages list newest first
+    first_seen: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    snapshot_id: int | None = Field(default=None, foreign_key="snapshot.id")
+
+
+class ArticleCountry(SQLModel, table=True):
+    __tablename__ = "article_country"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    country: str = Field(max_length=2, primary_key=True, index=True)
+
+
+class ExchangeRateRecord(SQLModel, table=True):
+    __tablename__ = "exchange_rate"
+    __table_args__ = (UniqueConstraint("snapshot_id", "currency", "base"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
+    currency: str = Field(max_length=3)
+    base: str = Field(max_length=3)
+    rate: float
+    change: str = Field(max_length=16)

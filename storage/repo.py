@@ -1,0 +1,146 @@
+"""Every query the bot runs.  The session is passed in; arguments are keyword-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from storage.models import (
+    ArticleCountry,
+    ArticleRecord,
+    ExchangeRateRecord,
+    SnapshotRecord,
+    utcnow,
+)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as read back for display: plain data, no session attached."""
+
+    id: int
+    title: str
+    summary: tuple[str, ...]
+    countries: tuple[str, ...]
+    page_date: dt.date | None
+    first_seen: dt.datetime
+
+
+def find_snapshot(*, session: Session, content_hash: str) -> SnapshotRecord | None:
+    return session.exec(
+        select(SnapshotRecord).where(SnapshotRecord.content_hash == content_hash)
+    ).first()
+
+
+def save_snapshot(
+    *,
+    session: Session,
+    content_hash: str,
+    source: str,
+    status: str,
+    page_date: dt.date | None = None,
+    error: str | None = None,
+    article_count: int = 0,
+) -> SnapshotRecord:
+    """Insert a snapshot row, or overwrite the row of an earlier failed attempt."""
+    record = find_snapshot(session=session, content_hash=content_hash) or SnapshotRecord(
+        content_hash=content_hash, source=source, status=status
+    )
+    record.source, record.status, record.error = source, status, error
+    record.page_date, record.article_count = page_date, article_count
+    record.ingested_at = utcnow()
+    session.add(record)
+    session.flush()
+    return record
+
+
+def save_rates(
+    *, session: Session, snapshot_id: int, rates: Iterable[tuple[str, str, float, str]]
+) -> None:
+    for currency, base, rate, change in rates:
+        session.add(
+            ExchangeRateRecord(
+                snapshot_id=snapshot_id, currency=currency, base=base, rate=rate, change=change
+            )
+        )
+
+
+def find_article(*, session: Session, title_key: str) -> ArticleRecord | None:
+    return session.exec(select(ArticleRecord).where(ArticleRecord.title_key == title_key)).first()
+
+
+def set_article_countries(*, session: Session, article_id: int, countries: Iterable[str]) -> None:
+    session.exec(delete(ArticleCountry).where(col(ArticleCountry.article_id) == article_id))
+    for code in sorted(set(countries)):
+        session.add(ArticleCountry(article_id=article_id, country=code))
+
+
+def _countries_by_article(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        rows = session.exec(
+            select(ArticleCountry.article_id, ArticleCountry.country).where(
+                col(ArticleCountry.article_id).in_(ids)
+            )
+        )
+        for article_id, country in rows:
+            found[article_id].append(country)
+    return {i: tuple(sorted(codes)) for i, codes in found.items()}
+
+
+def latest_articles(
+    *,
+    session: Session,
+    countries: Sequence[str] = (),
+    limit: int = 10,
+    first_seen_after: dt.datetime | None = None,
+) -> list[StoredArticle]:
+    """Newest first: by page date (or day first seen), then by place on the page."""
+    query = select(ArticleRecord)
+    if countries:
+        tagged = select(ArticleCountry.article_id).where(col(ArticleCountry.country).in_(countries))
+        query = query.where(col(ArticleRecord.id).in_(tagged))
+    if first_seen_after is not None:
+        query = query.where(col(ArticleRecord.first_seen) > first_seen_after)
+    query = query.order_by(
+        col(ArticleRecord.published_on).desc(),
+        col(ArticleRecord.first_seen).desc(),
+        col(ArticleRecord.page_position).asc(),
+        col(ArticleRecord.id).desc(),
+    ).limit(limit)
+    records = session.exec(query).all()
+    tags = _countries_by_article(session, [r.id for r in records if r.id is not None])
+    return [
+        StoredArticle(
+            id=r.id or 0,
+            title=r.title,
+            summary=tuple(s for s in r.summary.split("\n") if s),
+            countries=tags.get(r.id or 0, ()),
+            page_date=r.page_date,
+            first_seen=r.first_seen,
+        )
+        for r in records
+    ]
+
+
+def latest_rates(*, session: Session) -> list[ExchangeRateRecord]:
+    """The exchange rates of the newest snapshot that carried any."""
+    newest = session.exec(
+        select(ExchangeRateRecord.snapshot_id)
+        .join(SnapshotRecord, col(SnapshotRecord.id) == col(ExchangeRateRecord.snapshot_id))
+        .order_by(col(SnapshotRecord.page_date).desc().nulls_last(), col(SnapshotRecord.id).desc())
+        .limit(1)
+    ).first()
+    if newest is None:
+        return []
+    return list(
+        session.exec(select(ExchangeRateRecord).where(ExchangeRateRecord.snapshot_id == newest))
+    )
+
+
+def count_articles(*, session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(ArticleRecord)).one())
