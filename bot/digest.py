@@ -67,7 +67,8 @@ def render_article(article: ArticleView, *, hide_flag: str | None = None) -> str
     flags = "".join(BY_CODE[c].flag for c in article.countries if c in BY_CODE and c != hide_flag)
     title = f"<b>{html.escape(article.title)}</b>" + (f" {flags}" if flags else "")
     summary = html.escape(" ".join(article.summary))
-    budget = MESSAGE_LIMIT - utf16_len(title) - 40  # room for the date line
+    # Leave room for the date line and the headings that may share its block.
+    budget = MESSAGE_LIMIT - utf16_len(title) - 200
     lines = [title, _shorten(summary, budget)] if summary else [title]
     if article.page_date is not None:
         lines.append(f"<i>{format_date(article.page_date)}</i>")
@@ -113,7 +114,7 @@ def compose_digest(
     `articles` come newest first.  Each article appears once, under the first of
     the chat's countries it is tagged with; its other countries show as flags.
     """
-    blocks = [f"📰 <b>{html.escape(title)}</b>"]
+    blocks: list[str] = []
     placed: set[int] = set()
     for code in countries:
         country = BY_CODE[code]
@@ -124,6 +125,8 @@ def compose_digest(
         rendered = [render_article(a, hide_flag=code) for _, a in mine[:max_per_country]]
         # The country heading travels with its first article, never alone at a message end.
         heading = f"{country.flag} <b>{html.escape(country.name)}</b>"
+        if not blocks:
+            heading = f"📰 <b>{html.escape(title)}</b>\n\n{heading}"
         blocks.append(f"{heading}\n\n{rendered[0]}")
         blocks.extend(rendered[1:])
         if len(mine) > max_per_country:

@@ -111,7 +111,9 @@ def ingest_paths(
     on_progress: Callable[[int, IngestReport], None] | None = None,
 ) -> IngestReport:
     report = IngestReport()
-    for done, path in enumerate(expand_paths(paths), start=1):
+    # Listed up front: a file that vanishes after this is reported, not silently passed over.
+    files = list(expand_paths(paths))
+    for done, path in enumerate(files, start=1):
         ingest_file(engine, path, report, max_bytes=max_bytes)
         if on_progress is not None:
             on_progress(done, report)

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from tests.conftest import SEEDS
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_json_shape_and_idempotence(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ingest", str(SEEDS), "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "snapshots_new": 5,
+        "snapshots_skipped": 0,
+        "articles_new": 28,
+        "articles_updated": 0,
+        "failed": [],
+    }
+    code, out, _ = run(capsys, "ingest", str(SEEDS), "--json")
+    assert json.loads(out)["articles_new"] == 0
+    assert json.loads(out)["snapshots_skipped"] == 5
+
+
+def test_latest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "ingest", str(SEEDS))
+    code, out, _ = run(capsys, "latest", "--json")
+    items = json.loads(out)
+    assert code == 0 and len(items) == 10
+    for item in items:
+        assert set(item) == {"id", "title", "summary", "countries", "snapshot_date", "first_seen"}
+        assert isinstance(item["id"], int) and isinstance(item["summary"], str)
+        assert item["summary"]
+        assert set(item["countries"]) <= {"KZ", "KG", "TJ", "TM", "UZ", "AF"}
+        if item["snapshot_date"] is not None:
+            dt.date.fromisoformat(item["snapshot_date"])
+        assert dt.datetime.fromisoformat(item["first_seen"]).tzinfo is not None
+    _, out, _ = run(capsys, "latest", "--country", "tajikistan", "--limit", "50", "--json")
+    tajik = json.loads(out)
+    assert tajik and all("TJ" in item["countries"] for item in tajik)
+    _, out, _ = run(capsys, "latest", "--limit", "1000", "--json")
+    assert len(json.loads(out)) == 28
+
+
+def test_digest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "ingest", str(SEEDS))
+    code, out, _ = run(capsys, "digest", "--country", "KZ", "--country", "uz", "--json")
+    messages = json.loads(out)["messages"]
+    assert code == 0 and messages
+    assert all(isinstance(m, str) and len(m.encode("utf-16-le")) // 2 <= 4096 for m in messages)
+    text = "\n".join(messages)
+    assert "🇰🇿 <b>Kazakhstan</b>" in text and "🇺🇿 <b>Uzbekistan</b>" in text
+
+
+def test_empty_database_answers_politely(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "latest", "--json")[1].strip() == "[]"
+    assert "No articles stored yet" in run(capsys, "latest")[1]
+    assert json.loads(run(capsys, "digest", "--country", "kz", "--json")[1]) == {"messages": []}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["latest", "--limit", "0"],
+        ["latest", "--limit", "ten"],
+        ["latest", "--country", "mongolia"],
+        ["digest"],
+        ["digest", "--country", "XX"],
+        ["frobnicate"],
+        [],
+        ["ingest"],
+        ["summarize", "/no/such/file"],
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("newsbot: error:")
+
+
+def test_bad_setting_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Mars/Olympus")
+    code, _, err = run(capsys, "latest")
+    assert code == 2 and "DEFAULT_TIMEZONE" in err and len(err.splitlines()) == 1
+
+
+def test_summarize_file_and_stdin(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = "Kazakhstan opened a bridge. It is long. It cost a lot. Traffic is light. Fine."
+    (tmp_path / "t.txt").write_text(text)
+    code, out, _ = run(capsys, "summarize", str(tmp_path / "t.txt"), "--sentences", "2")
+    assert code == 0 and len(out.strip().splitlines()) == 2
+    assert all(line in text for line in out.strip().splitlines())
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    """The real `newsbot` entry point, as a user runs it, with stdin input."""
+    script = Path(sys.executable).with_name("newsbot")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run(
+        [str(script), "summarize"],
+        input="One sentence here. Another sentence there.",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == ["One sentence here.", "Another sentence there."]
+    bad = subprocess.run(
+        [str(script), "latest", "--limit", "-3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.news.countries import tag_countries
+from bot.news.snapshot import parse_snapshot
+from tests.conftest import EXPECTED, SEEDS
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_countries(name: str) -> None:
+    snapshot = parse_snapshot((SEEDS / name).read_text(encoding="utf-8"))
+    for article, expected in zip(snapshot.articles, EXPECTED[name]["articles"], strict=True):
+        tagged = set(tag_countries(article.title, article.body))
+        must = set(expected["countries"])
+        may = must | set(expected["also_acceptable"])
+        assert must <= tagged <= may, (article.title, tagged)
+
+
+FILLER = " ".join(["Officials discussed trade, energy and transport at length."] * 6)
+
+
+def test_subject_in_title_tags() -> None:
+    assert tag_countries("Tajikistan Opens Rogun Unit", FILLER) == ["TJ"]
+
+
+def test_passing_mention_deep_in_body_does_not_tag() -> None:
+    body = f"Uzbekistan raised tariffs on Monday. {FILLER} A similar rule exists in Kazakhstan."
+    assert tag_countries("Uzbekistan Raises Tariffs", body) == ["UZ"]
+
+
+def test_surname_containing_a_leaders_name_does_not_tag() -> None:
+    body = f"Economist Dilshod Rahmonov and analyst Aigul Tokayeva commented. {FILLER}"
+    assert tag_countries("Inflation Slows Across the Region", body) == []
+
+
+def test_bukhara_deer_is_not_uzbekistan() -> None:
+    body = "Rangers in the Ile-Balkhash reserve counted 40 Bukhara deer this spring. " + FILLER
+    assert "UZ" not in tag_countries("Deer Numbers Grow in Kazakhstan Reserve", body)
+
+
+def test_dateline_capital_does_not_tag_its_country() -> None:
+    body = "ASTANA - Afghanistan's Taliban government signed a rail deal with Uzbekistan. " + FILLER
+    assert tag_countries("Taliban Sign Rail Deal", body) == ["UZ", "AF"]
+
+
+def test_fergana_valley_alone_tags_nobody() -> None:
+    body = "Farmers across the Fergana Valley expect a record cotton harvest. " + FILLER
+    assert tag_countries("Record Harvest Expected in the Fergana Valley", body) == []
+
+
+def test_enumeration_of_all_five_in_a_regional_story() -> None:
+    body = "Leaders of all five Central Asian states met in Samarkand for a summit. " + FILLER
+    assert tag_countries("Central Asia Leaders Meet", body) == ["KZ", "KG", "TJ", "TM", "UZ"]
+
+
+def test_russian_spellings() -> None:
+    body = "Президент Токаев провёл переговоры в Астане. " + FILLER
+    assert tag_countries("Казахстан и Узбекистан подписали соглашение", body) == ["KZ", "UZ"]

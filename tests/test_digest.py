@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.digest import MESSAGE_LIMIT, compose_digest, pack_messages, utf16_len
+
+
+@dataclass(frozen=True)
+class A:
+    title: str
+    summary: tuple[str, ...]
+    countries: tuple[str, ...]
+    page_date: dt.date | None = dt.date(2026, 2, 21)
+
+
+@dataclass(frozen=True)
+class R:
+    currency: str
+    base: str
+    rate: float
+    change: str
+
+
+def test_nothing_new_means_no_message() -> None:
+    assert compose_digest([], ["KZ"]) == []
+    assert compose_digest([A("Tajik news", ("x.",), ("TJ",))], ["KZ"]) == []
+
+
+def test_grouped_by_country_with_flags_and_escaped_text() -> None:
+    articles = [
+        A("Tokayev & <Putin> Meet", ("They met <today> & talked.",), ("KZ",)),
+        A("Mirziyoyev Visits Paraguay", ("A first visit.",), ("UZ",)),
+        A("Border Deal Signed", ("A deal.",), ("KZ", "UZ")),
+    ]
+    [message] = compose_digest(articles, ["UZ", "KZ"], rates=[R("KZT", "USD", 0.002, "-0.1%")])
+    assert "<b>Tokayev &amp; &lt;Putin&gt; Meet</b>" in message
+    assert "They met &lt;today&gt; &amp; talked." in message
+    assert message.index("🇺🇿 <b>Uzbekistan</b>") < message.index("🇰🇿 <b>Kazakhstan</b>")
+    assert message.count("Border Deal Signed") == 1  # placed once, under Uzbekistan
+    assert "<b>Border Deal Signed</b> 🇰🇿" in message
+    assert "KZT/USD 0.00200 (-0.1%)" in message
+
+
+def test_more_than_the_cap_points_to_latest() -> None:
+    articles = [A(f"Kazakh story {i}", ("Text.",), ("KZ",)) for i in range(8)]
+    [message] = compose_digest(articles, ["KZ"], max_per_country=5)
+    assert "Kazakh story 4" in message and "Kazakh story 5" not in message
+    assert "and 3 more — /latest kz" in message
+
+
+def test_messages_split_between_articles_under_the_limit() -> None:
+    long_summary = ("Ürümqi 🇰🇿 " * 150,)  # emoji count double in UTF-16
+    articles = [A(f"Story {i}", long_summary, ("KZ",)) for i in range(12)]
+    messages = compose_digest(articles, ["KZ"], max_per_country=12)
+    assert len(messages) > 1
+    assert all(utf16_len(m) <= MESSAGE_LIMIT for m in messages)
+    joined = "\n\n".join(messages)
+    assert all(f"<b>Story {i}</b>" in joined for i in range(12))
+    for message in messages:  # every message holds whole articles only
+        assert message.count("<b>Story") == message.count("</i>")
+
+
+def test_a_huge_article_is_shortened_not_dropped() -> None:
+    article = A("Huge", ("word " * 5000,), ("KZ",))
+    [message] = compose_digest([article], ["KZ"])
+    assert utf16_len(message) <= MESSAGE_LIMIT
+    assert "<b>Huge</b>" in message and "…" in message
+
+
+def test_pack_messages_keeps_order() -> None:
+    blocks = ["a" * 3000, "b" * 3000, "c" * 10]
+    assert pack_messages(blocks) == ["a" * 3000, "b" * 3000 + "\n\n" + "c" * 10]

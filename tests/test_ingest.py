@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.news.ingest import IngestReport, ingest_paths
+from storage import repo
+from storage.db import open_session
+from storage.models import ArticleRecord, ExchangeRateRecord, SnapshotRecord
+from tests.conftest import EXPECTED, SEEDS
+
+
+def _dump(engine: Engine) -> list[tuple[object, ...]]:
+    """Everything stored about articles, to show that nothing changed."""
+    with open_session(engine) as session:
+        articles = session.exec(select(ArticleRecord).order_by(ArticleRecord.id)).all()
+        return [(a.id, a.title, a.body, a.summary, a.truncated, a.updated_at) for a in articles]
+
+
+def test_seeds_store_28_articles_once(engine: Engine) -> None:
+    first = ingest_paths(engine, [SEEDS])
+    assert first.as_json() == {
+        "snapshots_new": 5,
+        "snapshots_skipped": 0,
+        "articles_new": 28,
+        "articles_updated": 0,
+        "failed": [],
+    }
+    again = ingest_paths(engine, [SEEDS, *sorted(SEEDS.glob("*.txt"))])
+    assert (again.snapshots_new, again.snapshots_skipped, again.articles_new) == (0, 10, 0)
+    with open_session(engine) as session:
+        assert repo.count_articles(session=session) == 28
+        assert len(session.exec(select(SnapshotRecord)).all()) == 5
+        rates = session.exec(select(ExchangeRateRecord)).all()
+        assert len(rates) == 20  # five pairs on each of four pages with a ticker
+
+
+def test_every_stored_article_has_summary_and_countries(engine: Engine) -> None:
+    ingest_paths(engine, [SEEDS])
+    with open_session(engine) as session:
+        stored = repo.latest_articles(session=session, limit=100)
+    assert len(stored) == 28
+    expected = {
+        a["title"]: set(a["countries"]) for snap in EXPECTED.values() for a in snap["articles"]
+    }
+    for article in stored:
+        assert article.summary, article.title
+        assert expected[article.title] <= set(article.countries)
+
+
+def test_fuller_text_upgrades_in_place(engine: Engine, tmp_path: Path) -> None:
+    title = "Kazakhstan Opens New Bridge Over the Irtysh"
+    listing = tmp_path / "a.txt"
+    listing.write_text(f"Viewing results 1 - 6 of 9\n\n{title}\n\nThe bridge opened on...\n")
+    ingest_paths(engine, [listing])
+    article_page = tmp_path / "b.txt"
+    article_page.write_text(
+        f"{title}\n\nThe bridge opened on Monday in Pavlodar.\n\nIt cost $40 million.\n"
+    )
+    report = ingest_paths(engine, [article_page])
+    assert (report.articles_new, report.articles_updated) == (0, 1)
+    with open_session(engine) as session:
+        [record] = session.exec(select(ArticleRecord)).all()
+    assert not record.truncated
+    assert "It cost $40 million." in record.body
+    assert "It cost $40 million." in record.summary
+    # The cut listing seen again never downgrades the full text.
+    listing2 = tmp_path / "c.txt"
+    listing2.write_text(listing.read_text() + "\n")
+    assert ingest_paths(engine, [listing2]).articles_updated == 0
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    files = {
+        "empty": tmp_path / "empty.txt",
+        "binary": tmp_path / "binary.txt",
+        "cp1251": tmp_path / "cp1251.txt",
+        "huge": tmp_path / "huge.txt",
+        "ticker": tmp_path / "ticker.txt",
+    }
+    files["empty"].write_bytes(b"")
+    files["binary"].write_bytes(bytes(range(256)) * 20)
+    files["cp1251"].write_bytes("Казахстан открыл новый мост\n\nМост длинный.".encode("cp1251"))
+    with files["huge"].open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # 50 MB
+    files["ticker"].write_text("  • KZT/USD = 0.00200 0%\n  • UZS/USD = 0.00008 0%\n")
+    return files
+
+
+def test_bad_input_is_reported_and_the_batch_goes_on(engine: Engine, tmp_path: Path) -> None:
+    ingest_paths(engine, [SEEDS / "000_e6deac404c5ca021.txt"])
+    before = _dump(engine)
+    files = _bad_files(tmp_path)
+    good = tmp_path / "good.txt"
+    shutil.copy(SEEDS / "004_351b5c20ba0eb3dc.txt", good)
+    report = ingest_paths(engine, [*files.values(), tmp_path / "missing.txt", good])
+
+    errors = {Path(f["path"]).name: f["error"] for f in report.failed}
+    assert errors["empty.txt"] == "empty file"
+    assert errors["binary.txt"].startswith("binary file")
+    assert errors["cp1251.txt"].startswith("not UTF-8 text")
+    assert "over the 5,000,000-byte limit" in errors["huge.txt"]
+    assert errors["missing.txt"].startswith("file not found")
+    assert "ticker.txt" not in errors  # a valid snapshot with rates and no articles
+    assert report.snapshots_new == 2  # the ticker page and the good page
+    assert report.articles_new == 6
+    assert _dump(engine)[: len(before)] == before
+
+
+def test_file_vanishing_mid_run(engine: Engine, tmp_path: Path) -> None:
+    for name in ("001_b04ae946092498ef.txt", "002_387bb8a3613c2d51.txt"):
+        shutil.copy(SEEDS / name, tmp_path / name)
+    doomed = tmp_path / "002_387bb8a3613c2d51.txt"
+
+    def delete_next(done: int, _report: IngestReport) -> None:
+        if done == 1:
+            doomed.unlink()
+
+    report = ingest_paths(engine, [tmp_path], on_progress=delete_next)
+    assert report.snapshots_new == 1
+    assert [Path(f["path"]).name for f in report.failed] == [doomed.name]
+    # It comes back: the next run picks it up.
+    shutil.copy(SEEDS / doomed.name, doomed)
+    assert ingest_paths(engine, [tmp_path]).snapshots_new == 1
+
+
+def test_failed_file_is_recorded_and_retried_without_duplicates(
+    engine: Engine, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("Привет".encode("cp1251"))
+    ingest_paths(engine, [bad])
+    ingest_paths(engine, [bad])
+    with open_session(engine) as session:
+        [record] = session.exec(select(SnapshotRecord)).all()
+    assert record.status == "failed" and record.error and "UTF-8" in record.error
+
+
+def test_folders_skip_temporary_and_non_text_files(engine: Engine, tmp_path: Path) -> None:
+    shutil.copy(SEEDS / "000_e6deac404c5ca021.txt", tmp_path / "page.txt")
+    shutil.copy(SEEDS / "001_b04ae946092498ef.txt", tmp_path / "page.txt.part")
+    shutil.copy(SEEDS / "002_387bb8a3613c2d51.txt", tmp_path / ".hidden.txt")
+    shutil.copy(SEEDS / "expected.json", tmp_path / "expected.json")
+    report = ingest_paths(engine, [tmp_path])
+    assert (report.snapshots_new, report.failed) == (1, [])
