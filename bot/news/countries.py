@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 
 from bot.news import gazetteer
 
@@ -31,15 +30,15 @@ _REGION = re.compile(r"(?<!\w)(?:" + "|".join(gazetteer.REGION) + r")(?!\w)")
 _ALL_FIVE = re.compile("|".join(gazetteer.ALL_FIVE), re.IGNORECASE)
 
 
-def _compile(patterns: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w\-])(?:" + "|".join(patterns) + r")(?![\w])")
-
-
-_MATCHERS: tuple[tuple[str, float, re.Pattern[str]], ...] = tuple(
-    (code, weight, _compile(patterns))
-    for code, tiers in gazetteer.NAMES.items()
-    for weight, patterns in tiers.items()
-)
+# One pass over the text finds every name: one named group per country and tier.
+_GROUPS: dict[str, tuple[str, float]] = {}
+_alternatives = []
+for _code, _tiers in gazetteer.NAMES.items():
+    for _tier, (_weight, _patterns) in enumerate(_tiers.items()):
+        _group = f"{_code}{_tier}"
+        _GROUPS[_group] = (_code, _weight)
+        _alternatives.append(f"(?P<{_group}>" + "|".join(_patterns) + ")")
+_NAMES = re.compile(r"(?<![\w\-])(?:" + "|".join(_alternatives) + r")(?!\w)")
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -55,10 +54,9 @@ def _prepare(text: str) -> str:
 def mention_scores(text: str) -> dict[str, float]:
     """Sum of the weights of the country names found in `text`."""
     scores: dict[str, float] = defaultdict(float)
-    for code, weight, matcher in _MATCHERS:
-        found = len(matcher.findall(text))
-        if found:
-            scores[code] += weight * found
+    for match in _NAMES.finditer(text):
+        code, weight = _GROUPS[match.lastgroup or ""]
+        scores[code] += weight
     return dict(scores)
 
 
