@@ -4,12 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+UV=uv
 if ! command -v uv >/dev/null 2>&1; then
-    python3 -m pip install --quiet --user "uv==0.13.9" 2>/dev/null \
-        || python3 -m pip install --quiet "uv==0.13.9"
-    export PATH="$HOME/.local/bin:$PATH"
+    # A private venv for uv itself: works on PEP 668 ("externally managed") Pythons too.
+    python3 -m venv .uv-bootstrap
+    .uv-bootstrap/bin/python -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+    UV=.uv-bootstrap/bin/uv
 fi
 
-uv venv --quiet --allow-existing --python python3 .venv
-uv pip sync --quiet --python .venv/bin/python --require-hashes requirements-dev.txt
-uv pip install --quiet --python .venv/bin/python --no-deps -e .
+"$UV" venv --quiet --allow-existing --python python3 .venv
+"$UV" pip sync --quiet --python .venv/bin/python --require-hashes requirements-dev.txt
+"$UV" pip install --quiet --python .venv/bin/python --no-deps -e .
