@@ -1,0 +1,377 @@
+"""A local stand-in for the Telegram Bot API, speaking its real HTTP JSON.
+
+Telegram is unreachable from tests and demos, so the real bot process talks to
+this server over HTTP exactly as it would to api.telegram.org:
+`POST {base}/bot<token>/<method>` with JSON or form fields, answered with
+`{"ok": true, "result": ...}` or `{"ok": false, "error_code": ..., "description": ...}`.
+
+The owner (a test, the demo) drives it in-process: `push_message` and
+`push_callback` queue updates for `getUpdates`; `fail_next` and `block_chat`
+inject Telegram's real error answers; `sent` records every message the bot
+sent, with a timestamp.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+JSON = dict[str, Any]
+_TOKEN = re.compile(r"^\d{3,}:[\w-]{20,}$")
+_COMMAND = re.compile(r"^/[A-Za-z0-9_]+(?:@\w+)?")
+# Form-encoded requests carry nested objects as JSON strings.
+_JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "link_preview_options", "scope"}
+
+
+@dataclass
+class SentMessage:
+    method: str  # "sendMessage" or "editMessageText"
+    chat_id: int
+    message_id: int
+    text: str
+    at: float  # time.monotonic() when the server accepted it
+    params: JSON = field(default_factory=dict)
+
+
+@dataclass
+class Fault:
+    method: str
+    error_code: int
+    description: str
+    retry_after: int | None = None
+    chat_id: int | None = None
+    remaining: int = 1
+
+
+class FakeBotApi:
+    """State and handlers of the stand-in; `start()` serves it on loopback."""
+
+    def __init__(self, *, bot_id: int = 100200300, username: str = "newsbot_test_bot") -> None:
+        self.bot_id = bot_id
+        self.username = username
+        self.sent: list[SentMessage] = []
+        self.calls: list[tuple[str, JSON]] = []
+        self.commands: list[JSON] = []
+        self.callback_answers: list[JSON] = []
+        self.blocked: set[int] = set()
+        self.chat_admins: dict[int, set[int]] = {}
+        self._faults: list[Fault] = []
+        self._updates: list[JSON] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- driving it ------------------------------------------------------------------------
+
+    def push_message(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str = "Test",
+    ) -> JSON:
+        user_id = user_id if user_id is not None else chat_id
+        message: JSON = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type, "first_name": first_name}
+            if chat_type == "private"
+            else {"id": chat_id, "type": chat_type, "title": "Test group"},
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+            "text": text,
+        }
+        if command := _COMMAND.match(text):
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(command.group(0))}
+            ]
+        return self._push({"message": message})
+
+    def push_callback(
+        self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None
+    ) -> JSON:
+        user_id = user_id if user_id is not None else chat_id
+        original = next(
+            (m for m in reversed(self.sent) if m.chat_id == chat_id and m.message_id == message_id),
+            None,
+        )
+        query = {
+            "id": str(next(self._message_ids)),
+            "from": {"id": user_id, "is_bot": False, "first_name": "Test"},
+            "chat_instance": str(chat_id),
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": self.bot_id, "is_bot": True, "first_name": "newsbot"},
+                "text": original.text if original else "",
+            },
+        }
+        return self._push({"callback_query": query})
+
+    def fail_next(
+        self,
+        method: str,
+        error_code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` calls of `method` (for `chat_id`, if given) get this error."""
+        self._faults.append(Fault(method, error_code, description, retry_after, chat_id, times))
+
+    def block_chat(self, chat_id: int) -> None:
+        """The user blocked the bot: every send to them answers 403 from now on."""
+        self.blocked.add(chat_id)
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+    async def wait_for_messages(
+        self, chat_id: int, count: int, timeout: float = 10.0
+    ) -> list[SentMessage]:
+        """Wait until `chat_id` has received at least `count` messages."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages_to(chat_id)) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"chat {chat_id} got {len(self.messages_to(chat_id))} messages, wanted {count}"
+                )
+            await asyncio.sleep(0.01)
+        return self.messages_to(chat_id)
+
+    # -- serving -----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The value for TELEGRAM_API_URL: the token and method are appended."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def start(self, port: int = 0) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- the Bot API -------------------------------------------------------------------------
+
+    def _push(self, update: JSON) -> JSON:
+        update = {"update_id": next(self._update_ids), **update}
+        self._updates.append(update)
+        self._new_update.set()
+        return update
+
+    async def _params(self, request: web.Request) -> JSON:
+        if request.content_type == "application/json":
+            body = await request.json()
+            return dict(body) if isinstance(body, dict) else {}
+        form = await request.post()
+        params: JSON = {}
+        for key, value in form.items():
+            text = value if isinstance(value, str) else str(value)
+            params[key] = json.loads(text) if key in _JSON_FIELDS else text
+        params.update({k: v for k, v in request.query.items() if k not in params})
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if not _TOKEN.match(request.match_info["token"]):
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        try:
+            params = await self._params(request)
+        except (ValueError, json.JSONDecodeError):
+            return _error(400, "Bad Request: can't parse request body")
+        self.calls.append((method, params))
+        if fault := self._take_fault(method, params):
+            extra = {"retry_after": fault.retry_after} if fault.retry_after is not None else None
+            return _error(fault.error_code, fault.description, extra)
+        handler = self._methods().get(method.lower())
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        try:
+            result = await handler(params)
+        except _ApiError as error:
+            return _error(error.code, error.description)
+        return web.json_response({"ok": True, "result": result})
+
+    def _methods(self) -> dict[str, Callable[[JSON], Any]]:
+        return {
+            "getme": self._get_me,
+            "getupdates": self._get_updates,
+            "sendmessage": self._send_message,
+            "editmessagetext": self._edit_message_text,
+            "answercallbackquery": self._answer_callback_query,
+            "setmycommands": self._set_my_commands,
+            "getmycommands": self._get_my_commands,
+            "deletewebhook": self._true,
+            "getchatmember": self._get_chat_member,
+        }
+
+    def _take_fault(self, method: str, params: JSON) -> Fault | None:
+        for fault in self._faults:
+            if fault.method.lower() != method.lower():
+                continue
+            if fault.chat_id is not None and _int(params.get("chat_id")) != fault.chat_id:
+                continue
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                self._faults.remove(fault)
+            return fault
+        return None
+
+    async def _true(self, _params: JSON) -> bool:
+        return True
+
+    async def _get_me(self, _params: JSON) -> JSON:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": "newsbot",
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    async def _get_updates(self, params: JSON) -> list[JSON]:
+        offset = _int(params.get("offset")) or 0
+        limit = min(_int(params.get("limit")) or 100, 100)
+        timeout = float(params.get("timeout") or 0)
+        if offset:
+            # Telegram forgets updates below the offset: they were confirmed.
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + timeout
+        while not self._updates and time.monotonic() < deadline:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
+            except TimeoutError:
+                break
+        return self._updates[:limit]
+
+    def _check_chat(self, params: JSON) -> int:
+        chat_id = _int(params.get("chat_id"))
+        if chat_id is None:
+            raise _ApiError(400, "Bad Request: chat not found")
+        if chat_id in self.blocked:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat_id
+
+    async def _send_message(self, params: JSON) -> JSON:
+        chat_id = self._check_chat(params)
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(text.encode("utf-16-le")) // 2 > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        message_id = next(self._message_ids)
+        self.sent.append(
+            SentMessage("sendMessage", chat_id, message_id, text, time.monotonic(), params)
+        )
+        return self._message_json(chat_id, message_id, text, params)
+
+    async def _edit_message_text(self, params: JSON) -> JSON:
+        chat_id = self._check_chat(params)
+        message_id = _int(params.get("message_id"))
+        if not any(m.chat_id == chat_id and m.message_id == message_id for m in self.sent):
+            raise _ApiError(400, "Bad Request: message to edit not found")
+        text = str(params.get("text") or "")
+        assert message_id is not None
+        self.sent.append(
+            SentMessage("editMessageText", chat_id, message_id, text, time.monotonic(), params)
+        )
+        return self._message_json(chat_id, message_id, text, params)
+
+    async def _answer_callback_query(self, params: JSON) -> bool:
+        self.callback_answers.append(params)
+        return True
+
+    async def _set_my_commands(self, params: JSON) -> bool:
+        self.commands = list(params.get("commands") or [])
+        return True
+
+    async def _get_my_commands(self, _params: JSON) -> list[JSON]:
+        return self.commands
+
+    async def _get_chat_member(self, params: JSON) -> JSON:
+        chat_id, user_id = _int(params.get("chat_id")), _int(params.get("user_id"))
+        admins = self.chat_admins.get(chat_id or 0, set())
+        status = "administrator" if user_id in admins else "member"
+        user = {"id": user_id, "is_bot": False, "first_name": "Test"}
+        if status == "administrator":
+            return {
+                "status": status,
+                "user": user,
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        return {"status": status, "user": user}
+
+    def _message_json(self, chat_id: int, message_id: int, text: str, params: JSON) -> JSON:
+        message: JSON = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": {
+                "id": self.bot_id,
+                "is_bot": True,
+                "first_name": "newsbot",
+                "username": self.username,
+            },
+            "text": text,
+        }
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+
+class _ApiError(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code, self.description = code, description
+
+
+def _error(code: int, description: str, parameters: JSON | None = None) -> web.Response:
+    body: JSON = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value)) if value is not None and value != "" else None
+    except ValueError:
+        return None
