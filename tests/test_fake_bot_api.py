@@ -107,6 +107,7 @@ def test_get_updates_long_polls_and_honours_offset() -> None:
 
         pending = asyncio.create_task(later())
         status, body = await call("getUpdates", timeout=5)
+        assert status == 200
         await pending
         [update] = body["result"]
         message = update["message"]
