@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pydantic import ValidationError
+from sqlalchemy.engine import Engine
 
 from bot import cli_output
 from bot.config import Settings
@@ -94,9 +95,14 @@ def _load_settings() -> Settings:
         raise UsageError(f"bad setting {where}: {first['msg']}") from None
 
 
-def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
+def _database(settings: Settings) -> Engine:
     engine = make_engine(settings.database_url)
     create_schema(engine)
+    return engine
+
+
+def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    engine = _database(settings)
     progress = cli_output.Progress(enabled=sys.stderr.isatty() and not args.json)
     report: IngestReport = ingest_paths(
         engine, args.paths, max_bytes=settings.max_snapshot_bytes, on_progress=progress.update
@@ -110,8 +116,7 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_latest(settings: Settings, args: argparse.Namespace) -> int:
-    engine = make_engine(settings.database_url)
-    create_schema(engine)
+    engine = _database(settings)
     with open_session(engine) as session:
         articles = repo.latest_articles(session=session, countries=args.country, limit=args.limit)
     if args.json:
@@ -122,8 +127,7 @@ def run_latest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_digest(settings: Settings, args: argparse.Namespace) -> int:
-    engine = make_engine(settings.database_url)
-    create_schema(engine)
+    engine = _database(settings)
     countries = list(dict.fromkeys(args.country))
     with open_session(engine) as session:
         # No digest has been sent from the command line, so every stored article
