@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+# Opt in to python-telegram-bot's future: durations such as retry_after as timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import pytest
 from sqlalchemy.engine import Engine
