@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def test_defaults_match_the_design() -> None:
+    settings = Settings()
+    assert settings.telegram_api_url == "https://api.telegram.org/bot"
+    assert settings.digest_time == dt.time(9, 0)
+    assert settings.default_timezone == "Asia/Almaty"
+    assert settings.send_rate_per_second == 25
+    assert settings.admin_chat_ids == []
+    assert settings.telegram_bot_token is None
+
+
+def test_values_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_CHAT_IDS", "12, -100345,7")
+    monkeypatch.setenv("DIGEST_TIME", "07:30")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:secret-token-value")
+    settings = Settings()
+    assert settings.admin_chat_ids == [12, -100345, 7]
+    assert settings.digest_time == dt.time(7, 30)
+    assert settings.log_level == "DEBUG"
+    assert "secret-token-value" not in repr(settings)  # SecretStr never prints
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEFAULT_TIMEZONE", "Mars/Olympus"),
+        ("ADMIN_CHAT_IDS", "12,abc"),
+        ("SEND_RATE_PER_SECOND", "0"),
+        ("LOG_LEVEL", "chatty"),
+        ("DIGEST_TIME", "25:99"),
+    ],
+)
+def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        Settings()
