@@ -6,8 +6,8 @@ Exit status: 0 done, 2 bad usage or bad argument (one line on stderr).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,13 +17,16 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from bot import cli_output
+from bot.app import TokenError, build_application, serve
 from bot.config import Settings
 from bot.digest import compose_digest
-from bot.news.ingest import IngestReport, ingest_paths
-from bot.news.summarize import summarize
+from bot.logs import configure_logging
 from bot.regions import parse_country
 from storage import repo
 from storage.db import create_schema, make_engine, open_session
+
+# The text-processing stack (sumy, nltk) takes a second to import: only the
+# commands that use it import it, so `newsbot run` and `--help` start fast.
 
 EXIT_USAGE = 2
 
@@ -71,19 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--country", type=_country_code, action="append", required=True)
     digest.add_argument("--json", action="store_true")
 
+    commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
+
     summary = commands.add_parser("summarize", help="summarise one text (stdin when no FILE)")
     summary.add_argument("file", nargs="?", type=Path, metavar="FILE")
     summary.add_argument("--sentences", type=_positive_int, default=3)
     return parser
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and every Telegram URL carries the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def _load_settings() -> Settings:
@@ -103,8 +99,10 @@ def _database(settings: Settings) -> Engine:
 
 def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = _database(settings)
+    from bot.news.ingest import ingest_paths
+
     progress = cli_output.Progress(enabled=sys.stderr.isatty() and not args.json)
-    report: IngestReport = ingest_paths(
+    report = ingest_paths(
         engine, args.paths, max_bytes=settings.max_snapshot_bytes, on_progress=progress.update
     )
     progress.finish()
@@ -144,7 +142,18 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
+    try:
+        application = build_application(settings, _database(settings))
+        asyncio.run(serve(application))
+    except TokenError as error:
+        raise UsageError(str(error)) from None
+    return 0
+
+
 def run_summarize(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.news.summarize import summarize
+
     if args.file is None:
         text = sys.stdin.read()
     else:
@@ -162,6 +171,7 @@ COMMANDS = {
     "latest": run_latest,
     "digest": run_digest,
     "summarize": run_summarize,
+    "run": run_bot,
 }
 
 
@@ -169,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         settings = _load_settings()
-        _configure_logging(settings.log_level)
+        token = settings.telegram_bot_token
+        configure_logging(settings.log_level, secrets=[token.get_secret_value()] if token else [])
         return COMMANDS[args.command](settings, args)
     except UsageError as error:
         print(f"newsbot: error: {error}", file=sys.stderr)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from bot.news.ingest import IngestReport
 from storage.repo import StoredArticle
+
+if TYPE_CHECKING:  # importing the ingest stack costs a second; `run` does not need it
+    from bot.news.ingest import IngestReport
 
 
 def article_json(article: StoredArticle) -> dict[str, object]:

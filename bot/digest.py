@@ -40,6 +40,11 @@ class RateView(Protocol):
     def change(self) -> str: ...
 
 
+def escape(text: str) -> str:
+    """Text for parse mode HTML: Telegram needs only <, > and & escaped."""
+    return html.escape(text, quote=False)
+
+
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -65,8 +70,8 @@ def format_date(day: dt.date) -> str:
 def render_article(article: ArticleView, *, hide_flag: str | None = None) -> str:
     """One article: bold title with its flags, summary, page date; text escaped."""
     flags = "".join(BY_CODE[c].flag for c in article.countries if c in BY_CODE and c != hide_flag)
-    title = f"<b>{html.escape(article.title)}</b>" + (f" {flags}" if flags else "")
-    summary = html.escape(" ".join(article.summary))
+    title = f"<b>{escape(article.title)}</b>" + (f" {flags}" if flags else "")
+    summary = escape(" ".join(article.summary))
     # Leave room for the date line and the headings that may share its block.
     budget = MESSAGE_LIMIT - utf16_len(title) - 200
     lines = [title, _shorten(summary, budget)] if summary else [title]
@@ -80,7 +85,7 @@ def render_rates(rates: Iterable[RateView], currencies: Sequence[str]) -> str | 
     if not shown:
         return None
     shown.sort(key=lambda r: currencies.index(r.currency))
-    lines = [f"{r.currency}/{r.base} {r.rate:.5f} ({html.escape(r.change)})" for r in shown]
+    lines = [f"{r.currency}/{r.base} {r.rate:.5f} ({escape(r.change)})" for r in shown]
     return "💱 <b>Exchange rates</b>\n" + "\n".join(lines)
 
 
@@ -124,9 +129,9 @@ def compose_digest(
         placed.update(i for i, _ in mine)
         rendered = [render_article(a, hide_flag=code) for _, a in mine[:max_per_country]]
         # The country heading travels with its first article, never alone at a message end.
-        heading = f"{country.flag} <b>{html.escape(country.name)}</b>"
+        heading = f"{country.flag} <b>{escape(country.name)}</b>"
         if not blocks:
-            heading = f"📰 <b>{html.escape(title)}</b>\n\n{heading}"
+            heading = f"📰 <b>{escape(title)}</b>\n\n{heading}"
         blocks.append(f"{heading}\n\n{rendered[0]}")
         blocks.extend(rendered[1:])
         if len(mine) > max_per_country:
@@ -138,4 +143,12 @@ def compose_digest(
     rates_block = render_rates(rates, currencies)
     if rates_block:
         blocks.append(rates_block)
+    return pack_messages(blocks)
+
+
+def compose_latest(articles: Sequence[ArticleView], heading: str) -> list[str]:
+    """The /latest answer: a heading, then each article with its flags, newest first."""
+    blocks = [render_article(a) for a in articles]
+    if blocks:
+        blocks[0] = f"{heading}\n\n{blocks[0]}"
     return pack_messages(blocks)

@@ -17,6 +17,7 @@ import asyncio
 import itertools
 import json
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class FakeBotApi:
         self.callback_answers: list[JSON] = []
         self.blocked: set[int] = set()
         self.chat_admins: dict[int, set[int]] = {}
+        self.accepted_token: str | None = None  # when set, any other token gets 401
+        self.loop: asyncio.AbstractEventLoop | None = None  # set when served from a thread
         self._faults: list[Fault] = []
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
@@ -70,6 +73,7 @@ class FakeBotApi:
         self._new_update = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._closing = False
 
     # -- driving it ------------------------------------------------------------------------
 
@@ -86,9 +90,7 @@ class FakeBotApi:
         message: JSON = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": chat_type, "first_name": first_name}
-            if chat_type == "private"
-            else {"id": chat_id, "type": chat_type, "title": "Test group"},
+            "chat": _chat(chat_id, chat_type, first_name),
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
             "text": text,
         }
@@ -99,7 +101,13 @@ class FakeBotApi:
         return self._push({"message": message})
 
     def push_callback(
-        self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
     ) -> JSON:
         user_id = user_id if user_id is not None else chat_id
         original = next(
@@ -114,7 +122,7 @@ class FakeBotApi:
             "message": {
                 "message_id": message_id,
                 "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
+                "chat": _chat(chat_id, chat_type),
                 "from": {"id": self.bot_id, "is_bot": True, "first_name": "newsbot"},
                 "text": original.text if original else "",
             },
@@ -171,6 +179,8 @@ class FakeBotApi:
         self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
+        self._closing = True
+        self._new_update.set()  # long polls return now instead of at their timeout
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -179,9 +189,15 @@ class FakeBotApi:
 
     def _push(self, update: JSON) -> JSON:
         update = {"update_id": next(self._update_ids), **update}
+        if self.loop is None or _on_loop(self.loop):
+            self._append(update)
+        else:  # pushed from another thread: the queue belongs to the server's loop
+            self.loop.call_soon_threadsafe(self._append, update)
+        return update
+
+    def _append(self, update: JSON) -> None:
         self._updates.append(update)
         self._new_update.set()
-        return update
 
     async def _params(self, request: web.Request) -> JSON:
         if request.content_type == "application/json":
@@ -196,7 +212,8 @@ class FakeBotApi:
         return params
 
     async def _handle(self, request: web.Request) -> web.Response:
-        if not _TOKEN.match(request.match_info["token"]):
+        token = request.match_info["token"]
+        if not _TOKEN.match(token) or self.accepted_token not in (None, token):
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         try:
@@ -263,7 +280,7 @@ class FakeBotApi:
             # Telegram forgets updates below the offset: they were confirmed.
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
-        while not self._updates and time.monotonic() < deadline:
+        while not self._updates and not self._closing and time.monotonic() < deadline:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
@@ -370,8 +387,46 @@ def _error(code: int, description: str, parameters: JSON | None = None) -> web.R
     return web.json_response(body, status=code)
 
 
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
+
+
+def _chat(chat_id: int, chat_type: str, first_name: str = "Test") -> JSON:
+    if chat_type == "private":
+        return {"id": chat_id, "type": chat_type, "first_name": first_name}
+    return {"id": chat_id, "type": chat_type, "title": "Test group"}
+
+
 def _int(value: object) -> int | None:
     try:
         return int(str(value)) if value is not None and value != "" else None
     except ValueError:
         return None
+
+
+class ThreadedFakeBotApi:
+    """The stand-in served from its own thread and event loop, driven synchronously.
+
+    For tests and benchmarks whose bot is another process: they push updates
+    and read `sent` from plain code, while the server keeps answering.
+    """
+
+    def __init__(self, api: FakeBotApi | None = None) -> None:
+        self.api = api or FakeBotApi()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> FakeBotApi:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.api.start(), self._loop).result(timeout=10)
+        self.api.loop = self._loop
+        return self.api
+
+    def __exit__(self, *_exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.api.stop(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()

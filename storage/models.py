@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import DateTime, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -79,3 +79,24 @@ class ExchangeRateRecord(SQLModel, table=True):
     base: str = Field(max_length=3)
     rate: float
     change: str = Field(max_length=16)
+
+
+class Subscriber(SQLModel, table=True):
+    """A chat that talked to the bot: its preferences and where its digests stand."""
+
+    __tablename__ = "subscriber"
+
+    # Telegram chat ids need 52 bits: BIGINT on PostgreSQL.
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_type: str = Field(max_length=16)  # "private", "group", "supergroup", "channel"
+    status: str = Field(max_length=8, index=True)  # "active", "paused" or "blocked"
+    countries: str = ""  # country codes in picker order, comma-separated
+    digest_time: dt.time
+    timezone: str = Field(max_length=64)
+    timezone_chosen: bool = False  # False: still the guess, which the first country may refine
+    next_digest_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # Digests have covered every article with an id up to this one (see ingest's lock).
+    digest_cursor: int | None = None
+    last_digest_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

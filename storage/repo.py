@@ -30,6 +30,20 @@ class StoredArticle:
     first_seen: dt.datetime
 
 
+INGEST_LOCK = 7_270_001  # an arbitrary, fixed PostgreSQL advisory lock key
+
+
+def lock_for_ingest(*, session: Session) -> None:
+    """Serialise writers of articles until the transaction ends.
+
+    SQLite already lets one writer in at a time. PostgreSQL hands out ids from
+    a sequence before commit, so without this lock a digest could read id 12
+    committed while id 11 is still in flight, and skip 11 for ever.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(select(func.pg_advisory_xact_lock(INGEST_LOCK)))
+
+
 def find_snapshot(*, session: Session, content_hash: str) -> SnapshotRecord | None:
     return session.exec(
         select(SnapshotRecord).where(SnapshotRecord.content_hash == content_hash)
@@ -98,6 +112,7 @@ def latest_articles(
     countries: Sequence[str] = (),
     limit: int = 10,
     first_seen_after: dt.datetime | None = None,
+    after_id: int | None = None,
 ) -> list[StoredArticle]:
     """Newest first: by page date (or day first seen), then by place on the page."""
     query = select(ArticleRecord)
@@ -106,6 +121,8 @@ def latest_articles(
         query = query.where(col(ArticleRecord.id).in_(tagged))
     if first_seen_after is not None:
         query = query.where(col(ArticleRecord.first_seen) > first_seen_after)
+    if after_id is not None:
+        query = query.where(col(ArticleRecord.id) > after_id)
     query = query.order_by(
         col(ArticleRecord.published_on).desc(),
         col(ArticleRecord.first_seen).desc(),
@@ -144,3 +161,14 @@ def latest_rates(*, session: Session) -> list[ExchangeRateRecord]:
 
 def count_articles(*, session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(ArticleRecord)).one())
+
+
+def newest_article_id(*, session: Session) -> int | None:
+    """Article ids grow in commit order (ingest writes one file at a time, under
+    a lock), so "every id up to this one" is an exact digest cursor."""
+    found = session.exec(select(func.max(ArticleRecord.id))).one()
+    return None if found is None else int(found)
+
+
+def last_ingest_at(*, session: Session) -> dt.datetime | None:
+    return session.exec(select(func.max(SnapshotRecord.ingested_at))).one()

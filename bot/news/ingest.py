@@ -179,6 +179,7 @@ def _store(
     new = updated = 0
     now = utcnow()
     with open_session(engine) as session, session.begin():
+        repo.lock_for_ingest(session=session)
         record = repo.save_snapshot(
             session=session,
             content_hash=digest,

@@ -1,0 +1,151 @@
+"""The running bot: a python-telegram-bot Application wired to our handlers.
+
+`build_application` is the one place that knows which handler serves which
+update; `serve` runs it with long polling until SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import re
+import signal
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.config import Settings
+from bot.handlers import Handlers, utc_now
+from bot.picker import PREFIX
+from bot.store import Store
+from bot.updates import PerChatUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+# "123456789:AA…": the bot's id, a colon, and a 35-character secret.
+TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+CONCURRENT_UPDATES = 64
+STARTUP_RETRY_SECONDS = (1, 2, 5, 10, 30)
+
+
+class TokenError(ValueError):
+    """The bot token is missing, malformed or refused: fix the setting and start again."""
+
+
+def bot_token(settings: Settings) -> str:
+    if settings.telegram_bot_token is None:
+        raise TokenError("TELEGRAM_BOT_TOKEN is not set (ask @BotFather for one)")
+    token = settings.telegram_bot_token.get_secret_value().strip()
+    if not TOKEN_SHAPE.match(token):
+        raise TokenError(
+            "TELEGRAM_BOT_TOKEN is malformed: expected the form 123456789:AAE…, "
+            "as @BotFather gives it"
+        )
+    return token
+
+
+def build_application(
+    settings: Settings, engine: Engine, *, clock: Callable[[], dt.datetime] = utc_now
+) -> Application:  # type: ignore[type-arg]
+    handlers = Handlers(settings=settings, store=Store(engine), clock=clock)
+    application = (
+        ApplicationBuilder()
+        .token(bot_token(settings))
+        .base_url(settings.telegram_api_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .build()
+    )
+    commands: list[tuple[str, Callable]] = [  # type: ignore[type-arg]
+        ("start", handlers.start),
+        ("country", handlers.country),
+        ("latest", handlers.latest),
+        ("digest", handlers.digest),
+        ("time", handlers.time),
+        ("timezone", handlers.timezone),
+        ("settings", handlers.show_settings),
+        ("stop", handlers.stop),
+        ("help", handlers.help),
+        ("stats", handlers.stats),
+    ]
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(handlers.picker_button, pattern=f"^{PREFIX}"))
+    # Any other button (a stale keyboard of an older version) is answered, not ignored.
+    application.add_handler(CallbackQueryHandler(handlers.picker_button))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    application.add_handler(
+        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, handlers.plain_text)
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
+    menu = [BotCommand(name, description) for name, description in texts.COMMANDS]
+    try:
+        await application.bot.set_my_commands(menu)
+    except NetworkError as error:  # the menu is a convenience; the bot works without it
+        log.warning("could not register the command menu: %s", error)
+
+
+async def _initialize(application: Application) -> None:  # type: ignore[type-arg]
+    """getMe until Telegram answers: a bot started during an outage waits, a bad token stops."""
+    for attempt in range(10**9):
+        try:
+            await application.initialize()
+            return
+        except InvalidToken:
+            raise TokenError("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized)") from None
+        except NetworkError as error:
+            pause = STARTUP_RETRY_SECONDS[min(attempt, len(STARTUP_RETRY_SECONDS) - 1)]
+            log.warning("Telegram API unreachable (%s); retrying in %s s", error, pause)
+            await asyncio.sleep(pause)
+
+
+async def serve(application: Application, stop: asyncio.Event | None = None) -> None:  # type: ignore[type-arg]
+    """Long-poll until `stop` is set, or SIGINT/SIGTERM arrives."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Not possible off the main thread or off POSIX: the caller's `stop` still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    await _initialize(application)
+    try:
+        await register_commands(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, timeout=dt.timedelta(seconds=30)
+        )
+        log.info("newsbot is running as @%s", application.bot.username)
+        await stop.wait()
+        log.info("stopping")
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()

@@ -1,0 +1,328 @@
+"""Command and button handlers: thin glue between Telegram, `bot.prefs` and storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+from telegram import Chat, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import prefs as rules
+from bot import texts
+from bot.config import Settings
+from bot.digest import compose_digest, compose_latest, escape
+from bot.picker import DONE, parse_callback, picker_markup
+from bot.regions import BY_CODE
+from bot.sending import ChatGone, send_texts, with_retries
+from bot.store import Store
+from storage import repo, subscribers
+from storage.models import ExchangeRateRecord as Rate
+from storage.repo import StoredArticle
+from storage.subscribers import ChatPrefs
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+Change = Callable[[ChatPrefs], ChatPrefs]
+FIRST_DIGEST_WINDOW = dt.timedelta(hours=24)
+DIGEST_FETCH_LIMIT = 1000
+# Telegram's own account that speaks for a group's anonymous admins.
+ANONYMOUS_ADMIN_BOT = 1087968824
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Handlers:
+    settings: Settings
+    store: Store
+    clock: Callable[[], dt.datetime] = utc_now
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    async def _reply(
+        self, update: Update, context: Context, texts_: list[str] | str,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> None:  # fmt: skip
+        assert update.effective_chat is not None
+        batch = [texts_] if isinstance(texts_, str) else texts_
+        await send_texts(context.bot, update.effective_chat.id, batch, reply_markup=markup)
+
+    async def _chat(self, chat_id: int) -> ChatPrefs | None:
+        return await self.store.run(lambda s: subscribers.get_chat(session=s, chat_id=chat_id))
+
+    async def _change(self, chat: Chat, change: Change, create: bool = True) -> ChatPrefs | None:
+        fresh = rules.new_chat(
+            chat.id, chat.type, self.settings.digest_time, self.settings.default_timezone
+        )
+        return await self.store.run(
+            lambda s: subscribers.change_chat(
+                session=s, chat_id=chat.id, change=change, create=fresh if create else None
+            )
+        )
+
+    async def _may_change(self, update: Update, context: Context) -> bool:
+        """In groups only admins change settings; in a private chat its owner does."""
+        chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return True
+        if message is not None and message.sender_chat is not None:
+            return message.sender_chat.id == chat.id  # an anonymous admin speaks as the group
+        if user is None:
+            return False
+        if user.id == ANONYMOUS_ADMIN_BOT:
+            return True
+        member = await with_retries(chat.id, lambda: context.bot.get_chat_member(chat.id, user.id))
+        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+    async def _refuse_unless_allowed(self, update: Update, context: Context) -> bool:
+        if await self._may_change(update, context):
+            return False
+        await self._reply(update, context, texts.ADMINS_ONLY)
+        return True
+
+    # -- commands ------------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        if await self._refuse_unless_allowed(update, context):
+            return
+        before = await self._chat(update.effective_chat.id)
+        now = self.clock()
+        after = await self._change(update.effective_chat, lambda p: rules.subscribe(p, now))
+        assert after is not None
+        resumed = before is not None and before.status != "active"
+        user = update.effective_user
+        first_name = user.first_name if user and update.effective_chat.type == "private" else None
+        greeting = texts.greeting(first_name, resumed)
+        await self._reply(
+            update, context, f"{greeting}\n\n{texts.PICKER_PROMPT}", picker_markup(after.countries)
+        )
+
+    async def country(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        args = context.args or []
+        if not args:
+            current = await self._chat(update.effective_chat.id)
+            chosen = current.countries if current else ()
+            await self._reply(update, context, texts.PICKER_PROMPT, picker_markup(chosen))
+            return
+        try:
+            codes = rules.parse_countries(args)
+        except rules.BadArgument as error:
+            await self._reply(update, context, escape(str(error)))
+            return
+        if await self._refuse_unless_allowed(update, context):
+            return
+        now = self.clock()
+        after = await self._change(
+            update.effective_chat, lambda p: rules.set_countries(p, codes, now)
+        )
+        assert after is not None
+        await self._reply(update, context, texts.picked(after))
+
+    async def latest(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        try:
+            named, count = rules.parse_latest(context.args or [])
+        except rules.BadArgument as error:
+            await self._reply(update, context, escape(str(error)))
+            return
+        current = await self._chat(update.effective_chat.id)
+        codes = (named,) if named else (current.countries if current else ())
+        articles = await self.store.run(
+            lambda s: repo.latest_articles(session=s, countries=codes, limit=count)
+        )
+        if not articles:
+            where = f" for {texts.country_list(codes)}" if codes else ""
+            await self._reply(update, context, texts.NOTHING_STORED.replace(" yet", f"{where} yet"))
+            return
+        if codes:
+            heading = f"📰 <b>Latest</b> — {texts.country_list(codes)}"
+        else:
+            heading = "📰 <b>Latest from all countries</b> (/country chooses yours)"
+        await self._reply(update, context, compose_latest(articles, heading))
+
+    async def digest(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        chat_id = update.effective_chat.id
+        current = await self._chat(chat_id)
+        if current is None or not current.countries:
+            await self._reply(update, context, "Choose countries first: /country")
+            return
+        if await self._refuse_unless_allowed(update, context):
+            return
+        now = self.clock()
+
+        def window(session: Session) -> tuple[list[StoredArticle], list[Rate], int | None]:
+            return (
+                repo.latest_articles(
+                    session=session,
+                    countries=current.countries,
+                    limit=DIGEST_FETCH_LIMIT,
+                    after_id=current.digest_cursor,
+                    first_seen_after=None
+                    if current.digest_cursor is not None
+                    else now - FIRST_DIGEST_WINDOW,
+                ),
+                repo.latest_rates(session=session),
+                repo.newest_article_id(session=session),
+            )
+
+        articles, rates, through = await self.store.run(window)
+        messages = compose_digest(
+            articles,
+            current.countries,
+            rates=rates,
+            max_per_country=self.settings.digest_max_per_country,
+        )
+        if not messages:
+            await self._reply(update, context, texts.nothing_new(current.countries))
+        else:
+            await self._reply(update, context, messages)
+        # Only after the messages went out: a failed send leaves them "not yet sent".
+        if through is not None:
+            await self._change(
+                update.effective_chat,
+                lambda p: rules.digest_sent(p, through, now),
+                create=False,
+            )
+
+    async def time(self, update: Update, context: Context) -> None:
+        await self._set_schedule(update, context, zone=False)
+
+    async def timezone(self, update: Update, context: Context) -> None:
+        await self._set_schedule(update, context, zone=True)
+
+    async def _set_schedule(self, update: Update, context: Context, *, zone: bool) -> None:
+        assert update.effective_chat is not None
+        args = context.args or []
+        if not args:
+            current = await self._chat(update.effective_chat.id)
+            example = rules.ZONE_EXAMPLE if zone else rules.TIME_EXAMPLE
+            now_line = f"Now: {texts.schedule_line(current)}. " if current else ""
+            await self._reply(update, context, f"{now_line}To change it: {example}")
+            return
+        try:
+            change: Change
+            if zone:
+                name = rules.parse_zone(args)
+                change = lambda p: rules.set_zone(p, name, self.clock())  # noqa: E731
+            else:
+                at = rules.parse_time(args)
+                change = lambda p: rules.set_time(p, at, self.clock())  # noqa: E731
+        except rules.BadArgument as error:
+            await self._reply(update, context, escape(str(error)))
+            return
+        if await self._refuse_unless_allowed(update, context):
+            return
+        after = await self._change(update.effective_chat, change)
+        assert after is not None
+        await self._reply(update, context, texts.time_set(after))
+
+    async def show_settings(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        current = await self._chat(update.effective_chat.id)
+        await self._reply(
+            update, context, texts.settings_text(current) if current else texts.NOT_SUBSCRIBED
+        )
+
+    async def stop(self, update: Update, context: Context) -> None:
+        assert update.effective_chat is not None
+        if await self._refuse_unless_allowed(update, context):
+            return
+        after = await self._change(update.effective_chat, rules.pause, create=False)
+        await self._reply(update, context, texts.paused() if after else texts.NOT_SUBSCRIBED)
+
+    async def help(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, texts.help_text())
+
+    async def stats(self, update: Update, context: Context) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        admins = set(self.settings.admin_chat_ids)
+        if not ((chat and chat.id in admins) or (user and user.id in admins)):
+            await self._reply(update, context, texts.STATS_REFUSED)
+            return
+
+        def gather(session: Session) -> str:
+            return texts.stats_text(
+                subscribers.count_by_status(session=session),
+                repo.count_articles(session=session),
+                repo.last_ingest_at(session=session),
+                None,
+            )
+
+        await self._reply(update, context, await self.store.run(gather))
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        command, _, addressee = message.text.split()[0].partition("@")
+        if addressee and addressee.lower() != (context.bot.username or "").lower():
+            return  # a command for another bot in the same group
+        await self._reply(update, context, texts.UNKNOWN_COMMAND.format(command=escape(command)))
+
+    async def plain_text(self, update: Update, context: Context) -> None:
+        await self._reply(update, context, texts.PLAIN_TEXT)
+
+    # -- the country picker ----------------------------------------------------------------------
+
+    async def picker_button(self, update: Update, context: Context) -> None:
+        query = update.callback_query
+        assert query is not None
+        choice = parse_callback(query.data)
+        chat = update.effective_chat
+        if choice is None or chat is None:
+            await query.answer(texts.STALE_BUTTON)
+            return
+        if not await self._may_change(update, context):
+            await query.answer(texts.ADMINS_ONLY)
+            return
+        now = self.clock()
+        if choice == DONE:
+            after = await self._chat(chat.id)
+            text, markup, note = texts.picked(after) if after else texts.NOT_SUBSCRIBED, None, None
+        else:
+            after = await self._change(chat, lambda p: rules.toggle_country(p, choice, now))
+            assert after is not None
+            name = BY_CODE[choice].name
+            note = f"{name} {'added' if choice in after.countries else 'removed'}"
+            text, markup = texts.PICKER_PROMPT, picker_markup(after.countries)
+        await query.answer(note)
+        try:
+            await with_retries(chat.id, lambda: query.edit_message_text(text, reply_markup=markup))
+        except BadRequest as error:
+            # "message is not modified" (a double tap) or a message too old to edit:
+            # the choice is stored either way.
+            log.info("picker in chat %s not edited: %s", chat.id, error.message)
+
+    # -- errors ----------------------------------------------------------------------------------
+
+    async def on_error(self, update: object, context: Context) -> None:
+        error = context.error
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if isinstance(error, ChatGone):
+            log.info("chat %s is gone (%s): marked inactive", error.chat_id, error.reason)
+            await self.mark_gone(error.chat_id)
+            return
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s (chat %s) failed", update_id, chat.id if chat else None,
+                  exc_info=error)  # fmt: skip
+        if chat is not None:
+            try:
+                await send_texts(context.bot, chat.id, [texts.ERROR])
+            except Exception as second:  # the apology is best effort
+                log.warning("could not tell chat %s about the error: %s", chat.id, second)
+
+    async def mark_gone(self, chat_id: int) -> None:
+        await self.store.run(
+            lambda s: subscribers.change_chat(session=s, chat_id=chat_id, change=rules.block)
+        )

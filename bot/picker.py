@@ -1,0 +1,31 @@
+"""The country picker: an inline keyboard edited in place as countries are toggled."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.regions import BY_CODE, COUNTRIES
+
+PREFIX = "country:"
+DONE = "done"
+
+
+def picker_markup(selected: tuple[str, ...]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(
+            f"{'✅ ' if c.code in selected else ''}{c.flag} {c.name}",
+            callback_data=f"{PREFIX}{c.code}",  # "country:KZ": far under Telegram's 64 bytes
+        )
+        for c in COUNTRIES
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([InlineKeyboardButton("Done", callback_data=f"{PREFIX}{DONE}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def parse_callback(data: str | None) -> str | None:
+    """ "KZ" … or "done" for a button of ours; None for anything stale or forged."""
+    if not data or not data.startswith(PREFIX):
+        return None
+    choice = data.removeprefix(PREFIX)
+    return choice if choice == DONE or choice in BY_CODE else None

@@ -1,0 +1,118 @@
+"""Every reply the bot writes that is not an article: plain functions, HTML out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+from bot.digest import escape, format_date
+from bot.regions import BY_CODE
+from storage.subscribers import ChatPrefs
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "Subscribe, or resume daily digests"),
+    ("country", "Choose countries: /country kz uz"),
+    ("latest", "Newest articles: /latest [country] [n]"),
+    ("digest", "Your digest now: what you have not seen"),
+    ("time", "Daily digest time: /time 08:30"),
+    ("timezone", "Your time zone: /timezone Asia/Tashkent"),
+    ("settings", "Your countries, time and status"),
+    ("stop", "Pause daily digests (settings are kept)"),
+    ("help", "What I can do"),
+)
+
+PICKER_PROMPT = "Which countries do you follow? Tap to choose, then Done."
+UNKNOWN_COMMAND = "I don't know {command}. /help lists what I can do."
+PLAIN_TEXT = "I answer commands — /help lists them."
+NOTHING_STORED = "No news stored yet — I check for new articles every few minutes."
+NOT_SUBSCRIBED = "You're not subscribed yet. Send /start to begin."
+ADMINS_ONLY = "Only this group's admins can change its settings."
+STATS_REFUSED = "Sorry, /stats is for the bot's operators."
+STALE_BUTTON = "That button has expired. Send /country for a fresh picker."
+ERROR = "Sorry, something went wrong on my side. Please try again in a minute."
+
+
+def help_text() -> str:
+    lines = [f"/{name} — {escape(description)}" for name, description in COMMANDS]
+    return "<b>newsbot</b>: short daily digests of Central Asia news.\n\n" + "\n".join(lines)
+
+
+def greeting(first_name: str | None, resumed: bool) -> str:
+    name = f", {escape(first_name)}" if first_name else ""
+    if resumed:
+        return f"Welcome back{name}! Your daily digest is on again."
+    return (
+        f"Hello{name}! I send a short daily digest of Central Asia news, "
+        "summarised from The Times of Central Asia.\n"
+        "Pick your countries below; /help lists everything else."
+    )
+
+
+def country_list(codes: tuple[str, ...]) -> str:
+    return ", ".join(f"{BY_CODE[c].flag} {BY_CODE[c].name}" for c in codes) or "none yet"
+
+
+def schedule_line(prefs: ChatPrefs) -> str:
+    line = f"{prefs.digest_time:%H:%M} {escape(prefs.timezone)}"
+    if prefs.next_digest_at is not None:
+        local = prefs.next_digest_at.astimezone(ZoneInfo(prefs.timezone))
+        line += f" (next: {format_date(local.date())}, {local:%H:%M})"
+    return line
+
+
+def picked(prefs: ChatPrefs) -> str:
+    if not prefs.countries:
+        return "No countries chosen, so no digest will come. /country to pick some."
+    return (
+        f"Following: {country_list(prefs.countries)}.\n"
+        f"Daily digest at {schedule_line(prefs)}. /latest shows the newest now."
+    )
+
+
+def settings_text(prefs: ChatPrefs) -> str:
+    status = {
+        "active": "subscribed",
+        "paused": "paused — /start resumes",
+        "blocked": "inactive (messages could not be delivered)",
+    }[prefs.status]
+    return (
+        "<b>Your settings</b>\n"
+        f"Countries: {country_list(prefs.countries)}\n"
+        f"Daily digest: {schedule_line(prefs)}\n"
+        f"Status: {status}"
+    )
+
+
+def time_set(prefs: ChatPrefs) -> str:
+    return f"Daily digest time set: {schedule_line(prefs)}."
+
+
+def paused() -> str:
+    return "Daily digests paused. Your countries and time are kept; /start resumes."
+
+
+def nothing_new(countries: tuple[str, ...]) -> str:
+    return (
+        f"Nothing new for {country_list(countries)} since your last digest. "
+        "/latest shows the newest anyway."
+    )
+
+
+def stats_text(
+    subscribers: Mapping[str, int],
+    articles: int,
+    last_ingest: dt.datetime | None,
+    last_digest_run: str | None,
+) -> str:
+    def when(moment: dt.datetime | None) -> str:
+        return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+
+    return (
+        "<b>newsbot stats</b>\n"
+        f"Subscribers: {subscribers.get('active', 0)} active, "
+        f"{subscribers.get('paused', 0)} paused, {subscribers.get('blocked', 0)} inactive\n"
+        f"Articles stored: {articles}\n"
+        f"Last ingest: {when(last_ingest)}\n"
+        f"Last digest run: {escape(last_digest_run or 'none yet')}"
+    )

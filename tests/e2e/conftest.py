@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
+from bot.news.ingest import ingest_paths
+from storage.db import create_schema, make_engine
+from tests.conftest import SEEDS
+from tests.e2e.harness import TOKEN, BotProcess
+
+ADMIN_ID = 999
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds ingested once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    engine = make_engine(f"sqlite:///{path}")
+    create_schema(engine)
+    ingest_paths(engine, sorted(SEEDS.glob("*.txt")), max_bytes=5_000_000)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with ThreadedFakeBotApi() as served:
+        yield served
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, seeded_db: Path) -> Path:
+    path = tmp_path / "newsbot.db"
+    shutil.copy(seeded_db, path)
+    return path
+
+
+@pytest.fixture
+def bot_env(api: FakeBotApi, db_path: Path, tmp_path: Path) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.base_url,
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SNAPSHOT_DIR": str(tmp_path / "snapshots"),
+        "ADMIN_CHAT_IDS": str(ADMIN_ID),
+        "DIGEST_TIME": "09:00",
+        "DEFAULT_TIMEZONE": "Asia/Almaty",
+        "LOG_LEVEL": "DEBUG",
+        "PTB_TIMEDELTA": "1",
+    }
+
+
+@pytest.fixture
+def bot(api: FakeBotApi, bot_env: dict[str, str], tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(api, bot_env, tmp_path / "bot.log").start()
+    yield process
+    if process.process is not None and process.process.poll() is None:
+        process.stop()

@@ -1,0 +1,133 @@
+"""The real `newsbot run` process against the Bot API stand-in, driven from a test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from bot.fake_bot_api import FakeBotApi, SentMessage
+
+T = TypeVar("T")
+TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijklmnop"
+WAIT_SECONDS = 15.0
+HELP_START = "<b>newsbot</b>: "
+
+
+def wait_until(check: Callable[[], T], what: str, timeout: float = WAIT_SECONDS) -> T:
+    """Poll `check` until it returns something truthy; fail with `what` after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+class BotProcess:
+    """`python -m bot run`, configured only by its environment, logging to a file."""
+
+    def __init__(self, api: FakeBotApi, env: Mapping[str, str], log_path: Path) -> None:
+        self.api, self.env, self.log_path = api, dict(env), log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, *, wait: bool = True) -> BotProcess:
+        polls_before = self._polls()
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        if wait:
+            wait_until(lambda: self._polls() > polls_before, "the bot to poll for updates")
+        return self
+
+    def _polls(self) -> int:
+        return sum(1 for method, _ in list(self.api.calls) if method.lower() == "getupdates")
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=20)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=20)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+class Chat:
+    """One chat with the bot: send text or tap buttons, then read what came back."""
+
+    def __init__(self, api: FakeBotApi, chat_id: int, *, chat_type: str = "private") -> None:
+        self.api, self.chat_id, self.chat_type = api, chat_id, chat_type
+
+    def received(self) -> list[SentMessage]:
+        return self.api.messages_to(self.chat_id)
+
+    def send(self, text: str, *, expect: int = 1, user_id: int | None = None) -> list[SentMessage]:
+        """Send `text`; return the `expect` messages (or edits) the bot answers with."""
+        before = len(self.received())
+        self.api.push_message(self.chat_id, text, user_id=user_id, chat_type=self.chat_type)
+        if expect == 0:
+            return []
+        wait_until(lambda: len(self.received()) >= before + expect, f"an answer to {text!r}")
+        return self.received()[before:]
+
+    def send_all(self, text: str, *, user_id: int | None = None) -> list[SentMessage]:
+        """Send `text` and return its whole answer, however many messages it takes.
+
+        A chat's updates are handled in order, so a /help sent right after marks
+        the end: everything before the help text answers `text`.
+        """
+        before = len(self.received())
+        self.api.push_message(self.chat_id, text, user_id=user_id, chat_type=self.chat_type)
+        self.api.push_message(self.chat_id, "/help", user_id=user_id, chat_type=self.chat_type)
+
+        def help_index() -> int | None:
+            answers = self.received()[before:]
+            found = [i for i, m in enumerate(answers) if m.text.startswith(HELP_START)]
+            return found[0] + 1 if found else None  # +1: index 0 is a valid answer
+
+        end = wait_until(help_index, f"the whole answer to {text!r}") - 1
+        return self.received()[before : before + end]
+
+    def tap(
+        self,
+        data: str,
+        *,
+        message_id: int | None = None,
+        user_id: int | None = None,
+        expect: int = 1,
+    ) -> str:
+        """Press an inline button and wait for its answer and `expect` edits or messages;
+        return the text of the callback's answer."""
+        if message_id is None:
+            message_id = self.keyboard_message().message_id
+        answered, before = len(self.api.callback_answers), len(self.received())
+        self.api.push_callback(
+            self.chat_id, message_id, data, user_id=user_id, chat_type=self.chat_type
+        )
+        wait_until(lambda: len(self.api.callback_answers) > answered, f"an answer to tap {data}")
+        wait_until(lambda: len(self.received()) >= before + expect, f"the edit after {data}")
+        return str(self.api.callback_answers[answered].get("text") or "")
+
+    def keyboard_message(self) -> SentMessage:
+        return next(m for m in reversed(self.received()) if "reply_markup" in m.params)
+
+    def buttons(self, message: SentMessage | None = None) -> list[tuple[str, str]]:
+        message = message or self.keyboard_message()
+        rows = message.params["reply_markup"]["inline_keyboard"]
+        return [(b["text"], b["callback_data"]) for row in rows for b in row]
