@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--json", action="store_true")
 
     commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
+
+    demo = commands.add_parser("demo", help="try the bot: no token, no internet")
+    demo.add_argument("--interactive", action="store_true", help="type the messages yourself")
+    demo.add_argument("--snapshots", type=Path, help="snapshot file or folder to ingest first")
 
     summary = commands.add_parser("summarize", help="summarise one text (stdin when no FILE)")
     summary.add_argument("file", nargs="?", type=Path, metavar="FILE")
@@ -151,6 +157,18 @@ def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def run_demo(_settings: Settings, args: argparse.Namespace) -> int:
+    from bot.demo import SAMPLES, run_demo
+
+    if "LOG_LEVEL" not in os.environ:  # keep the transcript clean unless asked otherwise
+        logging.getLogger().setLevel(logging.WARNING)
+    snapshots = args.snapshots or SAMPLES
+    if not snapshots.exists():
+        raise UsageError(f"no sample snapshots at {snapshots} (give --snapshots PATH)")
+    asyncio.run(run_demo(snapshots=snapshots, interactive=args.interactive))
+    return 0
+
+
 def run_summarize(_settings: Settings, args: argparse.Namespace) -> int:
     from bot.news.summarize import summarize
 
@@ -172,6 +190,7 @@ COMMANDS = {
     "digest": run_digest,
     "summarize": run_summarize,
     "run": run_bot,
+    "demo": run_demo,
 }
 
 

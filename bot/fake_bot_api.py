@@ -108,6 +108,7 @@ class FakeBotApi:
         *,
         user_id: int | None = None,
         chat_type: str = "private",
+        first_name: str = "Test",
     ) -> JSON:
         user_id = user_id if user_id is not None else chat_id
         original = next(
@@ -116,13 +117,13 @@ class FakeBotApi:
         )
         query = {
             "id": str(next(self._message_ids)),
-            "from": {"id": user_id, "is_bot": False, "first_name": "Test"},
+            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
             "chat_instance": str(chat_id),
             "data": data,
             "message": {
                 "message_id": message_id,
                 "date": int(time.time()),
-                "chat": _chat(chat_id, chat_type),
+                "chat": _chat(chat_id, chat_type, first_name),
                 "from": {"id": self.bot_id, "is_bot": True, "first_name": "newsbot"},
                 "text": original.text if original else "",
             },

@@ -36,6 +36,10 @@ def make_engine(database_url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
+    # create_all skips tables that exist; indexes added since are created here.
+    for table in SQLModel.metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
 
 
 def open_session(engine: Engine) -> Session:

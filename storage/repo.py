@@ -117,8 +117,13 @@ def latest_articles(
     """Newest first: by page date (or day first seen), then by place on the page."""
     query = select(ArticleRecord)
     if countries:
-        tagged = select(ArticleCountry.article_id).where(col(ArticleCountry.country).in_(countries))
-        query = query.where(col(ArticleRecord.id).in_(tagged))
+        # EXISTS, not IN (subquery): the planner then walks ix_article_newest and
+        # checks each article's tags, stopping at `limit`.
+        tagged = select(ArticleCountry.article_id).where(
+            col(ArticleCountry.article_id) == col(ArticleRecord.id),
+            col(ArticleCountry.country).in_(countries),
+        )
+        query = query.where(tagged.exists())
     if first_seen_after is not None:
         query = query.where(col(ArticleRecord.first_seen) > first_seen_after)
     if after_id is not None:

@@ -1,0 +1,176 @@
+"""`newsbot demo`: the real bot, a local Bot API stand-in and a scripted chat.
+
+No token and no internet: the sample snapshots are ingested into a temporary
+SQLite file, the stand-in plays Telegram on loopback, and the same Application
+`newsbot run` builds talks to it over HTTP. The chat is printed as a transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import SecretStr
+
+from bot.app import build_application, serve
+from bot.config import Settings
+from bot.fake_bot_api import FakeBotApi, SentMessage
+from storage.db import create_schema, make_engine
+
+DEMO_TOKEN = "123456789:DEMOdemoDEMOdemoDEMOdemoDEMOdemo123"
+DEMO_CHAT = 4242
+SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "seeds"
+SCRIPT: tuple[str, ...] = (
+    "/start",
+    "tap Kazakhstan",
+    "tap Uzbekistan",
+    "tap Done",
+    "/latest",
+    "/digest",
+    "/settings",
+)
+QUIET_SECONDS = 0.3  # an answer is complete once the bot has been quiet this long
+_TAG = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
+
+
+class Transcript:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.bold = out.isatty()
+
+    def _plain(self, text: str) -> str:
+        if self.bold:
+            text = text.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
+        return html.unescape(_TAG.sub("", text))
+
+    def user(self, text: str) -> None:
+        print(f"\nyou ▸ {text}", file=self.out)
+
+    def bot(self, message: SentMessage) -> None:
+        label = "bot ✎ (edits its message)" if message.method == "editMessageText" else "bot ▸"
+        body = self._plain(message.text).replace("\n", "\n      ")
+        print(f"{label} {body}", file=self.out)
+        markup = message.params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []):
+            print("      " + "  ".join(f"[ {b['text']} ]" for b in row), file=self.out)
+
+    def toast(self, text: str) -> None:
+        print(f"bot ▸ (a notice pops up) {text}", file=self.out)
+
+
+class DemoChat:
+    def __init__(self, api: FakeBotApi, transcript: Transcript) -> None:
+        self.api, self.transcript = api, transcript
+
+    def _buttons(self) -> list[tuple[str, str, int]]:
+        for message in reversed(self.api.messages_to(DEMO_CHAT)):
+            markup = message.params.get("reply_markup")
+            if markup:
+                rows = markup["inline_keyboard"]
+                return [
+                    (b["text"], b["callback_data"], message.message_id) for r in rows for b in r
+                ]
+        return []
+
+    async def say(self, line: str) -> None:
+        """A message, or `tap LABEL` to press the button whose label contains LABEL."""
+        self.transcript.user(line)
+        seen, answers = len(self.api.messages_to(DEMO_CHAT)), len(self.api.callback_answers)
+        if line.lower().startswith("tap "):
+            wanted = line[4:].strip().lower()
+            match = [b for b in self._buttons() if wanted in b[0].lower()]
+            if not match:
+                print("      (no such button here)", file=self.transcript.out)
+                return
+            _label, data, message_id = match[0]
+            self.api.push_callback(DEMO_CHAT, message_id, data, first_name="Demo")
+        else:
+            self.api.push_message(DEMO_CHAT, line, first_name="Demo")
+        await self._settle(seen, answers)
+        for answer in self.api.callback_answers[answers:]:
+            if answer.get("text"):
+                self.transcript.toast(str(answer["text"]))
+        for message in self.api.messages_to(DEMO_CHAT)[seen:]:
+            self.transcript.bot(message)
+
+    async def _settle(self, seen: int, answers: int, timeout: float = 10.0) -> None:
+        def count() -> int:
+            return len(self.api.messages_to(DEMO_CHAT)) + len(self.api.callback_answers)
+
+        deadline = time.monotonic() + timeout
+        last, quiet_since = count(), time.monotonic()
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            now = count()
+            if now != last:
+                last, quiet_since = now, time.monotonic()
+            elif now > seen + answers and time.monotonic() - quiet_since >= QUIET_SECONDS:
+                return
+
+
+async def run_demo(
+    *, snapshots: Path = SAMPLES, interactive: bool = False, out: TextIO = sys.stdout
+) -> None:
+    from bot.news.ingest import ingest_paths  # the text stack loads only when needed
+
+    files = sorted(snapshots.glob("*.txt")) if snapshots.is_dir() else [snapshots]
+    with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as folder:
+        database_url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        engine = make_engine(database_url)
+        create_schema(engine)
+        report = await asyncio.to_thread(ingest_paths, engine, files, max_bytes=5_000_000)
+        print(
+            f"Ingested {report.articles_new} articles from {report.snapshots_new} sample "
+            f"snapshots into a temporary SQLite file; Telegram is a local stand-in.",
+            file=out,
+        )
+        api = FakeBotApi()
+        await api.start()
+        settings = Settings(
+            telegram_bot_token=SecretStr(DEMO_TOKEN),
+            telegram_api_url=api.base_url,
+            database_url=database_url,
+            admin_chat_ids=[DEMO_CHAT],
+        )
+        stop = asyncio.Event()
+        bot = asyncio.create_task(serve(build_application(settings, engine), stop))
+        try:
+            while not any(method.lower() == "getupdates" for method, _ in api.calls):
+                if bot.done():
+                    await bot  # start-up failed: raise its error
+                await asyncio.sleep(0.02)
+            chat = DemoChat(api, Transcript(out))
+            await (_interactive(chat, stop) if interactive else _scripted(chat, SCRIPT))
+        finally:
+            stop.set()
+            await bot
+            await api.stop()
+            engine.dispose()
+
+
+async def _scripted(chat: DemoChat, script: Sequence[str]) -> None:
+    for line in script:
+        await chat.say(line)
+
+
+async def _interactive(chat: DemoChat, stop: asyncio.Event) -> None:
+    print(
+        "\nType commands (/help lists them) or `tap LABEL` to press a button; "
+        "an empty line or Ctrl-D ends the demo.",
+        file=chat.transcript.out,
+    )
+    while not stop.is_set():
+        try:
+            line = await asyncio.to_thread(input, "> ")
+        except EOFError:
+            return
+        if not line.strip():
+            return
+        await chat.say(line.strip())

@@ -1,0 +1,25 @@
+"""The benchmarks keep working: each runs once on a tiny input (figures are not asserted)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def _run(script: str, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_latest_benchmark_runs() -> None:
+    out = _run("latest.py", "--articles", "300", "--subscribers", "20", "--requests", "5")
+    assert "/latest over 5 requests (sqlite):" in out and "p95" in out
