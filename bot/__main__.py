@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 
 from bot import cli_output
-from bot.app import TokenError, build_application, serve
+from bot.app import TokenError, build_bot, serve
+from bot.clock import file_clock, system_clock
 from bot.config import Settings
 from bot.digest import compose_digest
 from bot.logs import configure_logging
@@ -150,8 +151,8 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
     try:
-        application = build_application(settings, _database(settings))
-        asyncio.run(serve(application))
+        clock = file_clock(settings.fake_clock_file) if settings.fake_clock_file else system_clock
+        asyncio.run(serve(build_bot(settings, _database(settings), clock=clock)))
     except TokenError as error:
         raise UsageError(str(error)) from None
     return 0

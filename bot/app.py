@@ -13,6 +13,7 @@ import logging
 import re
 import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -29,9 +30,13 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.handlers import Handlers, utc_now
+from bot.delivery import Sender
+from bot.digest_jobs import DigestPlanner, Dispatcher
+from bot.handlers import Handlers
 from bot.picker import PREFIX
+from bot.snapshot_watch import SnapshotWatcher
 from bot.store import Store
 from bot.updates import PerChatUpdateProcessor
 
@@ -60,10 +65,18 @@ def bot_token(settings: Settings) -> str:
     return token
 
 
-def build_application(
-    settings: Settings, engine: Engine, *, clock: Callable[[], dt.datetime] = utc_now
-) -> Application:  # type: ignore[type-arg]
-    handlers = Handlers(settings=settings, store=Store(engine), clock=clock)
+@dataclass
+class Newsbot:
+    """Everything `newsbot run` runs, wired once: the Application and the jobs."""
+
+    application: Application  # type: ignore[type-arg]
+    handlers: Handlers
+    planner: DigestPlanner
+    dispatcher: Dispatcher
+    watcher: SnapshotWatcher
+
+
+def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock) -> Newsbot:
     application = (
         ApplicationBuilder()
         .token(bot_token(settings))
@@ -75,8 +88,21 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        # Digest sending keeps up to SEND_CONCURRENCY requests open besides the replies.
+        .connection_pool_size(CONCURRENT_UPDATES + settings.send_concurrency)
         .build()
     )
+    store = Store(engine)
+    sender = Sender(application.bot, settings.send_rate_per_second)
+    handlers = Handlers(settings=settings, store=store, sender=sender, clock=clock)
+    _add_handlers(application, handlers)
+    dispatcher = Dispatcher(store, sender, settings, on_gone=handlers.mark_gone)
+    planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
+    watcher = SnapshotWatcher(engine, settings)
+    return Newsbot(application, handlers, planner, dispatcher, watcher)
+
+
+def _add_handlers(application: Application, handlers: Handlers) -> None:  # type: ignore[type-arg]
     commands: list[tuple[str, Callable]] = [  # type: ignore[type-arg]
         ("start", handlers.start),
         ("country", handlers.country),
@@ -99,7 +125,27 @@ def build_application(
         MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, handlers.plain_text)
     )
     application.add_error_handler(handlers.on_error)
-    return application
+
+
+def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
+    """Named jobs, replaced if present; a job never runs twice at once."""
+    jobs = bot.application.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is required"
+
+    async def ingest(_context: object) -> None:
+        await bot.watcher.run_once()
+
+    async def digest_tick(_context: object) -> None:
+        await bot.planner.tick()
+
+    once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+    for name, callback, interval in [
+        ("ingest", ingest, settings.ingest_interval_minutes * 60),
+        ("digest-tick", digest_tick, settings.digest_tick_seconds),
+    ]:
+        for old in jobs.get_jobs_by_name(name):
+            old.schedule_removal()
+        jobs.run_repeating(callback, interval=interval, first=0.1, name=name, job_kwargs=once)
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -124,15 +170,17 @@ async def _initialize(application: Application) -> None:  # type: ignore[type-ar
             await asyncio.sleep(pause)
 
 
-async def serve(application: Application, stop: asyncio.Event | None = None) -> None:  # type: ignore[type-arg]
-    """Long-poll until `stop` is set, or SIGINT/SIGTERM arrives."""
+async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
+    """Long-poll and run the jobs until `stop` is set, or SIGINT/SIGTERM arrives."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         # Not possible off the main thread or off POSIX: the caller's `stop` still works.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    application = bot.application
     await _initialize(application)
+    dispatcher: asyncio.Task[None] | None = None
     try:
         await register_commands(application)
         await application.start()
@@ -140,10 +188,15 @@ async def serve(application: Application, stop: asyncio.Event | None = None) -> 
         await application.updater.start_polling(
             allowed_updates=ALLOWED_UPDATES, timeout=dt.timedelta(seconds=30)
         )
+        _schedule_jobs(bot, bot.handlers.settings)
+        dispatcher = asyncio.create_task(bot.dispatcher.run(stop), name="digest-dispatcher")
         log.info("newsbot is running as @%s", application.bot.username)
         await stop.wait()
         log.info("stopping")
     finally:
+        if dispatcher is not None:
+            bot.dispatcher.wake()  # it notices `stop` at once instead of at its next poll
+            await dispatcher
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:

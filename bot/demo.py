@@ -19,7 +19,7 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
-from bot.app import build_application, serve
+from bot.app import build_bot, serve
 from bot.config import Settings
 from bot.fake_bot_api import FakeBotApi, SentMessage
 from storage.db import create_schema, make_engine
@@ -137,10 +137,11 @@ async def run_demo(
             telegram_bot_token=SecretStr(DEMO_TOKEN),
             telegram_api_url=api.base_url,
             database_url=database_url,
+            snapshot_dir=str(Path(folder) / "snapshots"),
             admin_chat_ids=[DEMO_CHAT],
         )
         stop = asyncio.Event()
-        bot = asyncio.create_task(serve(build_application(settings, engine), stop))
+        bot = asyncio.create_task(serve(build_bot(settings, engine), stop))
         try:
             while not any(method.lower() == "getupdates" for method, _ in api.calls):
                 if bot.done():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,13 +14,15 @@ from telegram.ext import ContextTypes
 
 from bot import prefs as rules
 from bot import texts
+from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.delivery import ChatGone, Sender
 from bot.digest import compose_digest, compose_latest, escape
 from bot.picker import DONE, parse_callback, picker_markup
 from bot.regions import BY_CODE
-from bot.sending import ChatGone, send_texts, with_retries
+from bot.schedule import OLDEST_NEWS, unsent
 from bot.store import Store
-from storage import repo, subscribers
+from storage import digests, repo, subscribers
 from storage.models import ExchangeRateRecord as Rate
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
@@ -29,21 +30,16 @@ from storage.subscribers import ChatPrefs
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Change = Callable[[ChatPrefs], ChatPrefs]
-FIRST_DIGEST_WINDOW = dt.timedelta(hours=24)
-DIGEST_FETCH_LIMIT = 1000
 # Telegram's own account that speaks for a group's anonymous admins.
 ANONYMOUS_ADMIN_BOT = 1087968824
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
 class Handlers:
     settings: Settings
     store: Store
-    clock: Callable[[], dt.datetime] = utc_now
+    sender: Sender
+    clock: Clock = system_clock
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -53,7 +49,7 @@ class Handlers:
     ) -> None:  # fmt: skip
         assert update.effective_chat is not None
         batch = [texts_] if isinstance(texts_, str) else texts_
-        await send_texts(context.bot, update.effective_chat.id, batch, reply_markup=markup)
+        await self.sender.send_texts(update.effective_chat.id, batch, reply_markup=markup)
 
     async def _chat(self, chat_id: int) -> ChatPrefs | None:
         return await self.store.run(lambda s: subscribers.get_chat(session=s, chat_id=chat_id))
@@ -79,7 +75,7 @@ class Handlers:
             return False
         if user.id == ANONYMOUS_ADMIN_BOT:
             return True
-        member = await with_retries(chat.id, lambda: context.bot.get_chat_member(chat.id, user.id))
+        member = await context.bot.get_chat_member(chat.id, user.id)
         return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
     async def _refuse_unless_allowed(self, update: Update, context: Context) -> bool:
@@ -162,16 +158,13 @@ class Handlers:
         now = self.clock()
 
         def window(session: Session) -> tuple[list[StoredArticle], list[Rate], int | None]:
+            candidates = digests.candidate_articles(
+                session=session,
+                after_id=current.digest_cursor or 0,
+                first_seen_after=now - OLDEST_NEWS,
+            )
             return (
-                repo.latest_articles(
-                    session=session,
-                    countries=current.countries,
-                    limit=DIGEST_FETCH_LIMIT,
-                    after_id=current.digest_cursor,
-                    first_seen_after=None
-                    if current.digest_cursor is not None
-                    else now - FIRST_DIGEST_WINDOW,
-                ),
+                unsent(current, candidates, now),
                 repo.latest_rates(session=session),
                 repo.newest_article_id(session=session),
             )
@@ -252,11 +245,12 @@ class Handlers:
             return
 
         def gather(session: Session) -> str:
+            run = digests.last_run(session=session)
             return texts.stats_text(
                 subscribers.count_by_status(session=session),
                 repo.count_articles(session=session),
                 repo.last_ingest_at(session=session),
-                None,
+                texts.run_line(run.started_at, run.report) if run else None,
             )
 
         await self._reply(update, context, await self.store.run(gather))
@@ -298,7 +292,9 @@ class Handlers:
             text, markup = texts.PICKER_PROMPT, picker_markup(after.countries)
         await query.answer(note)
         try:
-            await with_retries(chat.id, lambda: query.edit_message_text(text, reply_markup=markup))
+            await self.sender.call(
+                chat.id, lambda: query.edit_message_text(text, reply_markup=markup)
+            )
         except BadRequest as error:
             # "message is not modified" (a double tap) or a message too old to edit:
             # the choice is stored either way.
@@ -318,7 +314,7 @@ class Handlers:
                   exc_info=error)  # fmt: skip
         if chat is not None:
             try:
-                await send_texts(context.bot, chat.id, [texts.ERROR])
+                await self.sender.send(chat.id, texts.ERROR)
             except Exception as second:  # the apology is best effort
                 log.warning("could not tell chat %s about the error: %s", chat.id, second)
 

@@ -99,6 +99,10 @@ def nothing_new(countries: tuple[str, ...]) -> str:
     )
 
 
+def run_line(started_at: dt.datetime, report: str | None) -> str:
+    return f"{started_at:%Y-%m-%d %H:%M} UTC, " + (report or "still delivering")
+
+
 def stats_text(
     subscribers: Mapping[str, int],
     articles: int,

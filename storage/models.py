@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel, col
 
 
@@ -109,5 +117,48 @@ class Subscriber(SQLModel, table=True):
     # Digests have covered every article with an id up to this one (see ingest's lock).
     digest_cursor: int | None = None
     last_digest_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DigestRun(SQLModel, table=True):
+    """One scheduler tick that found chats due, and what became of their digests."""
+
+    __tablename__ = "digest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: dt.datetime = Field(sa_type=UTCDateTime)
+    finished_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due: int = 0
+    skipped: int = 0  # due longer ago than the grace period: left for the next day
+    report: str | None = None  # "sent 9, empty 1, blocked 0, …" once every digest is final
+
+
+class DigestDelivery(SQLModel, table=True):
+    """The ledger: one row per chat and digest, written before anything is sent.
+
+    The composed messages are stored, so a digest resumed after a crash is the
+    very one that was started; `parts_sent` advances after each message, so only
+    a message in flight at the crash can be sent twice.
+    """
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (UniqueConstraint("chat_id", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, foreign_key="digest_run.id", index=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    due_at: dt.datetime = Field(sa_type=UTCDateTime)
+    # "pending" → "sent" | "empty" | "blocked" | "failed"
+    state: str = Field(max_length=8, index=True)
+    messages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    parts_sent: int = 0
+    message_ids: str = ""  # Telegram ids of the messages sent, comma-separated
+    through_article_id: int | None = None
+    attempts: int = 0  # delivery rounds that ended in a transient failure (rescheduled)
+    retries: int = 0  # single sends retried (429, 5xx, timeouts), for the run report
+    next_attempt_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    lease_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error: str | None = None
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -40,6 +40,8 @@ class IngestReport:
     articles_new: int = 0
     articles_updated: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
+    # Files that failed for a passing reason (the database was busy): worth another try.
+    retry_later: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -148,6 +150,7 @@ def ingest_file(
     except Exception as error:  # a database error must not stop the batch
         log.exception("storing %s failed; nothing of it was kept", source)
         _fail(report, source, f"could not be stored: {type(error).__name__}: {error}")
+        report.retry_later.append(source)
         return
     report.snapshots_new += 1
     report.articles_new += new

@@ -1,0 +1,163 @@
+"""The one path every message takes to Telegram.
+
+- A global `RateGate`: at most SEND_RATE_PER_SECOND messages in any one-second
+  window, replies to commands ahead of digest traffic.
+- Digest traffic keeps one second between two messages to the same chat.
+- 429: the whole gate pauses for `retry_after`, then the message is retried;
+  a `retry_after` over an hour is not waited for (`Deferred`): the caller
+  reschedules the digest instead of blocking everyone.
+- 5xx, timeouts, network errors: bounded retries with backoff, then raised.
+- 403 (blocked, kicked, deactivated) and "chat not found": `ChatGone`, never retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.ratelimit import RateGate
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+REPLY, DIGEST = 0, 1  # gate priorities: lower goes first
+ATTEMPTS = 4
+BACKOFF_SECONDS = (0.5, 1.0, 2.0)
+LONGEST_WAIT = 3600.0  # a retry_after beyond this reschedules instead of waiting
+CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
+
+
+class ChatGone(Exception):
+    """The chat can no longer receive messages (blocked, kicked, deleted)."""
+
+    def __init__(self, chat_id: int, reason: str) -> None:
+        super().__init__(f"chat {chat_id}: {reason}")
+        self.chat_id, self.reason = chat_id, reason
+
+
+class Deferred(Exception):
+    """Telegram asked for a pause longer than is worth waiting for."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"Telegram asked to wait {retry_after:.0f} s")
+        self.retry_after = retry_after
+
+
+@dataclass
+class SendStats:
+    sent: int = 0
+    retried: int = 0
+
+
+def is_gone(error: Exception) -> bool:
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and "chat not found" in error.message.lower()
+
+
+def seconds(value: int | float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class Sender:
+    def __init__(self, bot: Bot, rate_per_second: int) -> None:
+        self.bot = bot
+        self.gate = RateGate(rate_per_second)
+        self.stats = SendStats()
+        self._last_to_chat: dict[int, float] = {}
+
+    async def _spaced(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        last = self._last_to_chat.get(chat_id)
+        if last is not None and (wait := last + CHAT_INTERVAL - loop.time()) > 0:
+            await asyncio.sleep(wait)
+        if len(self._last_to_chat) > 50_000:  # forget chats not written to for a while
+            cutoff = loop.time() - CHAT_INTERVAL
+            self._last_to_chat = {c: t for c, t in self._last_to_chat.items() if t > cutoff}
+
+    async def call(
+        self,
+        chat_id: int,
+        request: Callable[[], Awaitable[T]],
+        *,
+        priority: int = REPLY,
+        stats: SendStats | None = None,
+    ) -> T:
+        """Run one Bot API call that sends a message, under the rules above.
+
+        Retries are counted in `self.stats` and, if given, in `stats` too."""
+        counters = [self.stats] if stats is None else [self.stats, stats]
+        for attempt in range(1, ATTEMPTS + 1):
+            if priority == DIGEST:
+                await self._spaced(chat_id)
+            await self.gate.acquire(priority)
+            try:
+                result = await request()
+            except RetryAfter as error:
+                wait = seconds(error.retry_after)
+                for counter in counters:
+                    counter.retried += 1
+                if wait > LONGEST_WAIT:
+                    raise Deferred(wait) from error
+                log.warning("429 from Telegram: pausing all sends for %.0f s", wait)
+                self.gate.pause_until(asyncio.get_running_loop().time() + wait)
+                continue
+            except (Forbidden, BadRequest) as error:
+                if is_gone(error):
+                    raise ChatGone(chat_id, error.message) from error
+                raise
+            except NetworkError as error:  # includes TimedOut and 5xx answers
+                if attempt == ATTEMPTS:
+                    raise
+                for counter in counters:
+                    counter.retried += 1
+                pause = BACKOFF_SECONDS[min(attempt, len(BACKOFF_SECONDS)) - 1]
+                log.warning(
+                    "sending to chat %s failed (%s); retry in %.1f s", chat_id, error, pause
+                )
+                await asyncio.sleep(pause)
+                continue
+            finally:
+                if priority == DIGEST:
+                    self._last_to_chat[chat_id] = asyncio.get_running_loop().time()
+            for counter in counters:
+                counter.sent += 1
+            return result
+        raise Deferred(0.0)  # every attempt met a 429: let the caller reschedule
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        priority: int = REPLY,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        stats: SendStats | None = None,
+    ) -> Message:
+        return await self.call(
+            chat_id,
+            lambda: self.bot.send_message(chat_id, text, reply_markup=reply_markup),
+            priority=priority,
+            stats=stats,
+        )
+
+    async def send_texts(
+        self,
+        chat_id: int,
+        texts: Sequence[str],
+        *,
+        reply_markup: InlineKeyboardMarkup | None = None,
+    ) -> list[Message]:
+        """A reply of one or more messages; the keyboard goes under the last one."""
+        sent = []
+        for index, text in enumerate(texts):
+            markup = reply_markup if index == len(texts) - 1 else None
+            sent.append(await self.send(chat_id, text, reply_markup=markup))
+        return sent

@@ -1,0 +1,257 @@
+"""The daily digest: a planner that runs every tick, a dispatcher that delivers.
+
+The planner finds the chats whose `next_digest_at` has passed, composes each
+digest (`bot.schedule.plan_digest`) and, in one transaction per batch, writes
+it to the delivery ledger and moves the chat on to its next digest. The
+dispatcher claims pending ledger rows and sends them through the one delivery
+path, recording each message as it goes out. The database is the only record
+of who is due and what is owed, so a restart, or a crash mid-run, loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlmodel import Session
+from telegram.error import BadRequest, TelegramError
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery import DIGEST, ChatGone, Deferred, Sender, SendStats
+from bot.schedule import OLDEST_NEWS, DigestPlan, plan_digest
+from bot.store import Store
+from storage import digests, repo
+from storage.digests import Delivery
+
+log = logging.getLogger(__name__)
+
+PLAN_BATCH = 500
+MAX_ATTEMPTS = 6  # delivery rounds that meet transient failures before giving up
+RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds, after the sender's own quick retries
+
+
+def wall_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class DigestPlanner:
+    def __init__(
+        self, store: Store, settings: Settings, clock: Clock, on_planned: Callable[[], None]
+    ) -> None:
+        self.store, self.settings, self.clock = store, settings, clock
+        self.on_planned = on_planned
+        self._running = asyncio.Lock()
+
+    async def tick(self) -> None:
+        if self._running.locked():
+            return  # the previous tick is still planning; this one has nothing to add
+        async with self._running:
+            now = self.clock()
+            run_id: int | None = None
+            for _ in range(1000):  # bounded: each batch moves every chat it reads on
+                run_id, planned = await self.store.run(
+                    lambda s, run_id=run_id: self._plan_batch(s, now, run_id)  # type: ignore[misc]
+                )
+                if planned < PLAN_BATCH:
+                    break
+            if run_id is not None:
+                self.on_planned()
+
+    def _plan_batch(
+        self, session: Session, now: dt.datetime, run_id: int | None
+    ) -> tuple[int | None, int]:
+        chats = digests.due_chats(session=session, now=now, limit=PLAN_BATCH)
+        if not chats:
+            return run_id, 0
+        wall = wall_clock()
+        if run_id is None:
+            run_id = digests.start_run(session=session, started_at=wall)
+        grace = dt.timedelta(minutes=self.settings.digest_grace_minutes)
+        candidates = digests.candidate_articles(
+            session=session,
+            after_id=min(chat.digest_cursor or 0 for chat in chats),
+            first_seen_after=now - grace - OLDEST_NEWS,
+        )
+        rates = repo.latest_rates(session=session)
+        newest = repo.newest_article_id(session=session)
+        skipped = 0
+        for chat in chats:
+            plan: DigestPlan = plan_digest(
+                chat,
+                candidates,
+                rates,
+                now=now,
+                newest_article_id=newest,
+                grace=grace,
+                max_per_country=self.settings.digest_max_per_country,
+                send_empty=self.settings.digest_send_empty,
+            )
+            skipped += plan.skipped
+            digests.record_plan(
+                session=session,
+                run_id=run_id,
+                chat_id=plan.chat_id,
+                planned_from=plan.planned_from,
+                due_at=plan.due_at,
+                next_digest_at=plan.next_digest_at,
+                messages=plan.messages,
+                through_article_id=None if plan.skipped else (plan.through_article_id or 0),
+                wall_now=wall,
+            )
+        digests.count_skipped(session=session, run_id=run_id, due=len(chats), skipped=skipped)
+        if skipped:
+            log.info(
+                "%d digests were due longer than the grace period ago: left for tomorrow", skipped
+            )
+        return run_id, len(chats)
+
+
+class Dispatcher:
+    """Delivers pending digests, SEND_CONCURRENCY at a time, until stopped."""
+
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        settings: Settings,
+        on_gone: Callable[[int], Awaitable[None]],
+    ) -> None:
+        self.store, self.sender, self.settings, self.on_gone = store, sender, settings, on_gone
+        self.lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
+        self._wake = asyncio.Event()
+        self._held: set[int] = set()  # ledger rows this process holds (queued or sending)
+        self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        self._busy = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        concurrency = self.settings.send_concurrency
+        workers = [asyncio.create_task(self._worker()) for _ in range(concurrency)]
+        try:
+            while not stop.is_set():
+                claimed = 0
+                if self._queue.qsize() < concurrency:
+                    claimed = await self._claim(2 * concurrency - self._queue.qsize())
+                if not claimed and not self._busy and self._queue.empty():
+                    await self._finish_runs()
+                if claimed == 0 or self._queue.qsize() >= concurrency:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                    self._wake.clear()
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def _claim(self, limit: int) -> int:
+        try:
+            rows = await self.store.run(
+                lambda s: digests.claim_deliveries(
+                    session=s, wall_now=wall_clock(), lease=self.lease, limit=limit
+                )
+            )
+        except Exception:
+            log.exception("could not read the delivery ledger; trying again shortly")
+            return 0
+        fresh = [row for row in rows if row.id not in self._held]
+        for row in fresh:
+            self._held.add(row.id)
+            self._queue.put_nowait(row)
+        return len(fresh)
+
+    async def _finish_runs(self) -> None:
+        try:
+            closed = await self.store.run(
+                lambda s: digests.finish_runs(session=s, finished_at=wall_clock())
+            )
+        except Exception:
+            log.exception("could not close digest runs")
+            return
+        for run in closed:
+            log.info("digest run %s finished: %s", run.id, run.report)
+
+    async def _worker(self) -> None:
+        while True:
+            delivery = await self._queue.get()
+            self._busy += 1
+            if self._queue.qsize() < self.settings.send_concurrency:
+                self._wake.set()  # room in the queue: claim more
+            try:
+                await self._deliver(delivery)
+            finally:
+                self._busy -= 1
+                self._held.discard(delivery.id)
+                if self._queue.empty():
+                    self._wake.set()
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        stats = SendStats()
+
+        async def finish(state: str, error: str | None = None) -> None:
+            def write(session: Session) -> None:
+                digests.add_retries(session=session, delivery_id=delivery.id, retried=stats.retried)
+                digests.finish_delivery(
+                    session=session, delivery_id=delivery.id, state=state, error=error
+                )
+
+            await self.store.run(write)
+
+        async def later(error: str, wait: float | None = None) -> None:
+            attempt = delivery.attempts  # delivery rounds that failed before this one
+            if attempt + 1 >= MAX_ATTEMPTS:
+                log.error(
+                    "digest %s to chat %s failed for good: %s", delivery.id, delivery.chat_id, error
+                )
+                await finish("failed", error)
+                return
+            delay = wait if wait is not None else RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+            at = wall_clock() + dt.timedelta(seconds=max(delay, 1))
+            log.warning(
+                "digest %s to chat %s will be retried at %s: %s",
+                delivery.id,
+                delivery.chat_id,
+                at,
+                error,
+            )
+            await self.store.run(
+                lambda s: digests.retry_delivery_later(
+                    session=s, delivery_id=delivery.id, at=at, error=error, retried=stats.retried
+                )
+            )
+
+        try:
+            for part in range(delivery.parts_sent, len(delivery.messages)):
+                message = await self.sender.send(
+                    delivery.chat_id, delivery.messages[part], priority=DIGEST, stats=stats
+                )
+                await self.store.run(
+                    lambda s, message_id=message.message_id: digests.record_part(  # type: ignore[misc]
+                        session=s,
+                        delivery_id=delivery.id,
+                        message_id=message_id,
+                        lease_until=wall_clock() + self.lease,
+                    )
+                )
+            await finish("sent")
+        except ChatGone as gone:
+            log.info("chat %s is gone (%s): marked inactive", gone.chat_id, gone.reason)
+            await finish("blocked", gone.reason)
+            await self.on_gone(gone.chat_id)
+        except Deferred as deferred:
+            await later(str(deferred), wait=deferred.retry_after)
+        except BadRequest as error:  # our message is wrong: retrying cannot help
+            log.error("digest %s to chat %s refused: %s", delivery.id, delivery.chat_id, error)
+            await finish("failed", error.message)
+        except TelegramError as error:  # network, timeouts, 5xx beyond the quick retries
+            await later(f"{type(error).__name__}: {error}")
+        except asyncio.CancelledError:
+            raise  # shutting down: the lease runs out and the digest is picked up again
+        except Exception as error:
+            log.exception("digest %s to chat %s: unexpected error", delivery.id, delivery.chat_id)
+            await later(f"{type(error).__name__}: {error}")

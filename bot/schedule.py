@@ -1,0 +1,98 @@
+"""Who gets which digest when: pure decisions over plain data.
+
+The database keeps, per chat, `next_digest_at` (UTC) and a cursor (the highest
+article id its digests covered). A tick asks `plan_digest` for every chat whose
+`next_digest_at` has passed; the plan says what to send and how the chat moves on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.digest import ArticleView, RateView, compose_digest
+from bot.prefs import next_digest_at
+from storage.repo import StoredArticle
+from storage.subscribers import ChatPrefs
+
+FIRST_DIGEST_WINDOW = dt.timedelta(hours=24)  # a chat's first digest looks back this far
+OLDEST_NEWS = dt.timedelta(days=7)  # never older than this, however long a chat was away
+NOTHING_NEW_TODAY = "📰 Nothing new for your countries today. /latest shows the newest."
+
+
+def latest_occurrence(now: dt.datetime, local_time: dt.time, zone: str) -> dt.datetime:
+    """The last instant at or before `now` when the wall clock in `zone` showed `local_time`."""
+    tz = ZoneInfo(zone)
+    today = now.astimezone(tz).date()
+    for days in range(3):
+        candidate = dt.datetime.combine(today - dt.timedelta(days=days), local_time, tz)
+        at = candidate.astimezone(dt.UTC)
+        if at <= now:
+            return at
+    raise AssertionError("a local time recurs within three days")  # pragma: no cover
+
+
+def unsent(
+    prefs: ChatPrefs, articles: Iterable[StoredArticle], due_at: dt.datetime
+) -> list[StoredArticle]:
+    """The chat's articles its digests have not covered yet, in the given order."""
+    since = due_at - (OLDEST_NEWS if prefs.digest_cursor is not None else FIRST_DIGEST_WINDOW)
+    wanted = set(prefs.countries)
+    return [
+        a
+        for a in articles
+        if wanted.intersection(a.countries)
+        and a.first_seen > since
+        and (prefs.digest_cursor is None or a.id > prefs.digest_cursor)
+    ]
+
+
+@dataclass(frozen=True)
+class DigestPlan:
+    chat_id: int
+    planned_from: dt.datetime  # the chat's next_digest_at when planned: a change since voids it
+    due_at: dt.datetime  # the scheduled instant this digest stands for
+    next_digest_at: dt.datetime
+    skipped: bool  # later than the grace period: nothing sent, the articles wait
+    messages: tuple[str, ...]
+    through_article_id: int | None  # the chat's new cursor; None leaves it
+
+
+def plan_digest(
+    prefs: ChatPrefs,
+    articles: Sequence[StoredArticle],
+    rates: Iterable[RateView],
+    *,
+    now: dt.datetime,
+    newest_article_id: int | None,
+    grace: dt.timedelta,
+    max_per_country: int,
+    send_empty: bool = False,
+) -> DigestPlan:
+    """The digest of a chat whose `next_digest_at` is at or before `now`.
+
+    `articles` are the candidates, newest first (any chat's); the plan keeps
+    this chat's unsent ones.
+    """
+    assert prefs.next_digest_at is not None and prefs.next_digest_at <= now
+    due_at = latest_occurrence(now, prefs.digest_time, prefs.timezone)
+    upcoming = next_digest_at(now, prefs.digest_time, prefs.timezone)
+    if now - due_at > grace:
+        return DigestPlan(
+            prefs.chat_id, prefs.next_digest_at, due_at, upcoming, True, (), None
+        )  # fmt: skip
+    mine: list[ArticleView] = list(unsent(prefs, articles, due_at))
+    messages = compose_digest(mine, prefs.countries, rates=rates, max_per_country=max_per_country)
+    if not messages and send_empty and prefs.countries:
+        messages = [NOTHING_NEW_TODAY]
+    return DigestPlan(
+        chat_id=prefs.chat_id,
+        planned_from=prefs.next_digest_at,
+        due_at=due_at,
+        next_digest_at=upcoming,
+        skipped=False,
+        messages=tuple(messages),
+        through_article_id=newest_article_id,
+    )

@@ -1,0 +1,83 @@
+"""The scheduled ingest of SNAPSHOT_DIR.
+
+A file is read once it has stopped changing for SNAPSHOT_SETTLE_SECONDS (a
+file still being written is not read half), temporary names are ignored, and
+a version of a file already handled (same size and modification time) is not
+read again. Which contents are new is decided by their hash, in the database,
+so a restart re-reads the folder but stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class SnapshotWatcher:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine, self.settings = engine, settings
+        self.folder = Path(settings.snapshot_dir)
+        self._handled: dict[Path, tuple[int, int]] = {}
+        self._running = asyncio.Lock()
+        self._missing_reported = False
+
+    async def run_once(self) -> None:
+        """One pass over the folder, in a worker thread; never two passes at once."""
+        if self._running.locked():
+            log.info("ingest still running from the last tick; this tick is skipped")
+            return
+        async with self._running:
+            await asyncio.to_thread(self._ingest_ready_files)
+
+    def _ready_files(self) -> list[tuple[Path, tuple[int, int]]]:
+        from bot.news.ingest import expand_paths
+
+        if not self.folder.is_dir():
+            if not self._missing_reported:
+                log.warning("SNAPSHOT_DIR %s does not exist (yet); nothing to ingest", self.folder)
+                self._missing_reported = True
+            return []
+        self._missing_reported = False
+        ready = []
+        now = time.time()
+        for path in expand_paths([self.folder]):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # gone since it was listed
+            version = (stat.st_size, stat.st_mtime_ns)
+            if self._handled.get(path) == version:
+                continue
+            if now - stat.st_mtime < self.settings.snapshot_settle_seconds:
+                continue  # still being written, perhaps: next tick
+            ready.append((path, version))
+        return ready
+
+    def _ingest_ready_files(self) -> None:
+        from bot.news.ingest import ingest_paths  # the text stack loads on first use
+
+        ready = self._ready_files()
+        if not ready:
+            return
+        report = ingest_paths(
+            self.engine, [path for path, _ in ready], max_bytes=self.settings.max_snapshot_bytes
+        )
+        for path, version in ready:
+            if str(path) not in report.retry_later:
+                self._handled[path] = version
+        log.info(
+            "ingest: %d new snapshots, %d already known, %d new articles, %d updated, %d failed",
+            report.snapshots_new,
+            report.snapshots_skipped,
+            report.articles_new,
+            report.articles_updated,
+            len(report.failed),
+        )
