@@ -17,7 +17,7 @@ from bot.prefs import next_digest_at
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
 
-FIRST_DIGEST_WINDOW = dt.timedelta(hours=24)  # a chat's first digest looks back this far
+FIRST_DIGEST_WINDOW = dt.timedelta(hours=24)  # a new chat also gets the day before it came
 OLDEST_NEWS = dt.timedelta(days=7)  # never older than this, however long a chat was away
 NOTHING_NEW_TODAY = "📰 Nothing new for your countries today. /latest shows the newest."
 
@@ -37,8 +37,15 @@ def latest_occurrence(now: dt.datetime, local_time: dt.time, zone: str) -> dt.da
 def unsent(
     prefs: ChatPrefs, articles: Iterable[StoredArticle], due_at: dt.datetime
 ) -> list[StoredArticle]:
-    """The chat's articles its digests have not covered yet, in the given order."""
-    since = due_at - (OLDEST_NEWS if prefs.digest_cursor is not None else FIRST_DIGEST_WINDOW)
+    """The chat's articles its digests have not covered yet, in the given order.
+
+    Before its first digest a chat has no cursor: it is owed what was first
+    seen since the day before it subscribed (a skipped first digest loses nothing).
+    """
+    since = due_at - OLDEST_NEWS
+    if prefs.digest_cursor is None:
+        start = prefs.subscribed_at or due_at
+        since = max(since, start - FIRST_DIGEST_WINDOW)
     wanted = set(prefs.countries)
     return [
         a

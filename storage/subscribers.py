@@ -30,6 +30,7 @@ class ChatPrefs:
     next_digest_at: dt.datetime | None = None
     digest_cursor: int | None = None
     last_digest_at: dt.datetime | None = None
+    subscribed_at: dt.datetime | None = None  # when the chat first talked to the bot
 
 
 def _prefs(row: Subscriber) -> ChatPrefs:
@@ -44,6 +45,7 @@ def _prefs(row: Subscriber) -> ChatPrefs:
         next_digest_at=row.next_digest_at,
         digest_cursor=row.digest_cursor,
         last_digest_at=row.last_digest_at,
+        subscribed_at=row.created_at,
     )
 
 

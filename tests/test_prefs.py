@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 from bot import prefs as rules
 from bot.picker import parse_callback, picker_markup
+from storage.subscribers import ChatPrefs
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 17:00 in Almaty (UTC+5)
 
 
-def _chat() -> rules.ChatPrefs:
+def _chat() -> ChatPrefs:
     return rules.new_chat(1, "private", dt.time(9, 0), "Asia/Almaty")
 
 

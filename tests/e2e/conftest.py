@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
 from bot.news.ingest import ingest_paths
 from storage.db import create_schema, make_engine
 from tests.conftest import SEEDS
-from tests.e2e.harness import TOKEN, BotProcess
+from tests.e2e.harness import TOKEN, BotProcess, FakeClock
 
 ADMIN_ID = 999
 
@@ -40,8 +41,20 @@ def db_path(tmp_path: Path, seeded_db: Path) -> Path:
 
 
 @pytest.fixture
-def bot_env(api: FakeBotApi, db_path: Path, tmp_path: Path) -> dict[str, str]:
+def clock(tmp_path: Path) -> FakeClock:
+    """Starts at the real time (the seeded articles were first seen just now)."""
+    return FakeClock(tmp_path / "now.txt", dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def bot_env(api: FakeBotApi, db_path: Path, tmp_path: Path, clock: FakeClock) -> dict[str, str]:
     return {
+        "FAKE_CLOCK_FILE": str(clock.path),
+        "DIGEST_TICK_SECONDS": "0.2",
+        "DELIVERY_LEASE_SECONDS": "3",
+        "INGEST_INTERVAL_MINUTES": "0.005",
+        "SNAPSHOT_SETTLE_SECONDS": "0.3",
+        "SEND_RATE_PER_SECOND": "50",
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": api.base_url,
         "DATABASE_URL": f"sqlite:///{db_path}",

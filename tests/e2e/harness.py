@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -11,7 +12,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from sqlmodel import Session
+
 from bot.fake_bot_api import FakeBotApi, SentMessage
+from storage.db import make_engine, open_session
 
 T = TypeVar("T")
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijklmnop"
@@ -29,6 +33,33 @@ def wait_until(check: Callable[[], T], what: str, timeout: float = WAIT_SECONDS)
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.01)
+
+
+def read_db(db_path: Path, query: Callable[[Session], T]) -> T:
+    """Look at what the bot process stored (a separate connection, as an operator would)."""
+    engine = make_engine(f"sqlite:///{db_path}")
+    try:
+        with open_session(engine) as session:
+            return query(session)
+    finally:
+        engine.dispose()
+
+
+class FakeClock:
+    """The bot's notion of "now" (FAKE_CLOCK_FILE): tests move it instead of waiting."""
+
+    def __init__(self, path: Path, now: dt.datetime) -> None:
+        self.path = path
+        self.set(now)
+
+    def set(self, now: dt.datetime) -> None:
+        self.now = now
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(now.isoformat(), encoding="utf-8")
+        temporary.replace(self.path)  # atomic: the bot never reads a half-written time
+
+    def advance(self, **delta: float) -> None:
+        self.set(self.now + dt.timedelta(**delta))
 
 
 class BotProcess:

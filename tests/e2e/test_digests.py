@@ -1,0 +1,181 @@
+"""Daily digests from the real bot process: local times, DST, missed digests, errors.
+
+Time is the test's: the bot reads "now" from FAKE_CLOCK_FILE and ticks every
+0.2 s, so moving the clock past a digest time shows at once what the bot does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot.fake_bot_api import FakeBotApi, SentMessage
+from bot.schedule import NOTHING_NEW_TODAY
+from storage.models import DigestDelivery, DigestRun
+from storage.subscribers import get_chat
+from tests.e2e.conftest import ADMIN_ID
+from tests.e2e.harness import BotProcess, Chat, FakeClock, read_db, wait_until
+
+UTC = dt.UTC
+QUIET = 0.8  # four ticks: long enough to see that nothing happens
+
+
+def _digests(chat: Chat) -> list[SentMessage]:
+    return [
+        m
+        for m in chat.received()
+        if "Central Asia news digest" in m.text or m.text == NOTHING_NEW_TODAY
+    ]
+
+
+def _local(clock: FakeClock, zone: str, at: dt.time, days: int = 1) -> dt.datetime:
+    """`at` in `zone`, `days` after the clock's current local day, as UTC."""
+    from zoneinfo import ZoneInfo
+
+    day = clock.now.astimezone(ZoneInfo(zone)).date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, at, ZoneInfo(zone)).astimezone(UTC)
+
+
+def _subscribe(api: FakeBotApi, chat_id: int, *commands: str) -> Chat:
+    chat = Chat(api, chat_id)
+    for command in commands:
+        chat.send(command)
+    return chat
+
+
+def _ledger(db_path: Path, chat_id: int) -> list[DigestDelivery]:
+    return read_db(
+        db_path,
+        lambda s: list(s.exec(select(DigestDelivery).where(DigestDelivery.chat_id == chat_id))),
+    )
+
+
+def test_two_local_times_in_two_zones(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+) -> None:
+    almaty = _subscribe(api, 801, "/start", "/country kz")  # 09:00 Asia/Almaty
+    berlin = _subscribe(api, 802, "/start", "/country uz", "/timezone Europe/Berlin", "/time 07:30")
+    almaty_due = _local(clock, "Asia/Almaty", dt.time(9, 0))
+    berlin_due = _local(clock, "Europe/Berlin", dt.time(7, 30))
+    first, second = sorted([(almaty_due, almaty), (berlin_due, berlin)], key=lambda p: p[0])
+
+    clock.set(first[0] - dt.timedelta(minutes=1))
+    time.sleep(QUIET)
+    assert not _digests(almaty) and not _digests(berlin)
+
+    clock.set(first[0])
+    wait_until(lambda: _digests(first[1]), "the earlier digest")
+    time.sleep(QUIET)
+    assert not _digests(second[1])
+
+    clock.set(second[0] + dt.timedelta(seconds=30))
+    wait_until(lambda: _digests(second[1]), "the later digest")
+    assert "🇰🇿 <b>Kazakhstan</b>" in _digests(almaty)[0].text
+    assert "🇺🇿 <b>Uzbekistan</b>" in _digests(berlin)[0].text
+    [row] = _ledger(db_path, 801)
+    assert row.state == "sent" and row.due_at == almaty_due and row.message_ids
+    # Nothing more: the next digests are due tomorrow, and nothing is sent twice.
+    time.sleep(QUIET)
+    assert len(_digests(almaty)) == len(_digests(berlin)) == 1
+
+
+def test_time_change_moves_the_next_digest(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock
+) -> None:
+    chat = _subscribe(api, 803, "/start", "/country kz", "/time 10:15")
+    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    time.sleep(QUIET)
+    assert not _digests(chat)
+    clock.set(_local(clock, "Asia/Almaty", dt.time(10, 15), days=0))
+    wait_until(lambda: _digests(chat), "the digest at the new time")
+
+
+def test_digest_time_follows_daylight_saving(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_path: Path, tmp_path: Path
+) -> None:
+    clock.set(dt.datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
+    bot = BotProcess(api, {**bot_env, "DIGEST_SEND_EMPTY": "true"}, tmp_path / "dst.log").start()
+    try:
+        chat = _subscribe(api, 804, "/start", "/country kz", "/timezone Europe/Berlin")
+        # 09:00 in Berlin is 08:00 UTC in winter time and 07:00 UTC from 29 March.
+        for day, hour_utc in [(28, 8), (29, 7), (30, 7)]:
+            clock.set(dt.datetime(2026, 3, day, hour_utc - 1, 59, tzinfo=UTC))
+            count = len(_digests(chat))
+            time.sleep(QUIET)
+            assert len(_digests(chat)) == count, f"early digest on {day} March"
+            clock.set(dt.datetime(2026, 3, day, hour_utc, 0, 5, tzinfo=UTC))
+            wait_until(lambda count=count: len(_digests(chat)) > count, f"digest on {day} March")
+        due = sorted(row.due_at for row in _ledger(db_path, 804))
+        assert [d.hour for d in due] == [8, 7, 7]
+    finally:
+        bot.stop()
+
+
+def test_missed_digest_is_sent_when_the_bot_comes_back(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_path: Path, tmp_path: Path
+) -> None:
+    first = BotProcess(api, bot_env, tmp_path / "first.log").start()
+    late = _subscribe(api, 805, "/start", "/country kz")
+    very_late = _subscribe(api, 806, "/start", "/country kz", "/time 03:00")
+    first.stop()
+    # Down over both digest times: 09:00 was 2 h ago (within the 6 h grace), 03:00 was 8 h ago.
+    clock.set(_local(clock, "Asia/Almaty", dt.time(11, 0)))
+    second = BotProcess(api, bot_env, tmp_path / "second.log").start()
+    try:
+        wait_until(lambda: _digests(late), "the missed digest")
+        time.sleep(QUIET)
+        assert not _digests(very_late)  # skipped: too late to be a morning digest
+        assert _ledger(db_path, 806) == []
+        prefs = read_db(db_path, lambda s: get_chat(session=s, chat_id=806))
+        assert prefs is not None and prefs.digest_cursor is None  # its articles still wait
+        clock.set(_local(clock, "Asia/Almaty", dt.time(3, 0)))
+        wait_until(lambda: _digests(very_late), "the next day's digest")
+    finally:
+        second.stop()
+
+
+def test_429_and_5xx_are_retried(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+) -> None:
+    throttled = _subscribe(api, 807, "/start", "/country kz")
+    flaky = _subscribe(api, 808, "/start", "/country uz")
+    api.fail_next(
+        "sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=807
+    )
+    api.fail_next("sendMessage", 502, "Bad Gateway", chat_id=808, times=3)
+    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    wait_until(lambda: _digests(throttled) and _digests(flaky), "both digests", timeout=30)
+    [row] = _ledger(db_path, 807)
+    assert row.state == "sent" and row.retries == 1
+    [row] = _ledger(db_path, 808)
+    assert row.state == "sent" and row.retries == 3
+    wait_until(
+        lambda: read_db(db_path, lambda s: s.exec(select(DigestRun)).first().report),  # type: ignore[union-attr]
+        "the run report",
+    )
+    [stats] = Chat(api, ADMIN_ID).send("/stats")
+    assert "due 2, sent 2, empty 0, blocked 0, failed 0, skipped 0, retried 4" in stats.text
+    assert "digest run" in bot.log() and "retried 4" in bot.log()
+
+
+def test_blocked_chat_is_never_retried(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+) -> None:
+    chat = _subscribe(api, 809, "/start", "/country kz")
+    api.block_chat(809)
+    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    wait_until(lambda: [r for r in _ledger(db_path, 809) if r.state == "blocked"], "blocked")
+    prefs = read_db(db_path, lambda s: get_chat(session=s, chat_id=809))
+    assert prefs is not None and prefs.status == "blocked" and prefs.next_digest_at is None
+    attempts = sum(
+        1 for method, params in api.calls if method == "sendMessage" and params["chat_id"] == 809
+    )
+    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))  # the next day
+    time.sleep(QUIET)
+    assert attempts == sum(
+        1 for method, params in api.calls if method == "sendMessage" and params["chat_id"] == 809
+    )
+    assert not _digests(chat)
