@@ -30,6 +30,7 @@ from telegram.ext import (
 )
 
 from bot import texts
+from bot.aiohttp_request import AiohttpRequest
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.delivery import Sender
@@ -74,9 +75,11 @@ class Newsbot:
     planner: DigestPlanner
     dispatcher: Dispatcher
     watcher: SnapshotWatcher
+    http: tuple[AiohttpRequest, ...]  # closed by hand if start-up fails before PTB owns them
 
 
 def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock) -> Newsbot:
+    pool_size = CONCURRENT_UPDATES + settings.send_concurrency
     application = (
         ApplicationBuilder()
         .token(bot_token(settings))
@@ -88,8 +91,9 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        # Digest sending keeps up to SEND_CONCURRENCY requests open besides the replies.
-        .connection_pool_size(CONCURRENT_UPDATES + settings.send_concurrency)
+        # Replies and up to SEND_CONCURRENCY digest sends share the pool.
+        .request(requests := AiohttpRequest(connection_pool_size=pool_size))
+        .get_updates_request(polling := AiohttpRequest(connection_pool_size=1))
         .build()
     )
     store = Store(engine)
@@ -99,7 +103,7 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
     dispatcher = Dispatcher(store, sender, settings, on_gone=handlers.mark_gone)
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
     watcher = SnapshotWatcher(engine, settings)
-    return Newsbot(application, handlers, planner, dispatcher, watcher)
+    return Newsbot(application, handlers, planner, dispatcher, watcher, (requests, polling))
 
 
 def _add_handlers(application: Application, handlers: Handlers) -> None:  # type: ignore[type-arg]
@@ -179,7 +183,13 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     application = bot.application
-    await _initialize(application)
+    try:
+        await _initialize(application)
+    except BaseException:
+        for http in bot.http:
+            await http.shutdown()
+        await bot.handlers.store.close()
+        raise
     dispatcher: asyncio.Task[None] | None = None
     try:
         await register_commands(application)
@@ -202,3 +212,4 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         if application.running:
             await application.stop()
         await application.shutdown()
+        await bot.handlers.store.close()

@@ -73,7 +73,8 @@ class Sender:
         self.stats = SendStats()
         self._last_to_chat: dict[int, float] = {}
 
-    async def _spaced(self, chat_id: int) -> None:
+    async def spaced(self, chat_id: int) -> None:
+        """Wait until this chat may get its next bulk message (one a second)."""
         loop = asyncio.get_running_loop()
         last = self._last_to_chat.get(chat_id)
         if last is not None and (wait := last + CHAT_INTERVAL - loop.time()) > 0:
@@ -95,11 +96,11 @@ class Sender:
         Retries are counted in `self.stats` and, if given, in `stats` too."""
         counters = [self.stats] if stats is None else [self.stats, stats]
         for attempt in range(1, ATTEMPTS + 1):
-            if priority == DIGEST:
-                await self._spaced(chat_id)
-            await self.gate.acquire(priority)
+            if priority == DIGEST and attempt > 1:
+                await self.spaced(chat_id)
             try:
-                result = await request()
+                async with self.gate.slot(priority):
+                    result = await request()
             except RetryAfter as error:
                 wait = seconds(error.retry_after)
                 for counter in counters:

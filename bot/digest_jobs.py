@@ -29,7 +29,8 @@ from storage.digests import Delivery
 
 log = logging.getLogger(__name__)
 
-PLAN_BATCH = 500
+PLAN_BATCH = 200
+OPEN_DIGESTS = 2048  # digests being delivered at once (most wait on per-chat spacing)
 MAX_ATTEMPTS = 6  # delivery rounds that meet transient failures before giving up
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds, after the sender's own quick retries
 
@@ -52,24 +53,23 @@ class DigestPlanner:
         async with self._running:
             now = self.clock()
             run_id: int | None = None
-            for _ in range(1000):  # bounded: each batch moves every chat it reads on
-                run_id, planned = await self.store.run(
-                    lambda s, run_id=run_id: self._plan_batch(s, now, run_id)  # type: ignore[misc]
-                )
-                if planned < PLAN_BATCH:
+            for _ in range(10_000):  # bounded: each batch moves the chats it read on
+                # Composing is read-only work in a reader thread; the single writer
+                # is held only for the short write, so digests keep flowing meanwhile.
+                plans = await self.store.run(lambda s: self._plan(s, now))
+                if not plans:
                     break
-            if run_id is not None:
-                self.on_planned()
+                run_id = await self.store.write(
+                    lambda s, run_id=run_id, plans=plans: self._record(s, run_id, plans)  # type: ignore[misc]
+                )
+                self.on_planned()  # delivery starts while later batches are planned
+                if len(plans) < PLAN_BATCH:
+                    break
 
-    def _plan_batch(
-        self, session: Session, now: dt.datetime, run_id: int | None
-    ) -> tuple[int | None, int]:
+    def _plan(self, session: Session, now: dt.datetime) -> list[DigestPlan]:
         chats = digests.due_chats(session=session, now=now, limit=PLAN_BATCH)
         if not chats:
-            return run_id, 0
-        wall = wall_clock()
-        if run_id is None:
-            run_id = digests.start_run(session=session, started_at=wall)
+            return []
         grace = dt.timedelta(minutes=self.settings.digest_grace_minutes)
         candidates = digests.candidate_articles(
             session=session,
@@ -77,10 +77,10 @@ class DigestPlanner:
             first_seen_after=now - grace - OLDEST_NEWS,
         )
         rates = repo.latest_rates(session=session)
-        newest = repo.newest_article_id(session=session)
-        skipped = 0
-        for chat in chats:
-            plan: DigestPlan = plan_digest(
+        newest = repo.newest_article_id(session=session)  # same snapshot as the candidates
+        composed: dict[tuple[tuple[str, ...], tuple[int, ...]], list[str]] = {}
+        return [
+            plan_digest(
                 chat,
                 candidates,
                 rates,
@@ -89,29 +89,30 @@ class DigestPlanner:
                 grace=grace,
                 max_per_country=self.settings.digest_max_per_country,
                 send_empty=self.settings.digest_send_empty,
+                composed=composed,
             )
-            skipped += plan.skipped
-            digests.record_plan(
-                session=session,
-                run_id=run_id,
-                chat_id=plan.chat_id,
-                planned_from=plan.planned_from,
-                due_at=plan.due_at,
-                next_digest_at=plan.next_digest_at,
-                messages=plan.messages,
-                through_article_id=None if plan.skipped else (plan.through_article_id or 0),
-                wall_now=wall,
-            )
-        digests.count_skipped(session=session, run_id=run_id, due=len(chats), skipped=skipped)
+            for chat in chats
+        ]
+
+    def _record(self, session: Session, run_id: int | None, plans: list[DigestPlan]) -> int:
+        wall = wall_clock()
+        if run_id is None:
+            run_id = digests.start_run(session=session, started_at=wall)
+        digests.record_plans(session=session, run_id=run_id, plans=plans, wall_now=wall)
+        skipped = sum(plan.skipped for plan in plans)
+        digests.count_skipped(session=session, run_id=run_id, due=len(plans), skipped=skipped)
         if skipped:
-            log.info(
-                "%d digests were due longer than the grace period ago: left for tomorrow", skipped
-            )
-        return run_id, len(chats)
+            log.info("%d digests due longer ago than the grace period: left for tomorrow", skipped)
+        return run_id
 
 
 class Dispatcher:
-    """Delivers pending digests, SEND_CONCURRENCY at a time, until stopped."""
+    """Delivers pending digests until stopped.
+
+    Many digests are open at once (a chat's second message waits a second after
+    its first, and that wait must not idle the sender); the sends themselves are
+    limited to SEND_CONCURRENCY by the sender.
+    """
 
     def __init__(
         self,
@@ -126,12 +127,13 @@ class Dispatcher:
         self._held: set[int] = set()  # ledger rows this process holds (queued or sending)
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._busy = 0
+        self._in_flight = asyncio.Semaphore(settings.send_concurrency)
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        concurrency = self.settings.send_concurrency
+        concurrency = OPEN_DIGESTS
         workers = [asyncio.create_task(self._worker()) for _ in range(concurrency)]
         try:
             while not stop.is_set():
@@ -151,7 +153,7 @@ class Dispatcher:
 
     async def _claim(self, limit: int) -> int:
         try:
-            rows = await self.store.run(
+            rows = await self.store.write(
                 lambda s: digests.claim_deliveries(
                     session=s, wall_now=wall_clock(), lease=self.lease, limit=limit
                 )
@@ -167,7 +169,7 @@ class Dispatcher:
 
     async def _finish_runs(self) -> None:
         try:
-            closed = await self.store.run(
+            closed = await self.store.write(
                 lambda s: digests.finish_runs(session=s, finished_at=wall_clock())
             )
         except Exception:
@@ -180,7 +182,7 @@ class Dispatcher:
         while True:
             delivery = await self._queue.get()
             self._busy += 1
-            if self._queue.qsize() < self.settings.send_concurrency:
+            if self._queue.qsize() < OPEN_DIGESTS:
                 self._wake.set()  # room in the queue: claim more
             try:
                 await self._deliver(delivery)
@@ -190,17 +192,39 @@ class Dispatcher:
                 if self._queue.empty():
                     self._wake.set()
 
+    async def _send_part(self, delivery: Delivery, part: int, stats: SendStats) -> None:
+        """Send one message and record it, holding one of SEND_CONCURRENCY slots throughout.
+
+        A message is at risk of being sent twice from the moment it goes out until
+        its record is committed; holding the slot over both bounds how many
+        messages a crash can repeat by SEND_CONCURRENCY.
+        """
+        async with self._in_flight:
+            message = await self.sender.send(
+                delivery.chat_id, delivery.messages[part], priority=DIGEST, stats=stats
+            )
+            await self.store.write(
+                lambda s: digests.record_part(
+                    session=s,
+                    delivery_id=delivery.id,
+                    message_id=message.message_id,
+                    lease_until=wall_clock() + self.lease,
+                )
+            )
+
     async def _deliver(self, delivery: Delivery) -> None:
         stats = SendStats()
 
         async def finish(state: str, error: str | None = None) -> None:
-            def write(session: Session) -> None:
-                digests.add_retries(session=session, delivery_id=delivery.id, retried=stats.retried)
-                digests.finish_delivery(
-                    session=session, delivery_id=delivery.id, state=state, error=error
+            await self.store.write(
+                lambda s: digests.finish_delivery(
+                    session=s,
+                    delivery_id=delivery.id,
+                    state=state,
+                    error=error,
+                    retried=stats.retried,
                 )
-
-            await self.store.run(write)
+            )
 
         async def later(error: str, wait: float | None = None) -> None:
             attempt = delivery.attempts  # delivery rounds that failed before this one
@@ -219,7 +243,7 @@ class Dispatcher:
                 at,
                 error,
             )
-            await self.store.run(
+            await self.store.write(
                 lambda s: digests.retry_delivery_later(
                     session=s, delivery_id=delivery.id, at=at, error=error, retried=stats.retried
                 )
@@ -227,17 +251,8 @@ class Dispatcher:
 
         try:
             for part in range(delivery.parts_sent, len(delivery.messages)):
-                message = await self.sender.send(
-                    delivery.chat_id, delivery.messages[part], priority=DIGEST, stats=stats
-                )
-                await self.store.run(
-                    lambda s, message_id=message.message_id: digests.record_part(  # type: ignore[misc]
-                        session=s,
-                        delivery_id=delivery.id,
-                        message_id=message_id,
-                        lease_until=wall_clock() + self.lease,
-                    )
-                )
+                await self.sender.spaced(delivery.chat_id)
+                await self._send_part(delivery, part, stats)
             await finish("sent")
         except ChatGone as gone:
             log.info("chat %s is gone (%s): marked inactive", gone.chat_id, gone.reason)

@@ -58,7 +58,7 @@ class Handlers:
         fresh = rules.new_chat(
             chat.id, chat.type, self.settings.digest_time, self.settings.default_timezone
         )
-        return await self.store.run(
+        return await self.store.write(
             lambda s: subscribers.change_chat(
                 session=s, chat_id=chat.id, change=change, create=fresh if create else None
             )
@@ -319,6 +319,6 @@ class Handlers:
                 log.warning("could not tell chat %s about the error: %s", chat.id, second)
 
     async def mark_gone(self, chat_id: int) -> None:
-        await self.store.run(
+        await self.store.write(
             lambda s: subscribers.change_chat(session=s, chat_id=chat_id, change=rules.block)
         )

@@ -77,11 +77,15 @@ def plan_digest(
     grace: dt.timedelta,
     max_per_country: int,
     send_empty: bool = False,
+    composed: dict[tuple[tuple[str, ...], tuple[int, ...]], list[str]] | None = None,
 ) -> DigestPlan:
     """The digest of a chat whose `next_digest_at` is at or before `now`.
 
     `articles` are the candidates, newest first (any chat's); the plan keeps
-    this chat's unsent ones.
+    this chat's unsent ones. Chats with the same countries and the same unsent
+    articles get the same messages: pass one `composed` dict to a batch of calls
+    and each distinct digest is composed once (ten thousand chats, a few dozen
+    distinct digests). The dict must not outlive one set of `rates`.
     """
     assert prefs.next_digest_at is not None and prefs.next_digest_at <= now
     due_at = latest_occurrence(now, prefs.digest_time, prefs.timezone)
@@ -90,8 +94,15 @@ def plan_digest(
         return DigestPlan(
             prefs.chat_id, prefs.next_digest_at, due_at, upcoming, True, (), None
         )  # fmt: skip
-    mine: list[ArticleView] = list(unsent(prefs, articles, due_at))
-    messages = compose_digest(mine, prefs.countries, rates=rates, max_per_country=max_per_country)
+    mine = unsent(prefs, articles, due_at)
+    key = (prefs.countries, tuple(a.id for a in mine))
+    cache = composed if composed is not None else {}
+    if key not in cache:
+        views: list[ArticleView] = list(mine)
+        cache[key] = compose_digest(
+            views, prefs.countries, rates=rates, max_per_country=max_per_country
+        )
+    messages = cache[key]
     if not messages and send_empty and prefs.countries:
         messages = [NOTHING_NEW_TODAY]
     return DigestPlan(

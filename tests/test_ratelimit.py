@@ -1,35 +1,59 @@
-"""The rate gate: the cap holds in every window, replies overtake digests, 429 pauses all."""
+"""The rate gate: no window sees more than the cap, replies overtake digests, 429 pauses all."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 
 from bot.ratelimit import RateGate
 
 
-def _most_in_any_window(times: list[float], window: float) -> int:
-    times = sorted(times)
-    return max(sum(1 for t in times[i:] if t < start + window) for i, start in enumerate(times))
+def _most_overlapping(flights: list[tuple[float, float]], window: float) -> int:
+    """The most sends whose flight [start, end] overlaps any one window of this length."""
+    edges = sorted({t for flight in flights for t in flight})
+    return max(sum(1 for s, e in flights if s < a + window and e >= a) for a in edges)
 
 
-def test_cap_holds_in_every_window() -> None:
-    async def main() -> tuple[list[float], float]:
+def test_no_window_can_see_more_than_the_cap() -> None:
+    async def main() -> tuple[list[tuple[float, float]], float]:
         gate = RateGate(5, window=0.2)
         loop = asyncio.get_running_loop()
-        times: list[float] = []
+        rng = random.Random(4)
+        flights: list[tuple[float, float]] = []
 
-        async def one() -> None:
-            await gate.acquire()
-            times.append(loop.time())
+        async def send() -> None:
+            async with gate.slot():
+                start = loop.time()
+                await asyncio.sleep(rng.uniform(0, 0.05))  # the network's varying delay
+                flights.append((start, loop.time()))
 
         started = loop.time()
-        await asyncio.gather(*(one() for _ in range(23)))
-        return times, loop.time() - started
+        await asyncio.gather(*(send() for _ in range(23)))
+        return flights, loop.time() - started
 
-    times, elapsed = asyncio.run(main())
-    assert len(times) == 23
-    assert _most_in_any_window(times, 0.2) == 5  # never more; and the gate does fill each window
-    assert elapsed >= 4 * 0.2  # 23 = 5 + 5 + 5 + 5 + 3: four full windows must pass
+    flights, elapsed = asyncio.run(main())
+    assert len(flights) == 23
+    assert _most_overlapping(flights, 0.2) <= 5
+    assert elapsed >= 4 * 0.2  # 23 = 5 + 5 + 5 + 5 + 3: at least four windows pass
+
+
+def test_slow_sends_hold_their_slot_until_they_answer() -> None:
+    async def main() -> int:
+        gate = RateGate(2, window=0.05)
+        most = in_flight = 0
+
+        async def send() -> None:
+            nonlocal most, in_flight
+            async with gate.slot():
+                in_flight += 1
+                most = max(most, in_flight)
+                await asyncio.sleep(0.1)  # longer than the window
+                in_flight -= 1
+
+        await asyncio.gather(*(send() for _ in range(6)))
+        return most
+
+    assert asyncio.run(main()) == 2
 
 
 def test_replies_overtake_waiting_digests() -> None:
@@ -37,14 +61,15 @@ def test_replies_overtake_waiting_digests() -> None:
         gate = RateGate(1, window=0.05)
         order: list[str] = []
 
-        async def one(name: str, priority: int) -> None:
-            await gate.acquire(priority)
-            order.append(name)
+        async def send(name: str, priority: int) -> None:
+            async with gate.slot(priority):
+                order.append(name)
 
-        await gate.acquire()  # the window is full
-        digests = [asyncio.create_task(one(f"digest{i}", 1)) for i in range(4)]
+        async with gate.slot():  # the window is full
+            pass
+        digests = [asyncio.create_task(send(f"digest{i}", 1)) for i in range(4)]
         await asyncio.sleep(0)  # the digests queue first
-        reply = asyncio.create_task(one("reply", 0))
+        reply = asyncio.create_task(send("reply", 0))
         await asyncio.gather(*digests, reply)
         return order
 
@@ -56,13 +81,14 @@ def test_cancelled_waiter_does_not_block_the_queue() -> None:
         gate = RateGate(1, window=0.05)
         order: list[str] = []
 
-        async def one(name: str) -> None:
-            await gate.acquire()
-            order.append(name)
+        async def send(name: str) -> None:
+            async with gate.slot():
+                order.append(name)
 
-        await gate.acquire()
-        first = asyncio.create_task(one("first"))
-        second = asyncio.create_task(one("second"))
+        async with gate.slot():
+            pass
+        first = asyncio.create_task(send("first"))
+        second = asyncio.create_task(send("second"))
         await asyncio.sleep(0.01)
         first.cancel()
         await asyncio.wait_for(second, timeout=2)
@@ -77,7 +103,7 @@ def test_pause_holds_everyone_until_the_moment() -> None:
         loop = asyncio.get_running_loop()
         resume = loop.time() + 0.2
         gate.pause_until(resume)
-        await gate.acquire(0)
-        return loop.time() - resume
+        async with gate.slot(0):
+            return loop.time() - resume
 
     assert asyncio.run(main()) >= 0
