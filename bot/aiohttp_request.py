@@ -76,8 +76,15 @@ class AiohttpRequest(BaseRequest):
             sock_read=None if read is None else read + (write or 0),
         )
         try:
+            # Without files the Bot API takes a JSON body; encoding it is a C call,
+            # where form encoding a 4 kB digest costs a noticeable share of a send.
+            as_json = request_data is not None and not request_data.contains_files
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method,
+                url,
+                json=request_data.parameters if as_json and request_data else None,
+                data=None if as_json else _body(request_data),
+                timeout=timeout,
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as error:
@@ -90,7 +97,7 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
     if request_data is None:
         return None
     if not request_data.contains_files:
-        return request_data.json_parameters  # form-encoded, as PTB sends it with httpx
+        return None  # sent as a JSON body: see `do_request`
     form = aiohttp.FormData()
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)

@@ -14,17 +14,18 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from sqlmodel import Session
 from telegram.error import BadRequest, TelegramError
 
+from bot import prefs as rules
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import DIGEST, ChatGone, Deferred, Sender, SendStats
 from bot.schedule import OLDEST_NEWS, DigestPlan, plan_digest
 from bot.store import Store
-from storage import digests, repo
+from storage import digests, repo, subscribers
 from storage.digests import Delivery
 
 log = logging.getLogger(__name__)
@@ -119,9 +120,8 @@ class Dispatcher:
         store: Store,
         sender: Sender,
         settings: Settings,
-        on_gone: Callable[[int], Awaitable[None]],
     ) -> None:
-        self.store, self.sender, self.settings, self.on_gone = store, sender, settings, on_gone
+        self.store, self.sender, self.settings = store, sender, settings
         self.lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
         self._wake = asyncio.Event()
         self._held: set[int] = set()  # ledger rows this process holds (queued or sending)
@@ -209,6 +209,8 @@ class Dispatcher:
                     delivery_id=delivery.id,
                     message_id=message.message_id,
                     lease_until=wall_clock() + self.lease,
+                    last=part == len(delivery.messages) - 1,
+                    retried=stats.retried,
                 )
             )
 
@@ -252,12 +254,20 @@ class Dispatcher:
         try:
             for part in range(delivery.parts_sent, len(delivery.messages)):
                 await self.sender.spaced(delivery.chat_id)
-                await self._send_part(delivery, part, stats)
-            await finish("sent")
+                await self._send_part(delivery, part, stats)  # the last one marks it sent
         except ChatGone as gone:
             log.info("chat %s is gone (%s): marked inactive", gone.chat_id, gone.reason)
-            await finish("blocked", gone.reason)
-            await self.on_gone(gone.chat_id)
+            reason = gone.reason
+
+            def blocked(session: Session) -> None:  # both in one transaction
+                digests.finish_delivery(
+                    session=session, delivery_id=delivery.id, state="blocked", error=reason
+                )
+                subscribers.change_chat(
+                    session=session, chat_id=delivery.chat_id, change=rules.block
+                )
+
+            await self.store.write(blocked)
         except Deferred as deferred:
             await later(str(deferred), wait=deferred.retry_after)
         except BadRequest as error:  # our message is wrong: retrying cannot help

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import bindparam, case, func, insert, or_, update
 from sqlalchemy import select as sql_select
@@ -17,6 +17,25 @@ from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs, _prefs
 
 FINAL_STATES = ("sent", "empty", "blocked", "failed")
+
+_LEDGER = DigestDelivery.__table__  # type: ignore[attr-defined]
+# Built once: a digest run executes these tens of thousands of times.
+_PART_SENT = (
+    update(_LEDGER)
+    .where(_LEDGER.c.id == bindparam("delivery"))
+    .values(
+        parts_sent=_LEDGER.c.parts_sent + 1,
+        message_ids=case(
+            (_LEDGER.c.message_ids == "", bindparam("message_id")),
+            else_=_LEDGER.c.message_ids + "," + bindparam("message_id"),
+        ),
+        lease_until=bindparam("lease_until"),
+        updated_at=bindparam("now"),
+    )
+)
+_LAST_PART_SENT = _PART_SENT.values(
+    state="sent", messages=[], lease_until=None, retries=_LEDGER.c.retries + bindparam("retried")
+)
 
 
 @dataclass(frozen=True)
@@ -170,7 +189,7 @@ def claim_deliveries(
     *, session: Session, wall_now: dt.datetime, lease: dt.timedelta, limit: int
 ) -> list[Delivery]:
     """Pending rows whose time has come and that nobody holds, leased to the caller."""
-    ledger = _ledger()
+    ledger = _LEDGER
     rows = (
         session.connection()
         .execute(
@@ -204,35 +223,36 @@ def claim_deliveries(
     ]
 
 
-def _ledger() -> Any:
-    return DigestDelivery.__table__  # type: ignore[attr-defined]
-
-
 def record_part(
-    *, session: Session, delivery_id: int, message_id: int, lease_until: dt.datetime
+    *,
+    session: Session,
+    delivery_id: int,
+    message_id: int,
+    lease_until: dt.datetime,
+    last: bool = False,
+    retried: int = 0,
 ) -> None:
-    """One more message of the digest is out: the resume point moves past it."""
-    ledger = _ledger()
-    session.connection().execute(
-        update(ledger)
-        .where(ledger.c.id == delivery_id)
-        .values(
-            parts_sent=ledger.c.parts_sent + 1,
-            message_ids=case(
-                (ledger.c.message_ids == "", str(message_id)),
-                else_=ledger.c.message_ids + f",{message_id}",
-            ),
-            lease_until=lease_until,
-            updated_at=dt.datetime.now(dt.UTC),
-        )
-    )
+    """One more message of the digest is out: the resume point moves past it.
+
+    With `last`, the digest is also marked sent, in the same statement (its
+    text is dropped: delivered, it is no longer needed)."""
+    params = {
+        "delivery": delivery_id,
+        "message_id": str(message_id),
+        "lease_until": lease_until,
+        "now": dt.datetime.now(dt.UTC),
+    }
+    if last:
+        session.connection().execute(_LAST_PART_SENT, {**params, "retried": retried})
+    else:
+        session.connection().execute(_PART_SENT, params)
 
 
 def finish_delivery(
     *, session: Session, delivery_id: int, state: str, error: str | None = None, retried: int = 0
 ) -> None:
     assert state in FINAL_STATES
-    ledger = _ledger()
+    ledger = _LEDGER
     values: dict[str, object] = {
         "state": state,
         "error": error,
@@ -248,7 +268,7 @@ def finish_delivery(
 def retry_delivery_later(
     *, session: Session, delivery_id: int, at: dt.datetime, error: str, retried: int
 ) -> None:
-    ledger = _ledger()
+    ledger = _LEDGER
     session.connection().execute(
         update(ledger)
         .where(ledger.c.id == delivery_id)
