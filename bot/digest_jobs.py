@@ -22,7 +22,7 @@ from telegram.error import BadRequest, TelegramError
 from bot import prefs as rules
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import DIGEST, ChatGone, Deferred, Sender, SendStats
+from bot.delivery import ChatGone, Deferred, Sender, SendStats
 from bot.schedule import OLDEST_NEWS, DigestPlan, plan_digest
 from bot.store import Store
 from storage import digests, repo, subscribers
@@ -200,14 +200,14 @@ class Dispatcher:
         messages a crash can repeat by SEND_CONCURRENCY.
         """
         async with self._in_flight:
-            message = await self.sender.send(
-                delivery.chat_id, delivery.messages[part], priority=DIGEST, stats=stats
+            message_id = await self.sender.send_digest_part(
+                delivery.chat_id, delivery.messages[part], stats=stats
             )
             await self.store.write(
                 lambda s: digests.record_part(
                     session=s,
                     delivery_id=delivery.id,
-                    message_id=message.message_id,
+                    message_id=message_id,
                     lease_until=wall_clock() + self.lease,
                     last=part == len(delivery.messages) - 1,
                     retried=stats.retried,
