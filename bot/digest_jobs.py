@@ -30,8 +30,9 @@ from storage.digests import Delivery
 
 log = logging.getLogger(__name__)
 
-PLAN_BATCH = 200
+PLAN_BATCH = 500
 OPEN_DIGESTS = 2048  # digests being delivered at once (most wait on per-chat spacing)
+CLAIM_CHUNK = 256
 MAX_ATTEMPTS = 6  # delivery rounds that meet transient failures before giving up
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds, after the sender's own quick retries
 
@@ -133,16 +134,17 @@ class Dispatcher:
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        concurrency = OPEN_DIGESTS
-        workers = [asyncio.create_task(self._worker()) for _ in range(concurrency)]
+        workers = [asyncio.create_task(self._worker()) for _ in range(OPEN_DIGESTS)]
         try:
             while not stop.is_set():
                 claimed = 0
-                if self._queue.qsize() < concurrency:
-                    claimed = await self._claim(2 * concurrency - self._queue.qsize())
+                # Claim in modest chunks, and only as workers free up: a claim decodes
+                # every digest's text, and a held lease is a promise to send soon.
+                if self._queue.qsize() < CLAIM_CHUNK and self._busy < OPEN_DIGESTS:
+                    claimed = await self._claim(CLAIM_CHUNK)
                 if not claimed and not self._busy and self._queue.empty():
                     await self._finish_runs()
-                if claimed == 0 or self._queue.qsize() >= concurrency:
+                if claimed < CLAIM_CHUNK or self._queue.qsize() >= CLAIM_CHUNK:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), timeout=1.0)
                     self._wake.clear()
@@ -182,8 +184,8 @@ class Dispatcher:
         while True:
             delivery = await self._queue.get()
             self._busy += 1
-            if self._queue.qsize() < OPEN_DIGESTS:
-                self._wake.set()  # room in the queue: claim more
+            if self._queue.qsize() < CLAIM_CHUNK:
+                self._wake.set()  # the queue runs low: claim more
             try:
                 await self._deliver(delivery)
             finally:

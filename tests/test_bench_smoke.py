@@ -23,3 +23,12 @@ def _run(script: str, *args: str) -> str:
 def test_latest_benchmark_runs() -> None:
     out = _run("latest.py", "--articles", "300", "--subscribers", "20", "--requests", "5")
     assert "/latest over 5 requests (sqlite):" in out and "p95" in out
+
+
+def test_fanout_benchmark_runs() -> None:
+    out = _run("fanout.py", "--subscribers", "40", "--cap", "50", "--skip-uncapped")
+    assert "40 subscribers due at once, cap 50/s:" in out
+    for figure in ["(a) achieved / cap", "(b) most in any 1 s window", "(c) /latest p95"]:
+        assert figure in out
+    window = int(out.split("(b) most in any 1 s window")[1].split()[0])
+    assert window <= 50  # the cap is a promise, even in a smoke run

@@ -179,3 +179,22 @@ def test_blocked_chat_is_never_retried(
         1 for method, params in api.calls if method == "sendMessage" and params["chat_id"] == 809
     )
     assert not _digests(chat)
+
+
+def test_absurd_retry_after_reschedules_instead_of_blocking(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+) -> None:
+    held = _subscribe(api, 812, "/start", "/country kz")
+    other = _subscribe(api, 813, "/start", "/country uz")
+    api.fail_next("sendMessage", 429, "Too Many Requests: retry after 7200", retry_after=7200,
+                  chat_id=812)  # fmt: skip
+    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    wait_until(lambda: _digests(other), "the other chat's digest, not held up")
+    [row] = wait_until(
+        lambda: [r for r in _ledger(db_path, 812) if r.attempts == 1], "the digest rescheduled"
+    )
+    assert row.state == "pending" and not _digests(held)
+    wait_seconds = (row.next_attempt_at - row.updated_at).total_seconds()
+    assert 7100 < wait_seconds < 7300  # retried when Telegram said, not now
+    [reply] = held.send("/help")  # and the bot still answers that very chat
+    assert "/latest — " in reply.text
