@@ -123,6 +123,7 @@ async def run_demo(
     files = sorted(snapshots.glob("*.txt")) if snapshots.is_dir() else [snapshots]
     with tempfile.TemporaryDirectory(prefix="newsbot-demo-") as folder:
         database_url = f"sqlite:///{Path(folder) / 'demo.db'}"
+        (Path(folder) / "snapshots").mkdir()  # the bot's watched folder: empty in the demo
         engine = make_engine(database_url)
         create_schema(engine)
         report = await asyncio.to_thread(ingest_paths, engine, files, max_bytes=5_000_000)
