@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,25 @@ def test_fanout_benchmark_runs() -> None:
         assert figure in out
     window = int(out.split("(b) most in any 1 s window")[1].split()[0])
     assert window <= 50  # the cap is a promise, even in a smoke run
+
+
+def test_summary_quality_benchmark_runs(tmp_path: Path) -> None:
+    """On three made-up articles: the eval data is read in place, never shipped."""
+    articles = [
+        {
+            "id": f"smoke/{n}",
+            "text": " ".join(
+                f"Sentence {i} of story {n} tells about water, rail and trade in the region."
+                for i in range(8)
+            ),
+            "summary": f"Story {n} is about water.\nRail and trade matter.",
+        }
+        for n in range(3)
+    ]
+    data = tmp_path / "smoke.jsonl"
+    data.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+    out = _run("summary_quality.py", "--data", str(data))
+    assert "3 articles from smoke.jsonl, 3 sentences each" in out
+    for system in ["Lead-3", "sumy LexRank", "newsbot"]:
+        row = next(line for line in out.splitlines() if line.startswith(system))
+        assert len(row.split()) >= 5  # the name, three ROUGE figures and a speed
