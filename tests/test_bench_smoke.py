@@ -55,3 +55,11 @@ def test_summary_quality_benchmark_runs(tmp_path: Path) -> None:
     for system in ["Lead-3", "sumy LexRank", "newsbot"]:
         row = next(line for line in out.splitlines() if line.startswith(system))
         assert len(row.split()) >= 5  # the name, three ROUGE figures and a speed
+
+
+def test_tagging_benchmark_runs() -> None:
+    out = _run("tagging.py")
+    assert "labelled texts" in out
+    overall = next(line for line in out.splitlines() if line.startswith("all"))
+    precision, recall = (float(x) for x in overall.split()[1:3])
+    assert 0 <= precision <= 1 and 0 <= recall <= 1

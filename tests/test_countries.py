@@ -57,3 +57,13 @@ def test_enumeration_of_all_five_in_a_regional_story() -> None:
 def test_russian_spellings() -> None:
     body = "Президент Токаев провёл переговоры в Астане. " + FILLER
     assert tag_countries("Казахстан и Узбекистан подписали соглашение", body) == ["KZ", "UZ"]
+
+
+def test_russian_spellings_tag_like_english() -> None:
+    from tests.tagging_cases import CASES
+
+    russian = [c for c in CASES if any("а" <= ch <= "я" for ch in c.title.lower())]
+    assert len(russian) >= 15
+    for case in russian:
+        tagged = set(tag_countries(case.title, case.body))
+        assert case.must <= tagged <= case.allowed, case.title
