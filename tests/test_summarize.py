@@ -78,3 +78,18 @@ def test_very_long_text_only_reads_its_opening() -> None:
     summary = summarize(opening + beyond, 3)
     assert len(summary) == 3
     assert not any("Zebra" in sentence for sentence in summary)
+
+
+def test_bylines_datelines_credits_and_read_more_are_never_summary_sentences() -> None:
+    text = (
+        "By Nikola Mikovic\n\nASTANA, Kazakhstan —\n\nPhoto: AFP / Getty Images\n\n"
+        "The government of Kazakhstan approved a plan to build three power plants in the north. "
+        "The plants will burn coal and gas. "
+        "Officials said construction would begin next year and finish by 2029. "
+        "Environmental groups criticised the plan. Read more: Kazakhstan energy policy."
+    )
+    summary = summarize(text, 3)
+    assert len(summary) == 3
+    assert summary[0].startswith("The government of Kazakhstan")
+    junk = ("By ", "ASTANA", "Photo", "Read more")
+    assert not any(sentence.startswith(junk) for sentence in summary)
