@@ -150,6 +150,10 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
+    # The ingest job needs the text stack; importing it now, before the bot
+    # answers anyone, keeps a second of import work off the first replies.
+    import bot.news.ingest  # noqa: F401
+
     try:
         clock = file_clock(settings.fake_clock_file) if settings.fake_clock_file else system_clock
         asyncio.run(serve(build_bot(settings, _database(settings), clock=clock)))
