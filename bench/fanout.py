@@ -1,7 +1,8 @@
 """Digest fan-out through the one delivery path, against the local Bot API stand-in.
 
-Stores the sample articles and N subscribers (default 10,000) all due now,
-starts the real `newsbot run` process, and lets it deliver every digest. The
+Stores the sample articles and N subscribers (default 10,000) all due at one
+minute about a minute ahead (like 09:00: the bot composes the wave before it is
+due), starts the real `newsbot run` process, and lets it deliver every digest. The
 stand-in timestamps each message as it arrives. While the run goes on, another
 chat sends /latest every 200 ms. Prints:
 
@@ -46,15 +47,18 @@ PROBE_CHAT = 42
 CODES = [c.code for c in COUNTRIES if c.code != "AF"]
 
 
-def prepare(database_url: str, count: int, seed: int = 3) -> None:
-    """The seed articles, and `count` subscribers whose digest was due a minute ago."""
+def prepare(database_url: str, count: int, lead: float, seed: int = 3) -> dt.datetime:
+    """The seed articles, and `count` subscribers all due at one instant (returned)."""
     engine = make_engine(database_url)
     create_schema(engine)
     ingest_paths(engine, sorted(SEEDS.glob("*.txt")))
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)
-    # Everyone's local digest time is the minute that just began in Almaty.
-    local = now.astimezone(ZoneInfo("Asia/Almaty")).time().replace(second=0, microsecond=0)
+    # Everyone's digest time is one instant in Almaty, `lead` seconds away: like
+    # 09:00 for a real bot, the wave is known before it is due.
+    zone = ZoneInfo("Asia/Almaty")
+    due = (now + dt.timedelta(seconds=lead)).replace(microsecond=0)
+    local = due.astimezone(zone).time()
     with open_session(engine) as session, session.begin():
         for chat_id in range(FIRST_CHAT, FIRST_CHAT + count):
             codes = tuple(rng.sample(CODES, rng.randint(1, 2)))
@@ -63,12 +67,11 @@ def prepare(database_url: str, count: int, seed: int = 3) -> None:
                 session=session,
                 chat_id=chat_id,
                 create=fresh,
-                change=lambda p, codes=codes: rules.set_countries(  # type: ignore[misc]
-                    p, codes, now
-                ),
+                change=lambda p, codes=codes: rules.set_countries(p, codes, now),  # type: ignore[misc]
             )
-        session.exec(update(Subscriber).values(next_digest_at=now - dt.timedelta(seconds=1)))
+        session.exec(update(Subscriber).values(next_digest_at=due))
     engine.dispose()
+    return due
 
 
 def most_in_a_second(times: list[float]) -> int:
@@ -88,9 +91,11 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def run(count: int, cap: int, concurrency: int, database_url: str | None, folder: Path) -> dict:  # type: ignore[type-arg]
+def run(  # type: ignore[type-arg]
+    count: int, cap: int, concurrency: int, database_url: str | None, folder: Path, lead: float
+) -> dict:
     url = database_url or f"sqlite:///{folder / f'fanout-{cap}.db'}"
-    prepare(url, count)
+    due = prepare(url, count, lead)
     engine = make_engine(url)
     with ThreadedFakeBotApi(FakeBotApi()) as api:
         env = {
@@ -129,6 +134,7 @@ def run(count: int, cap: int, concurrency: int, database_url: str | None, folder
 
         prober = threading.Thread(target=probe, daemon=True)
         prober.start()
+        time.sleep(max(0.0, (due - dt.datetime.now(dt.UTC)).total_seconds()))
         while pending():  # checked twice a second: the stand-in shares this process's CPU
             time.sleep(0.5)
         running.clear()
@@ -161,11 +167,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
     parser.add_argument("--skip-uncapped", action="store_true")
+    parser.add_argument(
+        "--lead", type=float, default=30, help="seconds from start-up to the wave (default 30)"
+    )
     parser.add_argument("--timeline", action="store_true", help="print messages per second")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        capped = run(args.subscribers, args.cap, args.concurrency, args.database_url, folder)
+        capped = run(
+            args.subscribers, args.cap, args.concurrency, args.database_url, folder, args.lead
+        )
         print(f"{args.subscribers:,} subscribers due at once, cap {args.cap}/s:")
         print(f"  {capped['messages']:,} messages at {capped['rate']:.1f}/s")
         print(f"  (a) achieved / cap            {capped['rate'] / args.cap:.3f}   (target >= 0.95)")
@@ -178,7 +189,9 @@ def main() -> None:
         if args.timeline:
             print("  messages per second:", " ".join(map(str, capped["timeline"])))
         if not args.skip_uncapped:
-            uncapped = run(args.subscribers, 1_000_000, args.concurrency, args.database_url, folder)
+            uncapped = run(
+                args.subscribers, 1_000_000, args.concurrency, args.database_url, folder, args.lead
+            )
             print(
                 f"  (e) no cap: {uncapped['messages']:,} messages at {uncapped['rate']:.0f}/s"
                 "   (target >= 1,000/s)"

@@ -100,7 +100,7 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
     sender = Sender(application.bot, settings.send_rate_per_second)
     handlers = Handlers(settings=settings, store=store, sender=sender, clock=clock)
     _add_handlers(application, handlers)
-    dispatcher = Dispatcher(store, sender, settings)
+    dispatcher = Dispatcher(store, sender, settings, clock)
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
     watcher = SnapshotWatcher(engine, settings)
     return Newsbot(application, handlers, planner, dispatcher, watcher, (requests, polling))

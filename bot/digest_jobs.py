@@ -31,8 +31,13 @@ from storage.digests import Delivery
 log = logging.getLogger(__name__)
 
 PLAN_BATCH = 500
+# A wave of digests is composed this long before it is due, so at 09:00 sending
+# starts at full speed instead of sharing the machine with composing.
+PLAN_AHEAD = dt.timedelta(minutes=2)
 OPEN_DIGESTS = 2048  # digests being delivered at once (most wait on per-chat spacing)
 CLAIM_CHUNK = 256
+# Digests planned ahead become claimable at their time, which nothing signals: poll.
+IDLE_POLL_SECONDS = 0.25
 MAX_ATTEMPTS = 6  # delivery rounds that meet transient failures before giving up
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds, after the sender's own quick retries
 
@@ -62,14 +67,14 @@ class DigestPlanner:
                 if not plans:
                     break
                 run_id = await self.store.write(
-                    lambda s, run_id=run_id, plans=plans: self._record(s, run_id, plans)  # type: ignore[misc]
+                    lambda s, run_id=run_id, plans=plans: self._record(s, run_id, plans, now)  # type: ignore[misc]
                 )
                 self.on_planned()  # delivery starts while later batches are planned
                 if len(plans) < PLAN_BATCH:
                     break
 
     def _plan(self, session: Session, now: dt.datetime) -> list[DigestPlan]:
-        chats = digests.due_chats(session=session, now=now, limit=PLAN_BATCH)
+        chats = digests.due_chats(session=session, now=now + PLAN_AHEAD, limit=PLAN_BATCH)
         if not chats:
             return []
         grace = dt.timedelta(minutes=self.settings.digest_grace_minutes)
@@ -96,11 +101,13 @@ class DigestPlanner:
             for chat in chats
         ]
 
-    def _record(self, session: Session, run_id: int | None, plans: list[DigestPlan]) -> int:
+    def _record(
+        self, session: Session, run_id: int | None, plans: list[DigestPlan], now: dt.datetime
+    ) -> int:
         wall = wall_clock()
         if run_id is None:
             run_id = digests.start_run(session=session, started_at=wall)
-        digests.record_plans(session=session, run_id=run_id, plans=plans, wall_now=wall)
+        digests.record_plans(session=session, run_id=run_id, plans=plans, wall_now=wall, now=now)
         skipped = sum(plan.skipped for plan in plans)
         digests.count_skipped(session=session, run_id=run_id, due=len(plans), skipped=skipped)
         if skipped:
@@ -121,8 +128,9 @@ class Dispatcher:
         store: Store,
         sender: Sender,
         settings: Settings,
+        clock: Clock,
     ) -> None:
-        self.store, self.sender, self.settings = store, sender, settings
+        self.store, self.sender, self.settings, self.clock = store, sender, settings, clock
         self.lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
         self._wake = asyncio.Event()
         self._held: set[int] = set()  # ledger rows this process holds (queued or sending)
@@ -146,7 +154,7 @@ class Dispatcher:
                     await self._finish_runs()
                 if claimed < CLAIM_CHUNK or self._queue.qsize() >= CLAIM_CHUNK:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                        await asyncio.wait_for(self._wake.wait(), timeout=IDLE_POLL_SECONDS)
                     self._wake.clear()
         finally:
             for worker in workers:
@@ -157,7 +165,11 @@ class Dispatcher:
         try:
             rows = await self.store.write(
                 lambda s: digests.claim_deliveries(
-                    session=s, wall_now=wall_clock(), lease=self.lease, limit=limit
+                    session=s,
+                    wall_now=wall_clock(),
+                    now=self.clock(),
+                    lease=self.lease,
+                    limit=limit,
                 )
             )
         except Exception:

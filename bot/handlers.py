@@ -58,11 +58,16 @@ class Handlers:
         fresh = rules.new_chat(
             chat.id, chat.type, self.settings.digest_time, self.settings.default_timezone
         )
-        return await self.store.write(
-            lambda s: subscribers.change_chat(
-                session=s, chat_id=chat.id, change=change, create=fresh if create else None
+        now = self.clock()
+
+        def write(session: Session) -> ChatPrefs | None:
+            # A digest planned ahead with the old settings is planned again with the new.
+            digests.void_planned(session=session, chat_id=chat.id, now=now)
+            return subscribers.change_chat(
+                session=session, chat_id=chat.id, change=change, create=fresh if create else None
             )
-        )
+
+        return await self.store.write(write)
 
     async def _may_change(self, update: Update, context: Context) -> bool:
         """In groups only admins change settings; in a private chat its owner does."""

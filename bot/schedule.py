@@ -65,6 +65,7 @@ class DigestPlan:
     skipped: bool  # later than the grace period: nothing sent, the articles wait
     messages: tuple[str, ...]
     through_article_id: int | None  # the chat's new cursor; None leaves it
+    previous_cursor: int | None = None  # restored if a pre-planned digest is voided
 
 
 def plan_digest(
@@ -79,7 +80,7 @@ def plan_digest(
     send_empty: bool = False,
     composed: dict[tuple[tuple[str, ...], tuple[int, ...]], list[str]] | None = None,
 ) -> DigestPlan:
-    """The digest of a chat whose `next_digest_at` is at or before `now`.
+    """The digest of a chat whose `next_digest_at` has come, or is about to.
 
     `articles` are the candidates, newest first (any chat's); the plan keeps
     this chat's unsent ones. Chats with the same countries and the same unsent
@@ -87,12 +88,16 @@ def plan_digest(
     and each distinct digest is composed once (ten thousand chats, a few dozen
     distinct digests). The dict must not outlive one set of `rates`.
     """
-    assert prefs.next_digest_at is not None and prefs.next_digest_at <= now
-    due_at = latest_occurrence(now, prefs.digest_time, prefs.timezone)
-    upcoming = next_digest_at(now, prefs.digest_time, prefs.timezone)
+    assert prefs.next_digest_at is not None
+    if prefs.next_digest_at > now:  # planned ahead: composed now, sent at its time
+        due_at = prefs.next_digest_at
+    else:
+        due_at = latest_occurrence(now, prefs.digest_time, prefs.timezone)
+    upcoming = next_digest_at(max(now, due_at), prefs.digest_time, prefs.timezone)
     if now - due_at > grace:
         return DigestPlan(
-            prefs.chat_id, prefs.next_digest_at, due_at, upcoming, True, (), None
+            prefs.chat_id, prefs.next_digest_at, due_at, upcoming, True, (), None,
+            prefs.digest_cursor,
         )  # fmt: skip
     mine = unsent(prefs, articles, due_at)
     key = (prefs.countries, tuple(a.id for a in mine))
@@ -113,4 +118,5 @@ def plan_digest(
         skipped=False,
         messages=tuple(messages),
         through_article_id=newest_article_id,
+        previous_cursor=prefs.digest_cursor,
     )

@@ -118,10 +118,17 @@ class PlannedDigest(Protocol):
     def messages(self) -> tuple[str, ...]: ...
     @property
     def through_article_id(self) -> int | None: ...
+    @property
+    def previous_cursor(self) -> int | None: ...
 
 
 def record_plans(
-    *, session: Session, run_id: int, plans: Iterable[PlannedDigest], wall_now: dt.datetime
+    *,
+    session: Session,
+    run_id: int,
+    plans: Iterable[PlannedDigest],
+    wall_now: dt.datetime,
+    now: dt.datetime,
 ) -> int:
     """Move each chat on and write its ledger row; a chat changed meanwhile is left out.
 
@@ -168,6 +175,8 @@ def record_plans(
                     "state": "pending" if plan.messages else "empty",
                     "messages": list(plan.messages),
                     "through_article_id": cursor,
+                    "from_cursor": plan.previous_cursor,
+                    "not_before": plan.due_at if plan.due_at > now else None,
                     "next_attempt_at": wall_now,
                     "created_at": wall_now,
                     "updated_at": wall_now,
@@ -175,6 +184,33 @@ def record_plans(
             )
     if rows:
         connection.execute(insert(DigestDelivery.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)
+
+
+def void_planned(*, session: Session, chat_id: int, now: dt.datetime) -> int:
+    """Undo the chat's digests planned ahead and not yet started.
+
+    Called before any change to the chat's settings: the digest is planned
+    again, with the new settings, when its time comes. The chat gets back the
+    `next_digest_at` and cursor it had before planning.
+    """
+    ledger, subscriber = _LEDGER, Subscriber.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    rows = connection.execute(
+        sql_select(ledger.c.id, ledger.c.due_at, ledger.c.from_cursor).where(
+            ledger.c.chat_id == chat_id,
+            ledger.c.state == "pending",
+            ledger.c.parts_sent == 0,
+            ledger.c.not_before > now,
+        )
+    ).all()
+    for row in rows:
+        connection.execute(
+            update(subscriber)
+            .where(subscriber.c.chat_id == chat_id)
+            .values(next_digest_at=row.due_at, digest_cursor=row.from_cursor)
+        )
+        connection.execute(ledger.delete().where(ledger.c.id == row.id))
     return len(rows)
 
 
@@ -186,9 +222,17 @@ def count_skipped(*, session: Session, run_id: int, due: int, skipped: int) -> N
 
 
 def claim_deliveries(
-    *, session: Session, wall_now: dt.datetime, lease: dt.timedelta, limit: int
+    *,
+    session: Session,
+    wall_now: dt.datetime,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    limit: int,
 ) -> list[Delivery]:
-    """Pending rows whose time has come and that nobody holds, leased to the caller."""
+    """Pending rows whose time has come and that nobody holds, leased to the caller.
+
+    `now` is the schedule's clock (for digests planned ahead), `wall_now` the
+    system's (for retries and leases)."""
     ledger = _LEDGER
     rows = (
         session.connection()
@@ -203,6 +247,7 @@ def claim_deliveries(
             .where(
                 ledger.c.state == "pending",
                 ledger.c.next_attempt_at <= wall_now,
+                or_(ledger.c.not_before.is_(None), ledger.c.not_before <= now),
                 or_(ledger.c.lease_until.is_(None), ledger.c.lease_until < wall_now),
             )
             .order_by(ledger.c.next_attempt_at, ledger.c.id)

@@ -155,6 +155,9 @@ class DigestDelivery(SQLModel, table=True):
     parts_sent: int = 0
     message_ids: str = ""  # Telegram ids of the messages sent, comma-separated
     through_article_id: int | None = None
+    from_cursor: int | None = None  # the chat's cursor before this digest (for voiding)
+    # Planned ahead: not sent before this instant (the schedule's clock, like due_at).
+    not_before: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0  # delivery rounds that ended in a transient failure (rescheduled)
     retries: int = 0  # single sends retried (429, 5xx, timeouts), for the run report
     next_attempt_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)

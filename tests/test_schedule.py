@@ -99,3 +99,10 @@ def test_nothing_new_sends_nothing_unless_asked() -> None:
     assert _plan(quiet, DUE).messages == ()
     assert _plan(quiet, DUE, send_empty=True).messages == (NOTHING_NEW_TODAY,)
     assert _plan(_chat(countries=()), DUE, send_empty=True).messages == ()
+
+
+def test_a_digest_planned_ahead_keeps_its_due_time() -> None:
+    plan = _plan(_chat(), DUE - dt.timedelta(minutes=2))
+    assert not plan.skipped and plan.due_at == DUE and plan.messages
+    assert plan.next_digest_at == DUE + dt.timedelta(days=1)
+    assert plan.previous_cursor is None and plan.through_article_id == 5

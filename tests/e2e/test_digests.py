@@ -148,10 +148,12 @@ def test_429_and_5xx_are_retried(
     api.fail_next("sendMessage", 502, "Bad Gateway", chat_id=808, times=3)
     clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
     wait_until(lambda: _digests(throttled) and _digests(flaky), "both digests", timeout=30)
-    [row] = _ledger(db_path, 807)
-    assert row.state == "sent" and row.retries == 1
-    [row] = _ledger(db_path, 808)
-    assert row.state == "sent" and row.retries == 3
+    for chat_id, retries in [(807, 1), (808, 3)]:
+        [row] = wait_until(
+            lambda chat_id=chat_id: [r for r in _ledger(db_path, chat_id) if r.state == "sent"],
+            "the ledger to record the digest",
+        )
+        assert row.retries == retries
     wait_until(
         lambda: read_db(db_path, lambda s: s.exec(select(DigestRun)).first().report),  # type: ignore[union-attr]
         "the run report",
@@ -198,3 +200,27 @@ def test_absurd_retry_after_reschedules_instead_of_blocking(
     assert 7100 < wait_seconds < 7300  # retried when Telegram said, not now
     [reply] = held.send("/help")  # and the bot still answers that very chat
     assert "/latest — " in reply.text
+
+
+def test_settings_changed_after_planning_are_honoured(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+) -> None:
+    chat = _subscribe(api, 814, "/start", "/country kz")
+    due = _local(clock, "Asia/Almaty", dt.time(9, 0))
+    clock.set(due - dt.timedelta(minutes=1))  # the wave is composed ahead of time
+    [planned] = wait_until(lambda: _ledger(db_path, 814), "the digest planned ahead")
+    assert planned.not_before == due and planned.state == "pending"
+    time.sleep(QUIET)
+    assert not _digests(chat)  # composed, but not sent before its time
+
+    chat.send("/time 10:00")  # changes after planning void the planned digest
+    assert _ledger(db_path, 814) == []
+    clock.set(due + dt.timedelta(seconds=5))
+    time.sleep(QUIET)
+    assert not _digests(chat)
+    clock.set(due + dt.timedelta(hours=1))
+    wait_until(lambda: _digests(chat), "the digest at the new time")
+    [row] = wait_until(
+        lambda: [r for r in _ledger(db_path, 814) if r.state == "sent"], "its ledger row"
+    )
+    assert row.due_at == due + dt.timedelta(hours=1)
