@@ -37,7 +37,8 @@ from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
 from bot.news.ingest import ingest_paths
 from bot.regions import COUNTRIES
 from storage import digests, subscribers
-from storage.db import create_schema, make_engine, open_session
+from storage.db import make_engine, open_session
+from storage.migrate import upgrade_schema
 from storage.models import Subscriber
 from tests.e2e.harness import TOKEN, BotProcess, wait_until
 
@@ -50,7 +51,7 @@ CODES = [c.code for c in COUNTRIES if c.code != "AF"]
 def prepare(database_url: str, count: int, lead: float, seed: int = 3) -> dt.datetime:
     """The seed articles, and `count` subscribers all due at one instant (returned)."""
     engine = make_engine(database_url)
-    create_schema(engine)
+    upgrade_schema(engine)
     ingest_paths(engine, sorted(SEEDS.glob("*.txt")))
     rng = random.Random(seed)
     now = dt.datetime.now(dt.UTC)

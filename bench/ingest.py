@@ -28,7 +28,8 @@ from bot.news.ingest import ingest_paths
 from bot.news.sentences import SumyTokenizer, split_sentences
 from bot.news.snapshot import Article, parse_snapshot
 from bot.news.summarize import summarize
-from storage.db import create_schema, make_engine
+from storage.db import make_engine
+from storage.migrate import upgrade_schema
 
 SEEDS = Path(__file__).resolve().parent.parent / "tests" / "seeds"
 TICKER = "  • KZT/USD = 0.00200 0%\n  • UZS/USD = 0.00008 0%\n"
@@ -99,7 +100,7 @@ def main() -> None:
         folder.mkdir()
         made = write_snapshots(folder, args.articles)
         engine = make_engine(f"sqlite:///{Path(tmp, 'bench.db')}")
-        create_schema(engine)
+        upgrade_schema(engine)
         started = time.perf_counter()
         report = ingest_paths(engine, [folder])
         elapsed = time.perf_counter() - started

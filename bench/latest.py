@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.fake_bot_api import FakeBotApi, SentMessage, ThreadedFakeBotApi
 from bot.regions import COUNTRIES
-from storage.db import create_schema, make_engine
+from storage.db import make_engine
+from storage.migrate import upgrade_schema
 from storage.models import ArticleCountry, ArticleRecord, Subscriber
 from tests.e2e.harness import TOKEN, BotProcess, wait_until
 
@@ -67,7 +68,7 @@ def sentence(rng: random.Random) -> str:
 def fill(database_url: str, articles: int, subscribers: int, seed: int = 11) -> None:
     rng = random.Random(seed)
     engine = make_engine(database_url)
-    create_schema(engine)
+    upgrade_schema(engine)
     start = dt.date(2025, 1, 1)
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from pydantic import ValidationError
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import cli_output
 from bot.app import TokenError, build_bot, serve
@@ -26,7 +27,8 @@ from bot.digest import compose_digest
 from bot.logs import configure_logging
 from bot.regions import parse_country
 from storage import repo
-from storage.db import create_schema, make_engine, open_session
+from storage.db import make_engine, open_session
+from storage.migrate import current_revision, head_revision, upgrade_schema
 
 # The text-processing stack (sumy, nltk) takes a second to import: only the
 # commands that use it import it, so `newsbot run` and `--help` start fast.
@@ -79,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
 
+    db = commands.add_parser("db", help="the database schema: upgrade it in place, or show it")
+    db.add_argument("action", choices=["upgrade", "current"])
+
     demo = commands.add_parser("demo", help="try the bot: no token, no internet")
     demo.add_argument("--interactive", action="store_true", help="type the messages yourself")
     demo.add_argument("--snapshots", type=Path, help="snapshot file or folder to ingest first")
@@ -95,13 +100,55 @@ def _load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]).upper()
-        raise UsageError(f"bad setting {where}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise UsageError(f"bad setting {where}: {message}" if where else message) from None
 
 
 def _database(settings: Settings) -> Engine:
-    engine = make_engine(settings.database_url)
-    create_schema(engine)
+    """The engine, with the schema brought up to this version (as `newsbot db upgrade`)."""
+    engine = _engine(settings)
+    try:
+        upgrade_schema(engine)
+    except OperationalError as error:
+        raise _unreachable(settings, error) from None
     return engine
+
+
+def _engine(settings: Settings) -> Engine:
+    try:
+        return make_engine(settings.database_url)
+    except (ArgumentError, ImportError) as error:
+        raise UsageError(f"bad setting DATABASE_URL: {error}") from None
+
+
+def _unreachable(settings: Settings, error: OperationalError) -> UsageError:
+    reason = str(error.orig).strip().splitlines()[0]  # the driver's first line says it
+    return UsageError(f"cannot use the database {_shown(settings)}: {reason}")
+
+
+def _shown(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def run_db(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "upgrade":
+        engine = _engine(settings)
+        try:
+            before, after = upgrade_schema(engine)
+        except OperationalError as error:
+            raise _unreachable(settings, error) from None
+        change = "already up to date" if before == after else f"upgraded from {before or 'empty'}"
+        print(f"{_shown(settings)}: schema {after} ({change})")
+    else:
+        try:
+            with _engine(settings).connect() as connection:
+                version = current_revision(connection)
+        except OperationalError as error:
+            raise _unreachable(settings, error) from None
+        latest = head_revision()
+        state = "up to date" if version == latest else f"this version needs {latest}"
+        print(f"{_shown(settings)}: schema {version or 'none'} ({state})")
+    return 0
 
 
 def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
@@ -196,6 +243,7 @@ COMMANDS = {
     "summarize": run_summarize,
     "run": run_bot,
     "demo": run_demo,
+    "db": run_db,
 }
 
 
@@ -203,8 +251,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         settings = _load_settings()
-        token = settings.telegram_bot_token
-        configure_logging(settings.log_level, secrets=[token.get_secret_value()] if token else [])
+        secrets = [settings.telegram_bot_token, settings.webhook_secret]
+        configure_logging(
+            settings.log_level,
+            settings.log_format,
+            secrets=[secret.get_secret_value() for secret in secrets if secret is not None],
+        )
         return COMMANDS[args.command](settings, args)
     except UsageError as error:
         print(f"newsbot: error: {error}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """The running bot: a python-telegram-bot Application wired to our handlers.
 
-`build_application` is the one place that knows which handler serves which
-update; `serve` runs it with long polling until SIGINT or SIGTERM.
+`build_bot` is the one place that knows which handler serves which update;
+`serve` runs it until SIGINT or SIGTERM, receiving updates by long polling, or
+by webhook when WEBHOOK_URL is set (bot/webhook.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 import logging
 import re
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -40,6 +41,8 @@ from bot.picker import PREFIX
 from bot.snapshot_watch import SnapshotWatcher
 from bot.store import Store
 from bot.updates import PerChatUpdateProcessor
+from bot.webhook import WebhookServer
+from storage import repo
 
 log = logging.getLogger(__name__)
 
@@ -162,20 +165,59 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
 
 async def _initialize(application: Application) -> None:  # type: ignore[type-arg]
     """getMe until Telegram answers: a bot started during an outage waits, a bad token stops."""
+    await _until_reachable(application.initialize, "Telegram API")
+
+
+async def _until_reachable(call: Callable[[], Awaitable[object]], what: str) -> None:
     for attempt in range(10**9):
         try:
-            await application.initialize()
+            await call()
             return
         except InvalidToken:
             raise TokenError("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized)") from None
         except NetworkError as error:
             pause = STARTUP_RETRY_SECONDS[min(attempt, len(STARTUP_RETRY_SECONDS) - 1)]
-            log.warning("Telegram API unreachable (%s); retrying in %s s", error, pause)
+            log.warning("%s unreachable (%s); retrying in %s s", what, error, pause)
             await asyncio.sleep(pause)
 
 
+async def _receive_updates(bot: Newsbot, settings: Settings) -> WebhookServer | None:
+    """Start polling, or serve the webhook and register it; returns the server if any."""
+    application = bot.application
+    if not settings.webhook_url:
+        assert application.updater is not None
+        # PTB's start_polling deletes any webhook first: Telegram allows only one of the two.
+        await application.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, timeout=dt.timedelta(seconds=30)
+        )
+        return None
+    assert settings.webhook_secret is not None  # Settings refuses a URL without one
+    secret = settings.webhook_secret.get_secret_value()
+    store = bot.handlers.store
+    server = WebhookServer(
+        application,
+        path=settings.webhook_path,
+        secret=secret,
+        database_ok=lambda: store.run(lambda session: repo.database_answers(session=session)),
+    )
+    await server.start(settings.webhook_listen, settings.webhook_port)
+
+    async def register() -> None:
+        await application.bot.set_webhook(
+            url=settings.webhook_url or "",
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=CONCURRENT_UPDATES,
+        )
+
+    # Every instance registers the same URL (idempotent at Telegram); none deletes
+    # it on the way out, as the others still serve it and Telegram queues meanwhile.
+    await _until_reachable(register, "Telegram API (setWebhook)")
+    return server
+
+
 async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
-    """Long-poll and run the jobs until `stop` is set, or SIGINT/SIGTERM arrives."""
+    """Receive updates and run the jobs until `stop` is set, or SIGINT/SIGTERM arrives."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -191,19 +233,24 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         await bot.handlers.store.close()
         raise
     dispatcher: asyncio.Task[None] | None = None
+    webhook: WebhookServer | None = None
+    settings = bot.handlers.settings
     try:
         await register_commands(application)
         await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            allowed_updates=ALLOWED_UPDATES, timeout=dt.timedelta(seconds=30)
-        )
-        _schedule_jobs(bot, bot.handlers.settings)
+        webhook = await _receive_updates(bot, settings)
+        _schedule_jobs(bot, settings)
         dispatcher = asyncio.create_task(bot.dispatcher.run(stop), name="digest-dispatcher")
-        log.info("newsbot is running as @%s", application.bot.username)
+        log.info(
+            "newsbot is running as @%s (%s)",
+            application.bot.username,
+            "webhook" if webhook else "long polling",
+        )
         await stop.wait()
         log.info("stopping")
     finally:
+        if webhook is not None:
+            await webhook.stop()  # no new updates; those queued are still handled below
         if dispatcher is not None:
             bot.dispatcher.wake()  # it notices `stop` at once instead of at its next poll
             await dispatcher

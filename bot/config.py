@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -33,6 +37,38 @@ class Settings(BaseSettings):
     fake_clock_file: str | None = None
     max_snapshot_bytes: int = Field(default=5_000_000, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Webhook mode (when WEBHOOK_URL is set): Telegram POSTs updates to WEBHOOK_URL,
+    # which a proxy or the platform routes to WEBHOOK_LISTEN:WEBHOOK_PORT.
+    webhook_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+(/\S*)?$")
+    webhook_listen: str = "0.0.0.0"  # every interface: it is a server
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+
+    @field_validator("webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's rule for secret_token: 1-256 characters, A-Z a-z 0-9 _ -.
+        if value is not None and not SECRET_SHAPE.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        # Without a secret anyone who learns the URL could post forged updates.
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_URL needs WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)")
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram POSTs to: WEBHOOK_URL's own path."""
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @field_validator("admin_chat_ids", mode="before")
     @classmethod

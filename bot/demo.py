@@ -22,7 +22,8 @@ from pydantic import SecretStr
 from bot.app import build_bot, serve
 from bot.config import Settings
 from bot.fake_bot_api import FakeBotApi, SentMessage
-from storage.db import create_schema, make_engine
+from storage.db import make_engine
+from storage.migrate import upgrade_schema
 
 DEMO_TOKEN = "123456789:DEMOdemoDEMOdemoDEMOdemoDEMOdemo123"
 DEMO_CHAT = 4242
@@ -125,7 +126,7 @@ async def run_demo(
         database_url = f"sqlite:///{Path(folder) / 'demo.db'}"
         (Path(folder) / "snapshots").mkdir()  # the bot's watched folder: empty in the demo
         engine = make_engine(database_url)
-        create_schema(engine)
+        upgrade_schema(engine)
         report = await asyncio.to_thread(ingest_paths, engine, files, max_bytes=5_000_000)
         print(
             f"Ingested {report.articles_new} articles from {report.snapshots_new} sample "

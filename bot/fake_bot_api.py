@@ -14,6 +14,7 @@ sent, with a timestamp.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from bot.fake_webhook import Webhook, push_updates
 
 JSON = dict[str, Any]
 _TOKEN = re.compile(r"^\d{3,}:[\w-]{20,}$")
@@ -74,6 +77,8 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._closing = False
+        self.webhook: Webhook | None = None  # set by setWebhook: updates are pushed, not polled
+        self._pusher: asyncio.Task[None] | None = None
 
     # -- driving it ------------------------------------------------------------------------
 
@@ -182,6 +187,10 @@ class FakeBotApi:
     async def stop(self) -> None:
         self._closing = True
         self._new_update.set()  # long polls return now instead of at their timeout
+        if self._pusher is not None:
+            self._pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pusher
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -243,7 +252,9 @@ class FakeBotApi:
             "answercallbackquery": self._answer_callback_query,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
-            "deletewebhook": self._true,
+            "setwebhook": self._set_webhook,
+            "deletewebhook": self._delete_webhook,
+            "getwebhookinfo": self._get_webhook_info,
             "getchatmember": self._get_chat_member,
         }
 
@@ -273,7 +284,70 @@ class FakeBotApi:
             "supports_inline_queries": False,
         }
 
+    async def _set_webhook(self, params: JSON) -> bool:
+        url = str(params.get("url") or "")
+        if not url:
+            return await self._delete_webhook(params)
+        if not url.startswith(("http://", "https://")):
+            raise _ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _ApiError(400, "Bad Request: secret token contains unallowed characters")
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self._updates.clear()
+        allowed = params.get("allowed_updates")
+        self.webhook = Webhook(url, None if secret is None else str(secret), allowed)
+        if self._pusher is None or self._pusher.done():
+            self._pusher = asyncio.create_task(self._push_to_webhook())
+        return True
+
+    async def _delete_webhook(self, params: JSON) -> bool:
+        self.webhook = None
+        self._new_update.set()  # the pusher notices and ends
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self._updates.clear()
+        return True
+
+    async def _get_webhook_info(self, _params: JSON) -> JSON:
+        info: JSON = {"url": "", "has_custom_certificate": False}
+        if self.webhook is not None:
+            info["url"] = self.webhook.url
+            if self.webhook.last_error:
+                info["last_error_message"] = self.webhook.last_error
+                info["last_error_date"] = int(time.time())
+        return {**info, "pending_update_count": len(self._updates)}
+
+    async def _push_to_webhook(self) -> None:
+        async def next_update() -> JSON | None:
+            if not self._updates:
+                self._new_update.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._new_update.wait(), 1.0)
+                return None
+            return self._updates[0]
+
+        def delivered(update_id: int) -> None:
+            self._updates = [u for u in self._updates if u["update_id"] != update_id]
+
+        while self.webhook is not None and not self._closing:
+            webhook = self.webhook
+
+            def still_set(webhook: Webhook = webhook) -> bool:
+                return self.webhook is webhook and not self._closing
+
+            await push_updates(
+                webhook, next_update=next_update, delivered=delivered, still_set=still_set
+            )
+
     async def _get_updates(self, params: JSON) -> list[JSON]:
+        if self.webhook is not None:
+            raise _ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = _int(params.get("offset")) or 0
         limit = min(_int(params.get("limit")) or 100, 100)
         timeout = float(params.get("timeout") or 0)

@@ -7,9 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
-
-from storage import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from sqlmodel import Session, create_engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -32,14 +30,6 @@ def make_engine(database_url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
-
-
-def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
-    # create_all skips tables that exist; indexes added since are created here.
-    for table in SQLModel.metadata.sorted_tables:
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
 
 
 def open_session(engine: Engine) -> Session:

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import bindparam, case, func, insert, or_, update
+from sqlalchemy import String, bindparam, case, func, insert, or_, update
 from sqlalchemy import select as sql_select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from storage.models import ArticleCountry, ArticleRecord, DigestDelivery, DigestRun, Subscriber
@@ -20,14 +21,16 @@ FINAL_STATES = ("sent", "empty", "blocked", "failed")
 
 _LEDGER = DigestDelivery.__table__  # type: ignore[attr-defined]
 # Built once: a digest run executes these tens of thousands of times.
+# Typed: PostgreSQL cannot infer one type for a parameter used in two places.
+_MESSAGE_ID = bindparam("message_id", type_=String())
 _PART_SENT = (
     update(_LEDGER)
     .where(_LEDGER.c.id == bindparam("delivery"))
     .values(
         parts_sent=_LEDGER.c.parts_sent + 1,
         message_ids=case(
-            (_LEDGER.c.message_ids == "", bindparam("message_id")),
-            else_=_LEDGER.c.message_ids + "," + bindparam("message_id"),
+            (_LEDGER.c.message_ids == "", _MESSAGE_ID),
+            else_=_LEDGER.c.message_ids + "," + _MESSAGE_ID,
         ),
         lease_until=bindparam("lease_until"),
         updated_at=bindparam("now"),
@@ -248,7 +251,7 @@ def claim_deliveries(
                 ledger.c.state == "pending",
                 ledger.c.next_attempt_at <= wall_now,
                 or_(ledger.c.not_before.is_(None), ledger.c.not_before <= now),
-                or_(ledger.c.lease_until.is_(None), ledger.c.lease_until < wall_now),
+                _unleased(wall_now),
             )
             .order_by(ledger.c.next_attempt_at, ledger.c.id)
             .limit(limit)
@@ -256,16 +259,29 @@ def claim_deliveries(
         )
         .all()
     )
-    if rows:
-        session.connection().execute(
+    if not rows:
+        return []
+    # The lease test again, and RETURNING: PostgreSQL's row locks already keep
+    # another claimant off these rows; on SQLite this is what does.
+    leased = set(
+        session.connection()
+        .execute(
             update(ledger)
-            .where(ledger.c.id.in_([row.id for row in rows]))
+            .where(ledger.c.id.in_([row.id for row in rows]), _unleased(wall_now))
             .values(lease_until=wall_now + lease)
+            .returning(ledger.c.id)
         )
+        .scalars()
+    )
     return [
         Delivery(row.id, row.chat_id, tuple(row.messages), row.parts_sent, row.attempts)
         for row in rows
+        if row.id in leased
     ]
+
+
+def _unleased(wall_now: dt.datetime) -> ColumnElement[bool]:
+    return or_(_LEDGER.c.lease_until.is_(None), _LEDGER.c.lease_until < wall_now)
 
 
 def record_part(

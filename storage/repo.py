@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, text
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -42,6 +42,11 @@ def lock_for_ingest(*, session: Session) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.exec(select(func.pg_advisory_xact_lock(INGEST_LOCK)))
+
+
+def database_answers(*, session: Session) -> bool:
+    """A trivial round trip, for health checks."""
+    return session.connection().execute(text("SELECT 1")).scalar() == 1
 
 
 def find_snapshot(*, session: Session, content_hash: str) -> SnapshotRecord | None:

@@ -9,21 +9,27 @@ import pytest
 
 from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
 from bot.news.ingest import ingest_paths
-from storage.db import create_schema, make_engine
-from tests.conftest import SEEDS
+from storage.db import make_engine
+from storage.migrate import upgrade_schema
+from tests.conftest import BACKENDS, SEEDS
 from tests.e2e.harness import TOKEN, BotProcess, FakeClock
+from tests.postgres import PostgresServer
 
 ADMIN_ID = 999
 
 
-@pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds ingested once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
-    engine = make_engine(f"sqlite:///{path}")
-    create_schema(engine)
+def _ingest_seeds(url: str) -> None:
+    engine = make_engine(url)
+    upgrade_schema(engine)
     ingest_paths(engine, sorted(SEEDS.glob("*.txt")), max_bytes=5_000_000)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds ingested once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    _ingest_seeds(f"sqlite:///{path}")
     return path
 
 
@@ -33,11 +39,17 @@ def api() -> Iterator[FakeBotApi]:
         yield served
 
 
-@pytest.fixture
-def db_path(tmp_path: Path, seeded_db: Path) -> Path:
-    path = tmp_path / "newsbot.db"
-    shutil.copy(seeded_db, path)
-    return path
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The seeded database, a copy per test, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "newsbot.db"
+        shutil.copy(request.getfixturevalue("seeded_sqlite"), path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    with server.database(template=server.template("seeded", _ingest_seeds)) as url:
+        yield url
 
 
 @pytest.fixture
@@ -47,7 +59,7 @@ def clock(tmp_path: Path) -> FakeClock:
 
 
 @pytest.fixture
-def bot_env(api: FakeBotApi, db_path: Path, tmp_path: Path, clock: FakeClock) -> dict[str, str]:
+def bot_env(api: FakeBotApi, db_url: str, tmp_path: Path, clock: FakeClock) -> dict[str, str]:
     return {
         "FAKE_CLOCK_FILE": str(clock.path),
         "DIGEST_TICK_SECONDS": "0.2",
@@ -57,7 +69,7 @@ def bot_env(api: FakeBotApi, db_path: Path, tmp_path: Path, clock: FakeClock) ->
         "SEND_RATE_PER_SECOND": "50",
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": api.base_url,
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": db_url,
         "SNAPSHOT_DIR": str(tmp_path / "snapshots"),
         "ADMIN_CHAT_IDS": str(ADMIN_ID),
         "DIGEST_TIME": "09:00",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -35,9 +37,15 @@ def wait_until(check: Callable[[], T], what: str, timeout: float = WAIT_SECONDS)
         time.sleep(0.01)
 
 
-def read_db(db_path: Path, query: Callable[[Session], T]) -> T:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def read_db(db_url: str, query: Callable[[Session], T]) -> T:
     """Look at what the bot process stored (a separate connection, as an operator would)."""
-    engine = make_engine(f"sqlite:///{db_path}")
+    engine = make_engine(db_url)
     try:
         with open_session(engine) as session:
             return query(session)
@@ -78,9 +86,25 @@ class BotProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        if wait:
+        if wait and self.env.get("WEBHOOK_URL"):
+            wait_until(self._serving_webhook, "the bot to serve its webhook")
+        elif wait:
             wait_until(lambda: self._polls() > polls_before, "the bot to poll for updates")
         return self
+
+    def _serving_webhook(self) -> bool:
+        """Registered with the stand-in, and its health endpoint says so (it listens)."""
+        if self.api.webhook is None or self.api.webhook.url != self.env["WEBHOOK_URL"]:
+            return False
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=1) as answer:
+                return bool(answer.status == 200)
+        except OSError:
+            return False
+
+    @property
+    def health_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['WEBHOOK_PORT']}/healthz"
 
     def _polls(self) -> int:
         return sum(1 for method, _ in list(self.api.calls) if method.lower() == "getupdates")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.fake_bot_api import FakeBotApi
 from bot.texts import COMMANDS
 from storage.db import make_engine, open_session
@@ -13,13 +11,13 @@ from tests.e2e.harness import BotProcess, Chat
 ALICE = 501
 
 
-def _prefs(db_path: Path, chat_id: int):  # type: ignore[no-untyped-def]
-    engine = make_engine(f"sqlite:///{db_path}")
+def _prefs(db_url: str, chat_id: int):  # type: ignore[no-untyped-def]
+    engine = make_engine(db_url)
     with open_session(engine) as session:
         return get_chat(session=session, chat_id=chat_id)
 
 
-def test_first_contact_to_digest(api: FakeBotApi, bot: BotProcess, db_path: Path) -> None:
+def test_first_contact_to_digest(api: FakeBotApi, bot: BotProcess, db_url: str) -> None:
     assert [c["command"] for c in api.commands] == [name for name, _ in COMMANDS]
     chat = Chat(api, ALICE)
 
@@ -59,6 +57,6 @@ def test_first_contact_to_digest(api: FakeBotApi, bot: BotProcess, db_path: Path
     assert "Daily digest: 09:00 Asia/Almaty (next:" in settings.text
     assert "Status: subscribed" in settings.text
 
-    stored = _prefs(db_path, ALICE)
+    stored = _prefs(db_url, ALICE)
     assert stored is not None and stored.countries == ("KZ", "UZ")
     assert stored.status == "active" and stored.next_digest_at is not None

@@ -22,8 +22,8 @@ CONCURRENCY = 8
 FIRST_CHAT = 20_000
 
 
-def _add_subscribers(db_path: Path, due: dt.datetime) -> None:
-    engine = make_engine(f"sqlite:///{db_path}")
+def _add_subscribers(db_url: str, due: dt.datetime) -> None:
+    engine = make_engine(db_url)
     with open_session(engine) as session, session.begin():
         for chat_id in range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS):
             fresh = rules.new_chat(chat_id, "private", dt.time(9, 0), "Asia/Almaty")
@@ -37,10 +37,10 @@ def _add_subscribers(db_path: Path, due: dt.datetime) -> None:
 
 
 def test_sigkill_mid_run_loses_no_digest(
-    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_path: Path, tmp_path: Path
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
     due = clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1)  # 09:00 Almaty
-    _add_subscribers(db_path, due)
+    _add_subscribers(db_url, due)
     env = {**bot_env, "SEND_RATE_PER_SECOND": "60", "SEND_CONCURRENCY": str(CONCURRENCY)}
     first = BotProcess(api, env, tmp_path / "first.log").start()
     clock.set(due)
@@ -52,7 +52,7 @@ def test_sigkill_mid_run_loses_no_digest(
     try:
         rows = wait_until(
             lambda: (lambda rows: rows if all(r.state == "sent" for r in rows) else None)(
-                read_db(db_path, lambda s: list(s.exec(select(DigestDelivery))))
+                read_db(db_url, lambda s: list(s.exec(select(DigestDelivery))))
             ),
             "every digest to be delivered",
             timeout=60,
@@ -89,24 +89,24 @@ Kazakhstan has opened its first hydrogen research centre in Karaganda, the Minis
 
 
 def test_dropped_snapshot_reaches_the_next_digest(
-    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path, bot_env: dict[str, str]
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str, bot_env: dict[str, str]
 ) -> None:
     chat = Chat(api, 811)
     chat.send("/start")
     chat.send("/country kz")
     clock.set(clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1))
     wait_until(lambda: [m for m in chat.received() if "news digest" in m.text], "first digest")
-    before = read_db(db_path, lambda s: repo.count_articles(session=s))
+    before = read_db(db_url, lambda s: repo.count_articles(session=s))
 
     folder = Path(bot_env["SNAPSHOT_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "incoming.txt.part").write_text(SNAPSHOT[:200], encoding="utf-8")  # being written
     time.sleep(1.0)
-    assert read_db(db_path, lambda s: repo.count_articles(session=s)) == before
+    assert read_db(db_url, lambda s: repo.count_articles(session=s)) == before
     (folder / "incoming.txt.part").rename(folder / "incoming.txt")
     (folder / "incoming.txt").write_text(SNAPSHOT, encoding="utf-8")
     wait_until(
-        lambda: read_db(db_path, lambda s: repo.count_articles(session=s)) == before + 1,
+        lambda: read_db(db_url, lambda s: repo.count_articles(session=s)) == before + 1,
         "the snapshot to be ingested",
     )
     seen = len(chat.received())

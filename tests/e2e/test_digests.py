@@ -46,15 +46,15 @@ def _subscribe(api: FakeBotApi, chat_id: int, *commands: str) -> Chat:
     return chat
 
 
-def _ledger(db_path: Path, chat_id: int) -> list[DigestDelivery]:
+def _ledger(db_url: str, chat_id: int) -> list[DigestDelivery]:
     return read_db(
-        db_path,
+        db_url,
         lambda s: list(s.exec(select(DigestDelivery).where(DigestDelivery.chat_id == chat_id))),
     )
 
 
 def test_two_local_times_in_two_zones(
-    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     almaty = _subscribe(api, 801, "/start", "/country kz")  # 09:00 Asia/Almaty
     berlin = _subscribe(api, 802, "/start", "/country uz", "/timezone Europe/Berlin", "/time 07:30")
@@ -75,7 +75,7 @@ def test_two_local_times_in_two_zones(
     wait_until(lambda: _digests(second[1]), "the later digest")
     assert "🇰🇿 <b>Kazakhstan</b>" in _digests(almaty)[0].text
     assert "🇺🇿 <b>Uzbekistan</b>" in _digests(berlin)[0].text
-    [row] = _ledger(db_path, 801)
+    [row] = _ledger(db_url, 801)
     assert row.state == "sent" and row.due_at == almaty_due and row.message_ids
     # Nothing more: the next digests are due tomorrow, and nothing is sent twice.
     time.sleep(QUIET)
@@ -94,7 +94,7 @@ def test_time_change_moves_the_next_digest(
 
 
 def test_digest_time_follows_daylight_saving(
-    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_path: Path, tmp_path: Path
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
     clock.set(dt.datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
     bot = BotProcess(api, {**bot_env, "DIGEST_SEND_EMPTY": "true"}, tmp_path / "dst.log").start()
@@ -108,14 +108,14 @@ def test_digest_time_follows_daylight_saving(
             assert len(_digests(chat)) == count, f"early digest on {day} March"
             clock.set(dt.datetime(2026, 3, day, hour_utc, 0, 5, tzinfo=UTC))
             wait_until(lambda count=count: len(_digests(chat)) > count, f"digest on {day} March")
-        due = sorted(row.due_at for row in _ledger(db_path, 804))
+        due = sorted(row.due_at for row in _ledger(db_url, 804))
         assert [d.hour for d in due] == [8, 7, 7]
     finally:
         bot.stop()
 
 
 def test_missed_digest_is_sent_when_the_bot_comes_back(
-    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_path: Path, tmp_path: Path
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
     first = BotProcess(api, bot_env, tmp_path / "first.log").start()
     late = _subscribe(api, 805, "/start", "/country kz")
@@ -128,8 +128,8 @@ def test_missed_digest_is_sent_when_the_bot_comes_back(
         wait_until(lambda: _digests(late), "the missed digest")
         time.sleep(QUIET)
         assert not _digests(very_late)  # skipped: too late to be a morning digest
-        assert _ledger(db_path, 806) == []
-        prefs = read_db(db_path, lambda s: get_chat(session=s, chat_id=806))
+        assert _ledger(db_url, 806) == []
+        prefs = read_db(db_url, lambda s: get_chat(session=s, chat_id=806))
         assert prefs is not None and prefs.digest_cursor is None  # its articles still wait
         clock.set(_local(clock, "Asia/Almaty", dt.time(3, 0)))
         wait_until(lambda: _digests(very_late), "the next day's digest")
@@ -138,7 +138,7 @@ def test_missed_digest_is_sent_when_the_bot_comes_back(
 
 
 def test_429_and_5xx_are_retried(
-    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     throttled = _subscribe(api, 807, "/start", "/country kz")
     flaky = _subscribe(api, 808, "/start", "/country uz")
@@ -150,12 +150,12 @@ def test_429_and_5xx_are_retried(
     wait_until(lambda: _digests(throttled) and _digests(flaky), "both digests", timeout=30)
     for chat_id, retries in [(807, 1), (808, 3)]:
         [row] = wait_until(
-            lambda chat_id=chat_id: [r for r in _ledger(db_path, chat_id) if r.state == "sent"],
+            lambda chat_id=chat_id: [r for r in _ledger(db_url, chat_id) if r.state == "sent"],
             "the ledger to record the digest",
         )
         assert row.retries == retries
     wait_until(
-        lambda: read_db(db_path, lambda s: s.exec(select(DigestRun)).first().report),  # type: ignore[union-attr]
+        lambda: read_db(db_url, lambda s: s.exec(select(DigestRun)).first().report),  # type: ignore[union-attr]
         "the run report",
     )
     [stats] = Chat(api, ADMIN_ID).send("/stats")
@@ -164,13 +164,13 @@ def test_429_and_5xx_are_retried(
 
 
 def test_blocked_chat_is_never_retried(
-    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     chat = _subscribe(api, 809, "/start", "/country kz")
     api.block_chat(809)
     clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
-    wait_until(lambda: [r for r in _ledger(db_path, 809) if r.state == "blocked"], "blocked")
-    prefs = read_db(db_path, lambda s: get_chat(session=s, chat_id=809))
+    wait_until(lambda: [r for r in _ledger(db_url, 809) if r.state == "blocked"], "blocked")
+    prefs = read_db(db_url, lambda s: get_chat(session=s, chat_id=809))
     assert prefs is not None and prefs.status == "blocked" and prefs.next_digest_at is None
     attempts = sum(
         1 for method, params in api.calls if method == "sendMessage" and params["chat_id"] == 809
@@ -184,7 +184,7 @@ def test_blocked_chat_is_never_retried(
 
 
 def test_absurd_retry_after_reschedules_instead_of_blocking(
-    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     held = _subscribe(api, 812, "/start", "/country kz")
     other = _subscribe(api, 813, "/start", "/country uz")
@@ -193,7 +193,7 @@ def test_absurd_retry_after_reschedules_instead_of_blocking(
     clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
     wait_until(lambda: _digests(other), "the other chat's digest, not held up")
     [row] = wait_until(
-        lambda: [r for r in _ledger(db_path, 812) if r.attempts == 1], "the digest rescheduled"
+        lambda: [r for r in _ledger(db_url, 812) if r.attempts == 1], "the digest rescheduled"
     )
     assert row.state == "pending" and not _digests(held)
     wait_seconds = (row.next_attempt_at - row.updated_at).total_seconds()
@@ -203,24 +203,24 @@ def test_absurd_retry_after_reschedules_instead_of_blocking(
 
 
 def test_settings_changed_after_planning_are_honoured(
-    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_path: Path
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     chat = _subscribe(api, 814, "/start", "/country kz")
     due = _local(clock, "Asia/Almaty", dt.time(9, 0))
     clock.set(due - dt.timedelta(minutes=1))  # the wave is composed ahead of time
-    [planned] = wait_until(lambda: _ledger(db_path, 814), "the digest planned ahead")
+    [planned] = wait_until(lambda: _ledger(db_url, 814), "the digest planned ahead")
     assert planned.not_before == due and planned.state == "pending"
     time.sleep(QUIET)
     assert not _digests(chat)  # composed, but not sent before its time
 
     chat.send("/time 10:00")  # changes after planning void the planned digest
-    assert _ledger(db_path, 814) == []
+    assert _ledger(db_url, 814) == []
     clock.set(due + dt.timedelta(seconds=5))
     time.sleep(QUIET)
     assert not _digests(chat)
     clock.set(due + dt.timedelta(hours=1))
     wait_until(lambda: _digests(chat), "the digest at the new time")
     [row] = wait_until(
-        lambda: [r for r in _ledger(db_path, 814) if r.state == "sent"], "its ledger row"
+        lambda: [r for r in _ledger(db_url, 814) if r.state == "sent"], "its ledger row"
     )
     assert row.due_at == due + dt.timedelta(hours=1)

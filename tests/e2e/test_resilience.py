@@ -14,8 +14,8 @@ from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.harness import TOKEN, BotProcess, Chat, wait_until
 
 
-def _status(db_path: Path, chat_id: int) -> str | None:
-    engine = make_engine(f"sqlite:///{db_path}")
+def _status(db_url: str, chat_id: int) -> str | None:
+    engine = make_engine(db_url)
     with open_session(engine) as session:
         prefs = get_chat(session=session, chat_id=chat_id)
     engine.dispose()
@@ -61,20 +61,20 @@ def test_token_never_reaches_the_log(api: FakeBotApi, bot: BotProcess) -> None:
     assert "httpx" not in log  # the request log that prints URLs stays silent
 
 
-def test_blocked_chat_becomes_inactive(api: FakeBotApi, bot: BotProcess, db_path: Path) -> None:
+def test_blocked_chat_becomes_inactive(api: FakeBotApi, bot: BotProcess, db_url: str) -> None:
     chat = Chat(api, 703)
     chat.send("/start")
     chat.send("/country uz")
     api.block_chat(703)
     chat.send("/latest", expect=0)
-    wait_until(lambda: _status(db_path, 703) == "blocked", "the chat to be marked inactive")
+    wait_until(lambda: _status(db_url, 703) == "blocked", "the chat to be marked inactive")
     [stats] = Chat(api, ADMIN_ID).send("/stats")
     assert "0 active, 0 paused, 1 inactive" in stats.text
     assert "chat 703 is gone" in bot.log()
     # They unblock the bot and come back: /start makes them active again.
     api.blocked.discard(703)
     chat.send("/start")
-    assert _status(db_path, 703) == "active"
+    assert _status(db_url, 703) == "active"
 
 
 def test_replies_survive_429_and_5xx(api: FakeBotApi, bot: BotProcess) -> None:

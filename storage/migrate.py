@@ -1,0 +1,61 @@
+"""Schema migrations (Alembic): bring any older newsbot database up to this version."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATE_LOCK = 7_270_002  # PostgreSQL advisory lock key: instances starting together queue here
+
+# Databases made before migrations existed (by create_all) carry no version:
+# which tables they have tells which release made them.
+_UNVERSIONED = (("digest_delivery", "0002"), ("article", "0001"))
+
+
+def _config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Upgrade in place; returns the revisions before and after."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Transaction-scoped: released at commit, even if this process dies.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
+        config = _config(connection)
+        before = current_revision(connection)
+        if before is None:
+            tables = set(inspect(connection).get_table_names())
+            baseline = next((rev for table, rev in _UNVERSIONED if table in tables), None)
+            if baseline is not None:
+                log.info("database without a schema version: it has the tables of %s", baseline)
+                command.stamp(config, baseline)
+                before = baseline
+        command.upgrade(config, revision)
+        after = current_revision(connection)
+    if before != after:
+        log.info("database schema upgraded from %s to %s", before or "empty", after)
+    return before, after

@@ -1,0 +1,115 @@
+"""Schema migrations, on SQLite and PostgreSQL: older databases upgrade in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+from bot import prefs as rules
+from bot.news.ingest import ingest_paths
+from storage import repo, subscribers
+from storage.db import make_engine, open_session
+from storage.migrate import current_revision, head_revision, upgrade_schema
+from tests.conftest import SEEDS
+
+FIRST_RELEASE = "0001"  # snapshots and articles only: the ingest pipeline's release
+TABLES_OF_FIRST_RELEASE = ("snapshot", "article", "article_country", "exchange_rate")
+
+
+def _dump(url: str) -> dict[str, list[tuple[object, ...]]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table: [
+                    tuple(row)
+                    for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))
+                ]
+                for table in TABLES_OF_FIRST_RELEASE
+            }
+    finally:
+        engine.dispose()
+
+
+def _first_release_with_seeds(url: str, *, versioned: bool) -> None:
+    """A database as the first release left it, holding the ingested seeds."""
+    engine = make_engine(url)
+    upgrade_schema(engine, FIRST_RELEASE)
+    assert set(inspect(engine).get_table_names()) == {*TABLES_OF_FIRST_RELEASE, "alembic_version"}
+    report = ingest_paths(engine, sorted(SEEDS.glob("*.txt")), max_bytes=5_000_000)
+    assert report.articles_new == 28
+    if not versioned:  # that release made its tables with create_all, and kept no version
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE alembic_version"))
+    engine.dispose()
+
+
+def _upgrade_then_use(url: str) -> None:
+    before = _dump(url)
+    engine = make_engine(url)
+    assert upgrade_schema(engine)[1] == head_revision()
+    engine.dispose()
+    assert _dump(url) == before  # every row of every old table, unchanged
+
+    # The new tables work, and the old rows serve the new features.
+    engine = make_engine(url)
+    now = dt.datetime.now(dt.UTC)
+    with open_session(engine) as session, session.begin():
+        subscribers.change_chat(
+            session=session,
+            chat_id=42,
+            create=rules.new_chat(42, "private", dt.time(9, 0), "Asia/Almaty"),
+            change=lambda p: rules.set_countries(p, ("KZ",), now),
+        )
+    with open_session(engine) as session:
+        latest = repo.latest_articles(session=session, countries=("KZ",), limit=3)
+        assert len(latest) == 3 and all("KZ" in a.countries for a in latest)
+        assert subscribers.get_chat(session=session, chat_id=42) is not None
+    engine.dispose()
+
+
+def test_first_release_database_upgrades_in_place_with_its_data(database_url: str) -> None:
+    _first_release_with_seeds(database_url, versioned=True)
+    _upgrade_then_use(database_url)
+
+
+def test_database_made_before_migrations_is_recognised_and_upgraded(database_url: str) -> None:
+    _first_release_with_seeds(database_url, versioned=False)
+    _upgrade_then_use(database_url)
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+    engine.dispose()
+
+
+def test_migrations_build_exactly_the_models(database_url: str) -> None:
+    """A model changed without a migration fails here."""
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    assert upgrade_schema(engine) == (head_revision(), head_revision())  # idempotent
+    engine.dispose()
+
+
+def test_db_upgrade_command(database_url: str) -> None:
+    command = [sys.executable, "-m", "bot", "db"]
+    env = {**os.environ, "DATABASE_URL": database_url}
+
+    def run(action: str) -> str:
+        done = subprocess.run([*command, action], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "schema none" in run("current")
+    assert f"schema {head_revision()} (upgraded from empty)" in run("upgrade")
+    assert "already up to date" in run("upgrade")
+    assert f"schema {head_revision()} (up to date)" in run("current")
