@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 
 from sqlmodel import Session
@@ -23,6 +24,7 @@ from bot import prefs as rules
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import ChatGone, Deferred, Sender, SendStats
+from bot.instance import INSTANCE_NAME
 from bot.schedule import OLDEST_NEWS, DigestPlan, plan_digest
 from bot.store import Store
 from storage import digests, repo, subscribers
@@ -134,6 +136,8 @@ class Dispatcher:
         self.lease = dt.timedelta(seconds=settings.delivery_lease_seconds)
         self._wake = asyncio.Event()
         self._held: set[int] = set()  # ledger rows this process holds (queued or sending)
+        self._lost: set[int] = set()  # held rows whose lease ran out: never send them again
+        self._renewed_at = 0.0
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._busy = 0
         self._in_flight = asyncio.Semaphore(settings.send_concurrency)
@@ -145,6 +149,7 @@ class Dispatcher:
         workers = [asyncio.create_task(self._worker()) for _ in range(OPEN_DIGESTS)]
         try:
             while not stop.is_set():
+                await self._renew_leases()
                 claimed = 0
                 # Claim in modest chunks, and only as workers free up: a claim decodes
                 # every digest's text, and a held lease is a promise to send soon.
@@ -170,6 +175,7 @@ class Dispatcher:
                     now=self.clock(),
                     lease=self.lease,
                     limit=limit,
+                    claimant=INSTANCE_NAME,
                 )
             )
         except Exception:
@@ -180,6 +186,28 @@ class Dispatcher:
             self._held.add(row.id)
             self._queue.put_nowait(row)
         return len(fresh)
+
+    async def _renew_leases(self) -> None:
+        """Every third of a lease, extend the leases of every row held here."""
+        if not self._held or time.monotonic() - self._renewed_at < self.lease.total_seconds() / 3:
+            return
+        held = set(self._held)
+        try:
+            kept = await self.store.write(
+                lambda s: digests.renew_leases(
+                    session=s, ids=held, claimant=INSTANCE_NAME, until=wall_clock() + self.lease
+                )
+            )
+        except Exception:
+            log.exception("could not renew delivery leases; trying again shortly")
+            return
+        self._renewed_at = time.monotonic()
+        lost = (held - kept) & self._held  # rows finished meanwhile are not "lost"
+        if lost:
+            log.warning(
+                "%d digests were taken over by another instance: not sending them", len(lost)
+            )
+            self._lost |= lost
 
     async def _finish_runs(self) -> None:
         try:
@@ -203,6 +231,7 @@ class Dispatcher:
             finally:
                 self._busy -= 1
                 self._held.discard(delivery.id)
+                self._lost.discard(delivery.id)
                 if self._queue.empty():
                     self._wake.set()
 
@@ -217,16 +246,19 @@ class Dispatcher:
             message_id = await self.sender.send_digest_part(
                 delivery.chat_id, delivery.messages[part], stats=stats
             )
-            await self.store.write(
+            recorded = await self.store.write(
                 lambda s: digests.record_part(
                     session=s,
                     delivery_id=delivery.id,
                     message_id=message_id,
                     lease_until=wall_clock() + self.lease,
+                    claimant=INSTANCE_NAME,
                     last=part == len(delivery.messages) - 1,
                     retried=stats.retried,
                 )
             )
+            if not recorded:
+                self._lost.add(delivery.id)
 
     async def _deliver(self, delivery: Delivery) -> None:
         stats = SendStats()
@@ -268,6 +300,9 @@ class Dispatcher:
         try:
             for part in range(delivery.parts_sent, len(delivery.messages)):
                 await self.sender.spaced(delivery.chat_id)
+                if delivery.id in self._lost:
+                    log.warning("digest %s: taken over by another instance", delivery.id)
+                    return
                 await self._send_part(delivery, part, stats)  # the last one marks it sent
         except ChatGone as gone:
             log.info("chat %s is gone (%s): marked inactive", gone.chat_id, gone.reason)

@@ -25,7 +25,9 @@ _LEDGER = DigestDelivery.__table__  # type: ignore[attr-defined]
 _MESSAGE_ID = bindparam("message_id", type_=String())
 _PART_SENT = (
     update(_LEDGER)
-    .where(_LEDGER.c.id == bindparam("delivery"))
+    # Only while the row is still ours: had our lease run out and another
+    # instance taken the digest over, this process must stop sending it.
+    .where(_LEDGER.c.id == bindparam("delivery"), _LEDGER.c.claimed_by == bindparam("claimant"))
     .values(
         parts_sent=_LEDGER.c.parts_sent + 1,
         message_ids=case(
@@ -231,6 +233,7 @@ def claim_deliveries(
     now: dt.datetime,
     lease: dt.timedelta,
     limit: int,
+    claimant: str = "",
 ) -> list[Delivery]:
     """Pending rows whose time has come and that nobody holds, leased to the caller.
 
@@ -268,7 +271,7 @@ def claim_deliveries(
         .execute(
             update(ledger)
             .where(ledger.c.id.in_([row.id for row in rows]), _unleased(wall_now))
-            .values(lease_until=wall_now + lease)
+            .values(lease_until=wall_now + lease, claimed_by=claimant or None)
             .returning(ledger.c.id)
         )
         .scalars()
@@ -290,23 +293,56 @@ def record_part(
     delivery_id: int,
     message_id: int,
     lease_until: dt.datetime,
+    claimant: str,
     last: bool = False,
     retried: int = 0,
-) -> None:
+) -> bool:
     """One more message of the digest is out: the resume point moves past it.
 
     With `last`, the digest is also marked sent, in the same statement (its
-    text is dropped: delivered, it is no longer needed)."""
+    text is dropped: delivered, it is no longer needed). False when the row
+    is no longer the claimant's (see `renew_leases`)."""
     params = {
         "delivery": delivery_id,
+        "claimant": claimant,
         "message_id": str(message_id),
         "lease_until": lease_until,
         "now": dt.datetime.now(dt.UTC),
     }
     if last:
-        session.connection().execute(_LAST_PART_SENT, {**params, "retried": retried})
+        result = session.connection().execute(_LAST_PART_SENT, {**params, "retried": retried})
     else:
-        session.connection().execute(_PART_SENT, params)
+        result = session.connection().execute(_PART_SENT, params)
+    return bool(result.rowcount == 1)
+
+
+def renew_leases(
+    *, session: Session, ids: Iterable[int], claimant: str, until: dt.datetime
+) -> set[int]:
+    """Extend the claimant's leases on rows it still holds; returns those ids.
+
+    A process renews everything it holds well before the lease ends, so rows
+    waiting their turn in its queue are never taken over by another instance
+    while it lives. A row missing from the answer was lost (this process
+    stalled past its lease): it must not be sent from here any more."""
+    ledger, kept = _LEDGER, set[int]()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 500):  # stay under any driver's parameter limit
+        kept.update(
+            session.connection()
+            .execute(
+                update(ledger)
+                .where(
+                    ledger.c.id.in_(wanted[start : start + 500]),
+                    ledger.c.claimed_by == claimant,
+                    ledger.c.state == "pending",
+                )
+                .values(lease_until=until)
+                .returning(ledger.c.id)
+            )
+            .scalars()
+        )
+    return kept
 
 
 def finish_delivery(

@@ -162,6 +162,7 @@ class DigestDelivery(SQLModel, table=True):
     retries: int = 0  # single sends retried (429, 5xx, timeouts), for the run report
     next_attempt_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
     lease_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_by: str | None = Field(default=None, max_length=64)  # the instance sending it
     error: str | None = None
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -38,10 +38,17 @@ def _pending_rows(engine: Engine, count: int) -> None:
         )
 
 
-def _claim(engine: Engine, limit: int, *, hold: threading.Event | None = None) -> list[int]:
+def _claim(
+    engine: Engine,
+    limit: int,
+    *,
+    hold: threading.Event | None = None,
+    at: dt.datetime = NOW,
+    claimant: str = "a",
+) -> list[int]:
     with open_session(engine) as session, session.begin():
         claimed = digests.claim_deliveries(
-            session=session, wall_now=NOW, now=NOW, lease=LEASE, limit=limit
+            session=session, wall_now=at, now=at, lease=LEASE, limit=limit, claimant=claimant
         )
         if hold is not None:
             hold.wait(timeout=10)  # keep the transaction open while the rival claims
@@ -73,15 +80,33 @@ def test_competing_claims_share_the_rows_without_overlap(engine: Engine) -> None
     assert _claim(engine, 100) == []  # everything is leased now
 
 
-def test_an_expired_lease_is_claimed_again(engine: Engine) -> None:
+def test_a_lease_renewed_in_time_is_kept_and_an_expired_one_is_lost(engine: Engine) -> None:
     _pending_rows(engine, 3)
-    assert len(_claim(engine, 10)) == 3
-    with open_session(engine) as session, session.begin():
-        later = NOW + LEASE + dt.timedelta(seconds=1)
-        again = digests.claim_deliveries(
-            session=session, wall_now=later, now=later, lease=LEASE, limit=10
+    first, second, third = _claim(engine, 10, claimant="a")
+    later = NOW + LEASE * 2 / 3
+    with open_session(engine) as session, session.begin():  # "a" renews two of its three
+        kept = digests.renew_leases(
+            session=session, ids=[first, second], claimant="a", until=later + LEASE
         )
-    assert len(again) == 3
+    assert kept == {first, second}
+    # Past the first lease: "b" may take over only the row that was not renewed.
+    assert _claim(engine, 10, at=NOW + LEASE + dt.timedelta(seconds=1), claimant="b") == [third]
+    with open_session(engine) as session, session.begin():
+        assert (
+            digests.renew_leases(session=session, ids=[third], claimant="a", until=later) == set()
+        )
+
+        def record(claimant: str) -> bool:
+            return digests.record_part(
+                session=session, delivery_id=third, message_id=1, lease_until=later,
+                claimant=claimant, last=True,
+            )  # fmt: skip
+
+        assert not record("a")  # "a" stalled and lost it: its record is refused
+        assert record("b")
+    with open_session(engine) as session:
+        row = session.get(DigestDelivery, third)
+    assert row is not None and (row.state, row.parts_sent, row.claimed_by) == ("sent", 1, "b")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from bot import prefs as rules
 from bot.fake_bot_api import FakeBotApi, SentMessage
+from storage import subscribers
 from storage.db import make_engine, open_session
 
 T = TypeVar("T")
@@ -41,6 +43,21 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def add_subscribers(db_url: str, chat_ids: range, due: dt.datetime) -> None:
+    """Chats following KZ and UZ, digest at 09:00 Almaty, first due at `due`."""
+    engine = make_engine(db_url)
+    with open_session(engine) as session, session.begin():
+        for chat_id in chat_ids:
+            fresh = rules.new_chat(chat_id, "private", dt.time(9, 0), "Asia/Almaty")
+            subscribers.change_chat(
+                session=session,
+                chat_id=chat_id,
+                create=fresh,
+                change=lambda p: rules.set_countries(p, ("KZ", "UZ"), due - dt.timedelta(hours=1)),
+            )
+    engine.dispose()
 
 
 def read_db(db_url: str, query: Callable[[Session], T]) -> T:

@@ -10,37 +10,21 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot import prefs as rules
 from bot.fake_bot_api import FakeBotApi
-from storage import repo, subscribers
-from storage.db import make_engine, open_session
+from storage import repo
 from storage.models import DigestDelivery
-from tests.e2e.harness import BotProcess, Chat, FakeClock, read_db, wait_until
+from tests.e2e.harness import BotProcess, Chat, FakeClock, add_subscribers, read_db, wait_until
 
 SUBSCRIBERS = 300
 CONCURRENCY = 8
 FIRST_CHAT = 20_000
 
 
-def _add_subscribers(db_url: str, due: dt.datetime) -> None:
-    engine = make_engine(db_url)
-    with open_session(engine) as session, session.begin():
-        for chat_id in range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS):
-            fresh = rules.new_chat(chat_id, "private", dt.time(9, 0), "Asia/Almaty")
-            subscribers.change_chat(
-                session=session,
-                chat_id=chat_id,
-                create=fresh,
-                change=lambda p: rules.set_countries(p, ("KZ", "UZ"), due - dt.timedelta(hours=1)),
-            )
-    engine.dispose()
-
-
 def test_sigkill_mid_run_loses_no_digest(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
     due = clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1)  # 09:00 Almaty
-    _add_subscribers(db_url, due)
+    add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
     env = {**bot_env, "SEND_RATE_PER_SECOND": "60", "SEND_CONCURRENCY": str(CONCURRENCY)}
     first = BotProcess(api, env, tmp_path / "first.log").start()
     clock.set(due)

@@ -1,0 +1,121 @@
+"""Two `newsbot run` processes on one PostgreSQL database: each digest goes out once.
+
+Both run in webhook mode behind one URL (as two dynos behind a router; here the
+stand-in's webhook reaches the first), and both run the ingest and digest jobs.
+Planning is compare-and-set on the chat's schedule and sending is claimed with
+`FOR UPDATE SKIP LOCKED` and a lease, so the two share the work without overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.fake_bot_api import FakeBotApi
+from storage.models import DigestDelivery
+from tests.e2e.harness import (
+    BotProcess,
+    Chat,
+    FakeClock,
+    add_subscribers,
+    free_port,
+    read_db,
+    wait_until,
+)
+
+SUBSCRIBERS = 2_000
+FIRST_CHAT = 40_000
+CONCURRENCY = 16
+
+
+def _instances(bot_env: dict[str, str], db_url: str) -> tuple[dict[str, str], dict[str, str]]:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("several instances need PostgreSQL: a SQLite file serves one process")
+    first_port, second_port = free_port(), free_port()
+    shared = {
+        **bot_env,
+        "WEBHOOK_URL": f"http://127.0.0.1:{first_port}/hook",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_SECRET": "two-instances",
+        "SEND_RATE_PER_SECOND": "300",
+        "SEND_CONCURRENCY": str(CONCURRENCY),
+    }
+    return {**shared, "WEBHOOK_PORT": str(first_port)}, {
+        **shared,
+        "WEBHOOK_PORT": str(second_port),
+    }
+
+
+def _all_sent(db_url: str) -> list[DigestDelivery] | None:
+    rows = read_db(db_url, lambda s: list(s.exec(select(DigestDelivery))))
+    return rows if len(rows) == SUBSCRIBERS and all(r.state == "sent" for r in rows) else None
+
+
+def _due_tomorrow(clock: FakeClock) -> dt.datetime:
+    return clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1)  # 09:00 Almaty
+
+
+def _received(api: FakeBotApi) -> Counter[int]:
+    return Counter(m.chat_id for m in api.sent if m.chat_id >= FIRST_CHAT)
+
+
+def test_two_instances_send_every_digest_exactly_once(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
+) -> None:
+    first_env, second_env = _instances(bot_env, db_url)
+    due = _due_tomorrow(clock)
+    add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
+    first = BotProcess(api, first_env, tmp_path / "first.log").start()
+    second = BotProcess(api, second_env, tmp_path / "second.log").start()
+    try:
+        clock.set(due)
+        rows = wait_until(lambda: _all_sent(db_url), "every digest to be sent", timeout=120)
+        # Updates still reach the bot (through the first instance's webhook).
+        assert Chat(api, 1).send("/help")[0].text.startswith("<b>newsbot</b>")
+    finally:
+        assert first.stop() == 0
+        assert second.stop() == 0
+
+    parts = {r.chat_id: len(r.message_ids.split(",")) for r in rows}
+    assert len(parts) == SUBSCRIBERS  # one ledger row per chat: nobody planned twice
+    assert _received(api) == Counter(parts)  # exactly its digest's parts, nothing twice
+    for chat in list(parts)[:50]:
+        texts = [m.text for m in api.sent if m.chat_id == chat]
+        assert len(set(texts)) == len(texts) and "news digest" in texts[0]
+    workers = Counter(r.claimed_by for r in rows)
+    assert len(workers) == 2, workers  # both instances did part of the sending
+    print(f"digests sent by instance: {dict(workers)}")
+
+
+def test_killing_one_instance_mid_run_lets_the_other_finish(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
+) -> None:
+    first_env, second_env = _instances(bot_env, db_url)
+    due = _due_tomorrow(clock)
+    add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
+    first = BotProcess(api, first_env, tmp_path / "first.log").start()
+    second = BotProcess(api, second_env, tmp_path / "second.log").start()
+    try:
+        clock.set(due)
+        wait_until(lambda: len(api.sent) >= 600, "the run to be under way")
+        first.kill()  # SIGKILL: its claimed rows keep their lease until it runs out
+        sent_at_kill = len(api.sent)
+        rows = wait_until(lambda: _all_sent(db_url), "the survivor to finish", timeout=120)
+    finally:
+        assert second.stop() == 0
+
+    parts = {r.chat_id: len(r.message_ids.split(",")) for r in rows}
+    received = _received(api)
+    assert set(received) == set(parts) and len(parts) == SUBSCRIBERS
+    assert all(received[chat] >= parts[chat] for chat in parts)
+    repeated = sum(received.values()) - sum(parts.values())
+    print(f"first instance killed after {sent_at_kill} messages; {repeated} sent twice")
+    # Only a send in flight at the kill can repeat (one per SEND_CONCURRENCY slot).
+    assert repeated <= CONCURRENCY
+    assert sent_at_kill < sum(received.values())
+    survivor = second.log()
+    assert "digest run" in survivor and "Traceback" not in survivor
