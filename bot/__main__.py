@@ -79,7 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--country", type=_country_code, action="append", required=True)
     digest.add_argument("--json", action="store_true")
 
-    commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
+    run = commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
+    receive = run.add_mutually_exclusive_group()
+    receive.add_argument(
+        "--webhook", action="store_true", help="receive updates by webhook (needs WEBHOOK_URL)"
+    )
+    receive.add_argument(
+        "--polling", action="store_true", help="long polling, even if WEBHOOK_URL is set"
+    )
 
     db = commands.add_parser("db", help="the database schema: upgrade it in place, or show it")
     db.add_argument("action", choices=["upgrade", "current"])
@@ -196,7 +203,12 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def run_bot(settings: Settings, _args: argparse.Namespace) -> int:
+def run_bot(settings: Settings, args: argparse.Namespace) -> int:
+    # Without a flag WEBHOOK_URL decides; the Procfile's lines say which they mean.
+    if args.webhook and not settings.webhook_url:
+        raise UsageError("--webhook needs WEBHOOK_URL (and WEBHOOK_SECRET)")
+    if args.polling:
+        settings = settings.model_copy(update={"webhook_url": None})
     # The ingest job needs the text stack; importing it now, before the bot
     # answers anyone, keeps a second of import work off the first replies.
     import bot.news.ingest  # noqa: F401

@@ -37,6 +37,7 @@ from bot.config import Settings
 from bot.delivery import Sender
 from bot.digest_jobs import DigestPlanner, Dispatcher
 from bot.handlers import Handlers
+from bot.instance import HEARTBEAT_SECONDS, InstanceRegistry
 from bot.picker import PREFIX
 from bot.snapshot_watch import SnapshotWatcher
 from bot.store import Store
@@ -78,6 +79,7 @@ class Newsbot:
     planner: DigestPlanner
     dispatcher: Dispatcher
     watcher: SnapshotWatcher
+    instances: InstanceRegistry
     http: tuple[AiohttpRequest, ...]  # closed by hand if start-up fails before PTB owns them
 
 
@@ -106,7 +108,10 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
     dispatcher = Dispatcher(store, sender, settings, clock)
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
     watcher = SnapshotWatcher(engine, settings)
-    return Newsbot(application, handlers, planner, dispatcher, watcher, (requests, polling))
+    instances = InstanceRegistry(store, sender.gate, settings.send_rate_per_second)
+    return Newsbot(
+        application, handlers, planner, dispatcher, watcher, instances, (requests, polling)
+    )
 
 
 def _add_handlers(application: Application, handlers: Handlers) -> None:  # type: ignore[type-arg]
@@ -145,10 +150,14 @@ def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
     async def digest_tick(_context: object) -> None:
         await bot.planner.tick()
 
+    async def heartbeat(_context: object) -> None:
+        await bot.instances.beat()
+
     once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
     for name, callback, interval in [
         ("ingest", ingest, settings.ingest_interval_minutes * 60),
         ("digest-tick", digest_tick, settings.digest_tick_seconds),
+        ("heartbeat", heartbeat, HEARTBEAT_SECONDS),
     ]:
         for old in jobs.get_jobs_by_name(name):
             old.schedule_removal()
@@ -237,6 +246,7 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
     settings = bot.handlers.settings
     try:
         await register_commands(application)
+        await bot.instances.beat()  # this instance's share of the send cap, before any send
         await application.start()
         webhook = await _receive_updates(bot, settings)
         _schedule_jobs(bot, settings)
@@ -259,4 +269,5 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         if application.running:
             await application.stop()
         await application.shutdown()
+        await bot.instances.leave()
         await bot.handlers.store.close()

@@ -42,6 +42,14 @@ class RateGate:
     def _now() -> float:
         return asyncio.get_running_loop().time()
 
+    def set_rate(self, rate: int) -> None:
+        """A new cap (another instance came or went); waiters see it at once."""
+        if rate < 1:
+            raise ValueError("rate must be at least 1")
+        self.rate = rate
+        with contextlib.suppress(RuntimeError):  # no loop yet: nobody is waiting
+            self._released.set()
+
     def pause_until(self, moment: float) -> None:
         """Telegram said 429: nobody starts before `moment` (loop time)."""
         self._paused_until = max(self._paused_until, moment)

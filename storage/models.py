@@ -166,3 +166,13 @@ class DigestDelivery(SQLModel, table=True):
     error: str | None = None
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class BotInstance(SQLModel, table=True):
+    """A running `newsbot run` process. Instances share the send cap by heartbeat."""
+
+    __tablename__ = "bot_instance"
+
+    name: str = Field(primary_key=True, max_length=64)  # host:pid
+    started_at: dt.datetime = Field(sa_type=UTCDateTime)
+    seen_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)

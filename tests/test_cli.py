@@ -82,6 +82,10 @@ def test_empty_database_answers_politely(capsys: pytest.CaptureFixture[str]) -> 
         [],
         ["ingest"],
         ["summarize", "/no/such/file"],
+        ["run", "--webhook"],  # no WEBHOOK_URL
+        ["run", "--webhook", "--polling"],
+        ["db"],
+        ["db", "downgrade"],
     ],
 )
 def test_bad_usage_exits_2_with_one_line(
@@ -99,6 +103,38 @@ def test_bad_setting_exits_2(
     monkeypatch.setenv("DEFAULT_TIMEZONE", "Mars/Olympus")
     code, _, err = run(capsys, "latest")
     assert code == 2 and "DEFAULT_TIMEZONE" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "says"),
+    [
+        ("WEBHOOK_URL", "https://bot.example.org/hook", "WEBHOOK_URL needs WEBHOOK_SECRET"),
+        ("WEBHOOK_URL", "not a url", "WEBHOOK_URL"),
+        ("WEBHOOK_SECRET", "has spaces", "WEBHOOK_SECRET"),
+        ("WEBHOOK_PORT", "70000", "WEBHOOK_PORT"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT"),
+        ("DATABASE_URL", "nosuchdb://x", "DATABASE_URL"),
+    ],
+)
+def test_bad_deployment_setting_exits_2(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str,
+    value: str,
+    says: str,
+) -> None:
+    monkeypatch.setenv(setting, value)
+    code, out, err = run(capsys, "latest")
+    assert code == 2 and out == "" and says in err and len(err.splitlines()) == 1
+
+
+def test_unreachable_database_is_one_line_without_the_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://newsbot:hunter2@127.0.0.1:1/newsbot")
+    code, _, err = run(capsys, "db", "upgrade")
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "cannot use the database" in err and "hunter2" not in err
 
 
 def test_summarize_file_and_stdin(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

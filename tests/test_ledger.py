@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot import prefs as rules
-from storage import digests, subscribers
+from storage import digests, instances, subscribers
 from storage.db import open_session
 from storage.models import DigestDelivery, Subscriber
 
@@ -149,3 +149,20 @@ def test_two_planners_of_one_chat_write_one_digest(engine: Engine) -> None:
         chat = session.get(Subscriber, 7)
     assert [(r.chat_id, r.messages) for r in rows] == [(7, ["hi"])]
     assert chat is not None and chat.next_digest_at == plan.next_digest_at
+
+
+def test_instances_count_each_other_by_heartbeat(engine: Engine) -> None:
+    def beat(name: str, at: dt.datetime) -> int:
+        with open_session(engine) as session, session.begin():
+            window = dt.timedelta(seconds=15)
+            return instances.heartbeat(session=session, name=name, now=at, live_since=at - window)
+
+    assert beat("a", NOW) == 1
+    assert beat("b", NOW + dt.timedelta(seconds=2)) == 2
+    assert beat("a", NOW + dt.timedelta(seconds=5)) == 2
+    # "b" stopped beating (killed): after two missed beats it no longer takes a share.
+    assert beat("a", NOW + dt.timedelta(seconds=20)) == 1
+    assert beat("b", NOW + dt.timedelta(seconds=21)) == 2  # it came back
+    with open_session(engine) as session, session.begin():
+        instances.leave(session=session, name="b")  # a clean stop
+    assert beat("a", NOW + dt.timedelta(seconds=22)) == 1

@@ -90,20 +90,20 @@ class FakeClock:
 class BotProcess:
     """`python -m bot run`, configured only by its environment, logging to a file."""
 
-    def __init__(self, api: FakeBotApi, env: Mapping[str, str], log_path: Path) -> None:
-        self.api, self.env, self.log_path = api, dict(env), log_path
+    def __init__(self, api: FakeBotApi, env: Mapping[str, str], log_path: Path, *args: str) -> None:
+        self.api, self.env, self.log_path, self.args = api, dict(env), log_path, args
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, *, wait: bool = True) -> BotProcess:
         polls_before = self._polls()
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"],
+                [sys.executable, "-m", "bot", "run", *self.args],
                 env={**os.environ, **self.env},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        if wait and self.env.get("WEBHOOK_URL"):
+        if wait and self.env.get("WEBHOOK_URL") and "--polling" not in self.args:
             wait_until(self._serving_webhook, "the bot to serve its webhook")
         elif wait:
             wait_until(lambda: self._polls() > polls_before, "the bot to poll for updates")

@@ -8,6 +8,7 @@ Planning is compare-and-set on the chat's schedule and sending is claimed with
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from pathlib import Path
@@ -41,7 +42,7 @@ def _instances(bot_env: dict[str, str], db_url: str) -> tuple[dict[str, str], di
         "WEBHOOK_URL": f"http://127.0.0.1:{first_port}/hook",
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_SECRET": "two-instances",
-        "SEND_RATE_PER_SECOND": "300",
+        "SEND_RATE_PER_SECOND": "600",  # the bot's total: 300/s for each of the two
         "SEND_CONCURRENCY": str(CONCURRENCY),
     }
     return {**shared, "WEBHOOK_PORT": str(first_port)}, {
@@ -86,6 +87,12 @@ def test_two_instances_send_every_digest_exactly_once(
     for chat in list(parts)[:50]:
         texts = [m.text for m in api.sent if m.chat_id == chat]
         assert len(set(texts)) == len(texts) and "news digest" in texts[0]
+    for process in (first, second):  # the send cap is split, not doubled
+        assert "2 instance(s) share the send cap of 600/s: 300/s here" in process.log()
+    arrivals = sorted(m.at for m in api.sent)
+    busiest = max(bisect.bisect_right(arrivals, t + 1.0) - i for i, t in enumerate(arrivals))
+    print(f"busiest one-second window, both instances together: {busiest} messages")
+    assert busiest <= 600
     workers = Counter(r.claimed_by for r in rows)
     assert len(workers) == 2, workers  # both instances did part of the sending
     print(f"digests sent by instance: {dict(workers)}")

@@ -123,3 +123,17 @@ def test_updates_sent_while_the_bot_was_down_arrive_after_restart(
     assert {"time", "level", "logger", "message"} <= set(lines[0])
     assert any("webhook" in line["message"] for line in lines)
     assert all(TOKEN.split(":")[1] not in str(line) and SECRET not in str(line) for line in lines)
+
+
+def test_polling_flag_overrides_webhook_url(
+    api: FakeBotApi, webhook_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The Procfile's worker line: long polling even where WEBHOOK_URL is configured."""
+    bot = BotProcess(api, webhook_env, tmp_path / "bot.log", "--polling").start()
+    try:
+        assert api.webhook is None
+        assert any(method.lower() == "deletewebhook" for method, _ in api.calls)
+        assert Chat(api, 504).send("/help")[0].text.startswith("<b>newsbot</b>")
+    finally:
+        assert bot.stop() == 0
+    assert "(long polling)" in bot.log()
