@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import update
 
+from bench.databases import fresh_database
 from bot import prefs as rules
 from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
 from bot.news.ingest import ingest_paths
@@ -95,7 +96,13 @@ def peak_rss_mib(pid: int) -> float:
 def run(  # type: ignore[type-arg]
     count: int, cap: int, concurrency: int, database_url: str | None, folder: Path, lead: float
 ) -> dict:
-    url = database_url or f"sqlite:///{folder / f'fanout-{cap}.db'}"
+    with fresh_database(database_url, folder, f"fanout_{cap}") as url:
+        return _run(count, cap, concurrency, url, folder, lead)
+
+
+def _run(  # type: ignore[type-arg]
+    count: int, cap: int, concurrency: int, url: str, folder: Path, lead: float
+) -> dict:
     due = prepare(url, count, lead)
     engine = make_engine(url)
     with ThreadedFakeBotApi(FakeBotApi()) as api:
@@ -166,7 +173,11 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--cap", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file per run")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (each run creates and drops its own database there); "
+        "default: a fresh SQLite file per run",
+    )
     parser.add_argument("--skip-uncapped", action="store_true")
     parser.add_argument(
         "--lead", type=float, default=30, help="seconds from start-up to the wave (default 30)"

@@ -28,6 +28,7 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.databases import fresh_database
 from bot.fake_bot_api import FakeBotApi, SentMessage, ThreadedFakeBotApi
 from bot.regions import COUNTRIES
 from storage.db import make_engine
@@ -134,11 +135,17 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (the run creates and drops its own database there); "
+        "default: a fresh SQLite file",
+    )
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        database_url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        fresh_database(args.database_url, Path(folder), "latest") as database_url,
+    ):
         started = time.perf_counter()
         fill(database_url, args.articles, args.subscribers)
         print(

@@ -5,26 +5,38 @@ An aiohttp server (the HTTP stack the bot already uses) with two routes:
   `X-Telegram-Bot-Api-Secret-Token` header it is refused with 403 and never
   reaches a handler. Accepted updates join the Application's update queue,
   exactly where long polling puts them, so handling is the same in both modes.
+  The answer waits until the update has been handled: Telegram sends again
+  an update it got no answer for, so a crash mid-way loses nothing (as with
+  polling, the update may then be handled twice). An update id seen lately
+  is acknowledged without being handled again.
 - `GET /healthz`: 200 while the bot runs and its database answers, else 503,
   for the platform's health checks and load balancers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.updates import PerChatUpdateProcessor
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 HEALTH_PATH = "/healthz"
 MAX_UPDATE_BYTES = 1 << 20  # an update is a few kB; anything near this is not Telegram
+# Telegram gives up on a webhook request after about a minute; answer before that
+# even if handling takes longer (it goes on, and a redelivery would repeat it).
+HANDLING_WAIT_SECONDS = 45.0
+RECENT_UPDATES = 10_000
 
 
 class WebhookServer:
@@ -40,6 +52,7 @@ class WebhookServer:
         self._secret = secret.encode()
         self._database_ok = database_ok
         self._runner: web.AppRunner | None = None
+        self._recent: OrderedDict[int, None] = OrderedDict()  # update ids, oldest first
         self.port = 0
 
     async def start(self, host: str, port: int) -> None:
@@ -69,8 +82,23 @@ class WebhookServer:
             # Telegram never sends this; answering 400 keeps a bad client from retrying for ever.
             log.warning("webhook request refused: not an update (%s)", error)
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        if update.update_id in self._recent:  # Telegram's retry of one we have
+            return web.json_response({"ok": True})
+        self._remember(update.update_id)
+        processor = self.application.update_processor
+        assert isinstance(processor, PerChatUpdateProcessor)
+        handled = processor.handled(update.update_id)
         await self.application.update_queue.put(update)
+        try:
+            await asyncio.wait_for(asyncio.shield(handled), HANDLING_WAIT_SECONDS)
+        except TimeoutError:
+            log.warning("update %s still being handled; acknowledged anyway", update.update_id)
         return web.json_response({"ok": True})
+
+    def _remember(self, update_id: int) -> None:
+        self._recent[update_id] = None
+        while len(self._recent) > RECENT_UPDATES:
+            self._recent.popitem(last=False)
 
     async def _health(self, _request: web.Request) -> web.Response:
         running = self.application.running

@@ -146,12 +146,16 @@ def ingest_file(
         _fail(report, source, str(error))
         return
     try:
-        new, updated = _store(engine, digest, source, snapshot, prepared)
+        stored = _store(engine, digest, source, snapshot, prepared)
     except Exception as error:  # a database error must not stop the batch
         log.exception("storing %s failed; nothing of it was kept", source)
         _fail(report, source, f"could not be stored: {type(error).__name__}: {error}")
         report.retry_later.append(source)
         return
+    if stored is None:  # another instance stored the same content meanwhile
+        report.snapshots_skipped += 1
+        return
+    new, updated = stored
     report.snapshots_new += 1
     report.articles_new += new
     report.articles_updated += updated
@@ -178,11 +182,16 @@ def _store(
     source: str,
     snapshot: Snapshot,
     prepared: list[PreparedArticle],
-) -> tuple[int, int]:
+) -> tuple[int, int] | None:
+    """New and updated article counts; None if the content was stored meanwhile."""
     new = updated = 0
     now = utcnow()
     with open_session(engine) as session, session.begin():
         repo.lock_for_ingest(session=session)
+        # Checked again under the lock: another instance may have read the same file.
+        known = repo.find_snapshot(session=session, content_hash=digest)
+        if known is not None and known.status == "ingested":
+            return None
         record = repo.save_snapshot(
             session=session,
             content_hash=digest,

@@ -26,6 +26,14 @@ TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijklmnop"
 WAIT_SECONDS = 15.0
 HELP_START = "<b>newsbot</b>: "
 
+# A listing page with one article, none of the seeds: it shows up alone in a digest.
+ONE_ARTICLE_SNAPSHOT = """Viewing results 1 - 6 of 80
+
+Kazakhstan Opens a Hydrogen Research Centre in Karaganda
+
+Kazakhstan has opened its first hydrogen research centre in Karaganda, the Ministry of Energy said on Monday. The centre will test electrolysers powered by wind farms in the Karaganda region and train engineers for Kazakhstan's planned export projects. Officials in Astana said the first pilot plant should start in 2027.
+"""
+
 
 def wait_until(check: Callable[[], T], what: str, timeout: float = WAIT_SECONDS) -> T:
     """Poll `check` until it returns something truthy; fail with `what` after `timeout`."""

@@ -13,7 +13,15 @@ from sqlmodel import select
 from bot.fake_bot_api import FakeBotApi
 from storage import repo
 from storage.models import DigestDelivery
-from tests.e2e.harness import BotProcess, Chat, FakeClock, add_subscribers, read_db, wait_until
+from tests.e2e.harness import (
+    ONE_ARTICLE_SNAPSHOT,
+    BotProcess,
+    Chat,
+    FakeClock,
+    add_subscribers,
+    read_db,
+    wait_until,
+)
 
 SUBSCRIBERS = 300
 CONCURRENCY = 8
@@ -64,14 +72,6 @@ def test_sigkill_mid_run_loses_no_digest(
         assert all(b - a >= 1.0 for a, b in itertools.pairwise(arrivals)), chat
 
 
-SNAPSHOT = """Viewing results 1 - 6 of 80
-
-Kazakhstan Opens a Hydrogen Research Centre in Karaganda
-
-Kazakhstan has opened its first hydrogen research centre in Karaganda, the Ministry of Energy said on Monday. The centre will test electrolysers powered by wind farms in the Karaganda region and train engineers for Kazakhstan's planned export projects. Officials in Astana said the first pilot plant should start in 2027.
-"""
-
-
 def test_dropped_snapshot_reaches_the_next_digest(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str, bot_env: dict[str, str]
 ) -> None:
@@ -84,11 +84,13 @@ def test_dropped_snapshot_reaches_the_next_digest(
 
     folder = Path(bot_env["SNAPSHOT_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "incoming.txt.part").write_text(SNAPSHOT[:200], encoding="utf-8")  # being written
+    (folder / "incoming.txt.part").write_text(
+        ONE_ARTICLE_SNAPSHOT[:200], encoding="utf-8"
+    )  # being written
     time.sleep(1.0)
     assert read_db(db_url, lambda s: repo.count_articles(session=s)) == before
     (folder / "incoming.txt.part").rename(folder / "incoming.txt")
-    (folder / "incoming.txt").write_text(SNAPSHOT, encoding="utf-8")
+    (folder / "incoming.txt").write_text(ONE_ARTICLE_SNAPSHOT, encoding="utf-8")
     wait_until(
         lambda: read_db(db_url, lambda s: repo.count_articles(session=s)) == before + 1,
         "the snapshot to be ingested",

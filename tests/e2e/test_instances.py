@@ -17,8 +17,10 @@ import pytest
 from sqlmodel import select
 
 from bot.fake_bot_api import FakeBotApi
+from storage import repo
 from storage.models import DigestDelivery
 from tests.e2e.harness import (
+    ONE_ARTICLE_SNAPSHOT,
     BotProcess,
     Chat,
     FakeClock,
@@ -70,9 +72,18 @@ def test_two_instances_send_every_digest_exactly_once(
     first_env, second_env = _instances(bot_env, db_url)
     due = _due_tomorrow(clock)
     add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
+    # Both watch one folder (a shared volume) and both ingest it as they start.
+    articles = read_db(db_url, lambda s: repo.count_articles(session=s))
+    folder = Path(first_env["SNAPSHOT_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "shared.txt").write_text(ONE_ARTICLE_SNAPSHOT, encoding="utf-8")
     first = BotProcess(api, first_env, tmp_path / "first.log").start()
     second = BotProcess(api, second_env, tmp_path / "second.log").start()
     try:
+        wait_until(
+            lambda: all("ingest:" in p.log() for p in (first, second)), "both to ingest the folder"
+        )
+        assert read_db(db_url, lambda s: repo.count_articles(session=s)) == articles + 1
         clock.set(due)
         rows = wait_until(lambda: _all_sent(db_url), "every digest to be sent", timeout=120)
         # Updates still reach the bot (through the first instance's webhook).

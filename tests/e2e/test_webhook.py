@@ -84,6 +84,14 @@ def test_updates_arrive_by_webhook_and_forged_ones_get_403(
         assert only.text.startswith("<b>newsbot</b>")
         assert len(mallory.received()) == 1
 
+        # Telegram's retry of an update already handled is acknowledged, not handled twice.
+        secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        assert _post(url, _forged_start(505), secret) == (200, {"ok": True})  # handled by now
+        assert len(Chat(api, 505).received()) == 1
+        assert _post(url, _forged_start(505), secret) == (200, {"ok": True})
+        assert Chat(api, 505).send("/help")[0].text.startswith("<b>newsbot</b>")
+        assert len(Chat(api, 505).received()) == 2
+
         with urllib.request.urlopen(bot.health_url, timeout=5) as answer:
             assert answer.status == 200
             assert json.loads(answer.read()) == {
