@@ -172,12 +172,18 @@ async def register_commands(application: Application) -> None:  # type: ignore[t
         log.warning("could not register the command menu: %s", error)
 
 
-async def _initialize(application: Application) -> None:  # type: ignore[type-arg]
+class StoppedWhileStarting(Exception):
+    """SIGTERM or SIGINT came while start-up was still waiting for Telegram."""
+
+
+async def _initialize(application: Application, stop: asyncio.Event) -> None:  # type: ignore[type-arg]
     """getMe until Telegram answers: a bot started during an outage waits, a bad token stops."""
-    await _until_reachable(application.initialize, "Telegram API")
+    await _until_reachable(application.initialize, "Telegram API", stop)
 
 
-async def _until_reachable(call: Callable[[], Awaitable[object]], what: str) -> None:
+async def _until_reachable(
+    call: Callable[[], Awaitable[object]], what: str, stop: asyncio.Event
+) -> None:
     for attempt in range(10**9):
         try:
             await call()
@@ -187,10 +193,15 @@ async def _until_reachable(call: Callable[[], Awaitable[object]], what: str) -> 
         except NetworkError as error:
             pause = STARTUP_RETRY_SECONDS[min(attempt, len(STARTUP_RETRY_SECONDS) - 1)]
             log.warning("%s unreachable (%s); retrying in %s s", what, error, pause)
-            await asyncio.sleep(pause)
+            with contextlib.suppress(TimeoutError):  # a stop request ends the wait at once
+                await asyncio.wait_for(stop.wait(), timeout=pause)
+            if stop.is_set():
+                raise StoppedWhileStarting from None
 
 
-async def _receive_updates(bot: Newsbot, settings: Settings) -> WebhookServer | None:
+async def _receive_updates(
+    bot: Newsbot, settings: Settings, stop: asyncio.Event
+) -> WebhookServer | None:
     """Start polling, or serve the webhook and register it; returns the server if any."""
     application = bot.application
     if not settings.webhook_url:
@@ -221,8 +232,21 @@ async def _receive_updates(bot: Newsbot, settings: Settings) -> WebhookServer | 
 
     # Every instance registers the same URL (idempotent at Telegram); none deletes
     # it on the way out, as the others still serve it and Telegram queues meanwhile.
-    await _until_reachable(register, "Telegram API (setWebhook)")
+    try:
+        await _until_reachable(register, "Telegram API (setWebhook)", stop)
+    except BaseException:
+        await server.stop()
+        raise
     return server
+
+
+async def _deliver_digests(bot: Newsbot, stop: asyncio.Event) -> None:
+    if bot.instances.live > 1:
+        # The instances already running still send at their old share until their
+        # next heartbeat: digests from here wait for it, so the total stays capped.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=HEARTBEAT_SECONDS)
+    await bot.dispatcher.run(stop)
 
 
 async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
@@ -235,11 +259,14 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
             loop.add_signal_handler(sig, stop.set)
     application = bot.application
     try:
-        await _initialize(application)
-    except BaseException:
+        await _initialize(application, stop)
+    except BaseException as error:
         for http in bot.http:
             await http.shutdown()
         await bot.handlers.store.close()
+        if isinstance(error, StoppedWhileStarting):
+            log.info("stopped while waiting for Telegram")
+            return
         raise
     dispatcher: asyncio.Task[None] | None = None
     webhook: WebhookServer | None = None
@@ -248,9 +275,9 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         await register_commands(application)
         await bot.instances.beat()  # this instance's share of the send cap, before any send
         await application.start()
-        webhook = await _receive_updates(bot, settings)
+        webhook = await _receive_updates(bot, settings, stop)
         _schedule_jobs(bot, settings)
-        dispatcher = asyncio.create_task(bot.dispatcher.run(stop), name="digest-dispatcher")
+        dispatcher = asyncio.create_task(_deliver_digests(bot, stop), name="digest-dispatcher")
         log.info(
             "newsbot is running as @%s (%s)",
             application.bot.username,
@@ -258,6 +285,8 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         )
         await stop.wait()
         log.info("stopping")
+    except StoppedWhileStarting:
+        log.info("stopped while waiting for Telegram")
     finally:
         if webhook is not None:
             await webhook.stop()  # no new updates; those queued are still handled below

@@ -38,6 +38,9 @@ PLAN_BATCH = 500
 PLAN_AHEAD = dt.timedelta(minutes=2)
 OPEN_DIGESTS = 2048  # digests being delivered at once (most wait on per-chat spacing)
 CLAIM_CHUNK = 256
+# Hold no more digests than a few seconds of sending at this instance's rate:
+# enough to keep the rate gate busy, and the rest stays for other instances.
+HOLD_SECONDS = 4
 # Digests planned ahead become claimable at their time, which nothing signals: poll.
 IDLE_POLL_SECONDS = 0.25
 MAX_ATTEMPTS = 6  # delivery rounds that meet transient failures before giving up
@@ -151,10 +154,13 @@ class Dispatcher:
             while not stop.is_set():
                 await self._renew_leases()
                 claimed = 0
-                # Claim in modest chunks, and only as workers free up: a claim decodes
-                # every digest's text, and a held lease is a promise to send soon.
-                if self._queue.qsize() < CLAIM_CHUNK and self._busy < OPEN_DIGESTS:
-                    claimed = await self._claim(CLAIM_CHUNK)
+                # Claim in chunks, as workers free up and within the hold limit. Not
+                # a handful at a time while the queue has work: small claims cost
+                # the one writer a query each (uncapped: 850 against 1,150 sends/s).
+                want = min(CLAIM_CHUNK, self._hold_limit() - len(self._held))
+                worth_it = want == CLAIM_CHUNK or (want > 0 and self._queue.empty())
+                if self._queue.qsize() < CLAIM_CHUNK and worth_it:
+                    claimed = await self._claim(want)
                 if not claimed and not self._busy and self._queue.empty():
                     await self._finish_runs()
                 if claimed < CLAIM_CHUNK or self._queue.qsize() >= CLAIM_CHUNK:
@@ -165,6 +171,11 @@ class Dispatcher:
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
+
+    def _hold_limit(self) -> int:
+        # At most a chunk beyond what the workers can take: none of them waits for a claim.
+        ceiling = OPEN_DIGESTS + CLAIM_CHUNK
+        return min(ceiling, max(CLAIM_CHUNK, self.sender.gate.rate * HOLD_SECONDS))
 
     async def _claim(self, limit: int) -> int:
         try:

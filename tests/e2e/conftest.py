@@ -83,5 +83,16 @@ def bot_env(api: FakeBotApi, db_url: str, tmp_path: Path, clock: FakeClock) -> d
 def bot(api: FakeBotApi, bot_env: dict[str, str], tmp_path: Path) -> Iterator[BotProcess]:
     process = BotProcess(api, bot_env, tmp_path / "bot.log").start()
     yield process
-    if process.process is not None and process.process.poll() is None:
+    if process.running():
         process.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_bot_outlives_its_test() -> Iterator[None]:
+    yield
+    leftovers = [p for p in BotProcess.started if p.running()]
+    BotProcess.started.clear()
+    for process in leftovers:
+        process.kill()
+    # A test that leaves a bot running is a broken test (it may hold ports and databases).
+    assert not leftovers, f"{len(leftovers)} bot process(es) left running"

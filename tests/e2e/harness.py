@@ -12,7 +12,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from sqlmodel import Session
 
@@ -96,7 +96,12 @@ class FakeClock:
 
 
 class BotProcess:
-    """`python -m bot run`, configured only by its environment, logging to a file."""
+    """`python -m bot run`, configured only by its environment, logging to a file.
+
+    Every process started is remembered in `started`, so a test that fails (or
+    forgets) before stopping one does not leave it running: conftest kills them."""
+
+    started: ClassVar[list[BotProcess]] = []
 
     def __init__(self, api: FakeBotApi, env: Mapping[str, str], log_path: Path, *args: str) -> None:
         self.api, self.env, self.log_path, self.args = api, dict(env), log_path, args
@@ -111,6 +116,7 @@ class BotProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        BotProcess.started.append(self)
         if wait and self.env.get("WEBHOOK_URL") and "--polling" not in self.args:
             wait_until(self._serving_webhook, "the bot to serve its webhook")
         elif wait:
@@ -138,6 +144,9 @@ class BotProcess:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=20)
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def kill(self) -> None:
         assert self.process is not None

@@ -11,7 +11,7 @@ from bot.fake_bot_api import FakeBotApi
 from storage.db import make_engine, open_session
 from storage.subscribers import get_chat
 from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.harness import TOKEN, BotProcess, Chat, wait_until
+from tests.e2e.harness import TOKEN, BotProcess, Chat, free_port, wait_until
 
 
 def _status(db_url: str, chat_id: int) -> str | None:
@@ -120,3 +120,15 @@ def test_bad_tokens_exit_with_one_line(api: FakeBotApi, bot_env: dict[str, str])
         "newsbot: error: Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized)"
     )
     assert "Traceback" not in refused.stderr
+
+
+def test_sigterm_while_telegram_is_unreachable_stops_at_once(
+    api: FakeBotApi, bot_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {**bot_env, "TELEGRAM_API_URL": f"http://127.0.0.1:{free_port()}/bot"}  # nobody there
+    bot = BotProcess(api, env, tmp_path / "bot.log").start(wait=False)
+    wait_until(lambda: "unreachable" in bot.log(), "the bot to retry start-up")
+    started = time.monotonic()
+    assert bot.stop() == 0
+    assert time.monotonic() - started < 5  # not after the next retry, which may be 30 s away
+    assert "stopped while waiting for Telegram" in bot.log()

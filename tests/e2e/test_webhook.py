@@ -124,10 +124,13 @@ def test_updates_sent_while_the_bot_was_down_arrive_after_restart(
         lambda: any(status is None for _, status in api.webhook.attempts if api.webhook),
         "a delivery attempt to fail while the bot is down",
     )
-    BotProcess(api, webhook_env, tmp_path / "bot2.log").start(wait=False)
-    wait_until(lambda: len(chat.received()) == 2, "the queued update to be answered")
+    again = BotProcess(api, webhook_env, tmp_path / "bot2.log").start(wait=False)
+    try:
+        wait_until(lambda: len(chat.received()) == 2, "the queued update to be answered")
+    finally:
+        assert again.stop() == 0
     assert chat.received()[1].text.startswith("<b>Your settings</b>")
-    lines = [json.loads(line) for line in bot.log().splitlines()]
+    lines = [json.loads(line) for line in (bot.log() + again.log()).splitlines()]
     assert {"time", "level", "logger", "message"} <= set(lines[0])
     assert any("webhook" in line["message"] for line in lines)
     assert all(TOKEN.split(":")[1] not in str(line) and SECRET not in str(line) for line in lines)
