@@ -3,6 +3,7 @@ created on the PostgreSQL server given (and dropped afterwards)."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 from collections.abc import Iterator
@@ -31,3 +32,11 @@ def fresh_database(server_url: str | None, folder: Path, name: str) -> Iterator[
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server (each run creates and drops its own database there); "
+        "default: a fresh SQLite file per run",
+    )

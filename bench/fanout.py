@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import update
 
-from bench.databases import fresh_database
+from bench.databases import add_database_argument, fresh_database
 from bot import prefs as rules
 from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
 from bot.news.ingest import ingest_paths
@@ -173,11 +173,7 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--cap", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server (each run creates and drops its own database there); "
-        "default: a fresh SQLite file per run",
-    )
+    add_database_argument(parser)
     parser.add_argument("--skip-uncapped", action="store_true")
     parser.add_argument(
         "--lead", type=float, default=30, help="seconds from start-up to the wave (default 30)"

@@ -28,7 +28,7 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.databases import fresh_database
+from bench.databases import add_database_argument, fresh_database
 from bot.fake_bot_api import FakeBotApi, SentMessage, ThreadedFakeBotApi
 from bot.regions import COUNTRIES
 from storage.db import make_engine
@@ -135,11 +135,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server (the run creates and drops its own database there); "
-        "default: a fresh SQLite file",
-    )
+    add_database_argument(parser)
     args = parser.parse_args()
 
     with (

@@ -62,6 +62,22 @@ def _due_tomorrow(clock: FakeClock) -> dt.datetime:
     return clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1)  # 09:00 Almaty
 
 
+def _start_two(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
+) -> tuple[BotProcess, BotProcess, dt.datetime]:
+    """SUBSCRIBERS chats due tomorrow, a snapshot in the folder both instances watch
+    (a shared volume; both ingest it as they start), and the two instances running."""
+    first_env, second_env = _instances(bot_env, db_url)
+    due = _due_tomorrow(clock)
+    add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
+    folder = Path(first_env["SNAPSHOT_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "shared.txt").write_text(ONE_ARTICLE_SNAPSHOT, encoding="utf-8")
+    first = BotProcess(api, first_env, tmp_path / "first.log").start()
+    second = BotProcess(api, second_env, tmp_path / "second.log").start()
+    return first, second, due
+
+
 def _received(api: FakeBotApi) -> Counter[int]:
     return Counter(m.chat_id for m in api.sent if m.chat_id >= FIRST_CHAT)
 
@@ -69,16 +85,8 @@ def _received(api: FakeBotApi) -> Counter[int]:
 def test_two_instances_send_every_digest_exactly_once(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
-    first_env, second_env = _instances(bot_env, db_url)
-    due = _due_tomorrow(clock)
-    add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
-    # Both watch one folder (a shared volume) and both ingest it as they start.
     articles = read_db(db_url, lambda s: repo.count_articles(session=s))
-    folder = Path(first_env["SNAPSHOT_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "shared.txt").write_text(ONE_ARTICLE_SNAPSHOT, encoding="utf-8")
-    first = BotProcess(api, first_env, tmp_path / "first.log").start()
-    second = BotProcess(api, second_env, tmp_path / "second.log").start()
+    first, second, due = _start_two(api, bot_env, clock, db_url, tmp_path)
     try:
         wait_until(
             lambda: all("ingest:" in p.log() for p in (first, second)), "both to ingest the folder"
@@ -112,11 +120,7 @@ def test_two_instances_send_every_digest_exactly_once(
 def test_killing_one_instance_mid_run_lets_the_other_finish(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
-    first_env, second_env = _instances(bot_env, db_url)
-    due = _due_tomorrow(clock)
-    add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
-    first = BotProcess(api, first_env, tmp_path / "first.log").start()
-    second = BotProcess(api, second_env, tmp_path / "second.log").start()
+    first, second, due = _start_two(api, bot_env, clock, db_url, tmp_path)
     try:
         clock.set(due)
         wait_until(lambda: len(api.sent) >= 600, "the run to be under way")
