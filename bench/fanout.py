@@ -64,7 +64,7 @@ def prepare(database_url: str, count: int, lead: float, seed: int = 3) -> dt.dat
     with open_session(engine) as session, session.begin():
         for chat_id in range(FIRST_CHAT, FIRST_CHAT + count):
             codes = tuple(rng.sample(CODES, rng.randint(1, 2)))
-            fresh = rules.new_chat(chat_id, "private", local, "Asia/Almaty")
+            fresh = rules.new_chat(chat_id, "private", local, "Asia/Almaty", now=now)
             subscribers.change_chat(
                 session=session,
                 chat_id=chat_id,

@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import cli_output
 from bot.app import TokenError, build_bot, serve
-from bot.clock import file_clock, system_clock
+from bot.clock import clock_from
 from bot.config import Settings
 from bot.digest import compose_digest
 from bot.logs import configure_logging
@@ -164,7 +164,11 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     progress = cli_output.Progress(enabled=sys.stderr.isatty() and not args.json)
     report = ingest_paths(
-        engine, args.paths, max_bytes=settings.max_snapshot_bytes, on_progress=progress.update
+        engine,
+        args.paths,
+        max_bytes=settings.max_snapshot_bytes,
+        on_progress=progress.update,
+        clock=clock_from(settings.fake_clock_file),
     )
     progress.finish()
     if args.json:
@@ -214,7 +218,7 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
     import bot.news.ingest  # noqa: F401
 
     try:
-        clock = file_clock(settings.fake_clock_file) if settings.fake_clock_file else system_clock
+        clock = clock_from(settings.fake_clock_file)
         asyncio.run(serve(build_bot(settings, _database(settings), clock=clock)))
     except TokenError as error:
         raise UsageError(str(error)) from None

@@ -24,6 +24,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -32,6 +33,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.aiohttp_request import AiohttpRequest
+from bot.chatlimit import ChatRates
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.delivery import Sender
@@ -95,19 +97,28 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .concurrent_updates(processor := PerChatUpdateProcessor(CONCURRENT_UPDATES))
         # Replies and up to SEND_CONCURRENCY digest sends share the pool.
         .request(requests := AiohttpRequest(connection_pool_size=pool_size))
         .get_updates_request(polling := AiohttpRequest(connection_pool_size=1))
         .build()
     )
     store = Store(engine)
-    sender = Sender(application.bot, settings.send_rate_per_second)
+    sender = Sender(
+        application.bot,
+        settings.send_rate_per_second,
+        ChatRates(
+            private_interval=settings.chat_send_interval_seconds,
+            group_interval=settings.group_send_interval_seconds,
+            burst=settings.chat_send_burst,
+        ),
+    )
     handlers = Handlers(settings=settings, store=store, sender=sender, clock=clock)
+    processor.on_shed = handlers.slow_down
     _add_handlers(application, handlers)
     dispatcher = Dispatcher(store, sender, settings, clock)
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
-    watcher = SnapshotWatcher(engine, settings)
+    watcher = SnapshotWatcher(engine, settings, clock)
     instances = InstanceRegistry(store, sender.gate, settings.send_rate_per_second)
     return Newsbot(
         application, handlers, planner, dispatcher, watcher, instances, (requests, polling)
@@ -127,14 +138,19 @@ def _add_handlers(application: Application, handlers: Handlers) -> None:  # type
         ("help", handlers.help),
         ("stats", handlers.stats),
     ]
+    # New messages only: an edited command is not run again (nor is an edit of plain talk
+    # answered twice); Telegram sends edits as updates of their own.
+    new = filters.UpdateType.MESSAGE
     for name, callback in commands:
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(CallbackQueryHandler(handlers.picker_button, pattern=f"^{PREFIX}"))
     # Any other button (a stale keyboard of an older version) is answered, not ignored.
     application.add_handler(CallbackQueryHandler(handlers.picker_button))
-    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
+    # In a private chat anything else (text, a sticker, a photo) gets a pointer to /help.
+    application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE, handlers.plain_text))
     application.add_handler(
-        MessageHandler(filters.TEXT & filters.ChatType.PRIVATE, handlers.plain_text)
+        ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     application.add_error_handler(handlers.on_error)
 

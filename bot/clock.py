@@ -19,6 +19,11 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def clock_from(fake_clock_file: str | None) -> Clock:
+    """The system clock, or the test's file clock when FAKE_CLOCK_FILE is set."""
+    return file_clock(fake_clock_file) if fake_clock_file else system_clock
+
+
 def file_clock(path: str) -> Clock:
     source = Path(path)
 

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     digest_time: dt.time = dt.time(9, 0)
     default_timezone: str = "Asia/Almaty"
     send_rate_per_second: int = Field(default=25, ge=1)
+    # Per chat, as Telegram asks: about 1 message a second to a private chat, 20 a
+    # minute to a group or channel; replies in a private chat may send a few back to back.
+    chat_send_interval_seconds: float = Field(default=1.0, ge=0)
+    group_send_interval_seconds: float = Field(default=3.0, ge=0)
+    chat_send_burst: int = Field(default=3, ge=1, le=20)
     admin_chat_ids: Annotated[list[int], NoDecode] = []
     digest_max_per_country: int = Field(default=5, ge=1)
     digest_grace_minutes: int = Field(default=360, ge=0)

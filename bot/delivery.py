@@ -1,11 +1,16 @@
 """The one path every message takes to Telegram.
 
-- A global `RateGate`: at most SEND_RATE_PER_SECOND messages in any one-second
-  window, replies to commands ahead of digest traffic.
-- Digest traffic keeps one second between two messages to the same chat.
-- 429: the whole gate pauses for `retry_after`, then the message is retried;
-  a `retry_after` over an hour is not waited for (`Deferred`): the caller
-  reschedules the digest instead of blocking everyone.
+- Per chat (`ChatLimiter`): about one message a second to a private chat and
+  20 a minute to a group, a small burst allowed for replies; digest parts keep
+  whole intervals. A chat waits for its own turn before it takes a slot of...
+- ...the global `RateGate`: at most SEND_RATE_PER_SECOND messages in any
+  one-second window, replies to commands ahead of digest traffic.
+- 429: Telegram's answer does not say whether it concerns one chat or the whole
+  bot, so the sender infers it: a 429 pauses its chat for `retry_after`; 429s
+  for two or more chats within `GLOBAL_429_WINDOW` mean the bot as a whole is
+  over the limit, and then every send pauses. The message is retried after the
+  pause; a `retry_after` over an hour is not waited for (`Deferred`): the caller
+  reschedules the digest instead of blocking anyone.
 - 5xx, timeouts, network errors: bounded retries with backoff, then raised.
 - 403 (blocked, kicked, deactivated) and "chat not found": `ChatGone`, never retried.
 """
@@ -22,6 +27,7 @@ from typing import TypeVar
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.chatlimit import ChatLimiter, ChatRates
 from bot.ratelimit import RateGate
 
 log = logging.getLogger(__name__)
@@ -31,7 +37,8 @@ REPLY, DIGEST = 0, 1  # gate priorities: lower goes first
 ATTEMPTS = 4
 BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 LONGEST_WAIT = 3600.0  # a retry_after beyond this reschedules instead of waiting
-CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
+# 429s for this many chats within this many seconds: the whole bot is over its limit.
+GLOBAL_429_CHATS, GLOBAL_429_WINDOW = 2, 1.0
 
 
 class ChatGone(Exception):
@@ -67,21 +74,28 @@ def seconds(value: int | float | dt.timedelta) -> float:
 
 
 class Sender:
-    def __init__(self, bot: Bot, rate_per_second: int) -> None:
+    def __init__(self, bot: Bot, rate_per_second: int, chat_rates: ChatRates | None = None) -> None:
         self.bot = bot
         self.gate = RateGate(rate_per_second)
+        self.chats = ChatLimiter(chat_rates)
         self.stats = SendStats()
-        self._last_to_chat: dict[int, float] = {}
+        self._recent_429: list[tuple[float, int]] = []  # (loop time, chat), the last second's
 
     async def spaced(self, chat_id: int) -> None:
-        """Wait until this chat may get its next bulk message (one a second)."""
-        loop = asyncio.get_running_loop()
-        last = self._last_to_chat.get(chat_id)
-        if last is not None and (wait := last + CHAT_INTERVAL - loop.time()) > 0:
-            await asyncio.sleep(wait)
-        if len(self._last_to_chat) > 50_000:  # forget chats not written to for a while
-            cutoff = loop.time() - CHAT_INTERVAL
-            self._last_to_chat = {c: t for c, t in self._last_to_chat.items() if t > cutoff}
+        """Wait until this chat may get its next bulk message, holding nothing meanwhile."""
+        await self.chats.ready(chat_id, burst=False)
+
+    def _throttled(self, chat_id: int, wait: float) -> None:
+        """A 429 for `chat_id`: pause the chat; pause everyone if several chats met one."""
+        now = asyncio.get_running_loop().time()
+        self._recent_429 = [(t, c) for t, c in self._recent_429 if t > now - GLOBAL_429_WINDOW]
+        self._recent_429.append((now, chat_id))
+        self.chats.pause(chat_id, wait)
+        if len({c for _, c in self._recent_429}) >= GLOBAL_429_CHATS:
+            log.warning("429 from Telegram for several chats: pausing all sends for %.0f s", wait)
+            self.gate.pause_until(now + wait)
+        else:
+            log.warning("429 from Telegram for chat %s: pausing it for %.0f s", chat_id, wait)
 
     async def call(
         self,
@@ -96,10 +110,11 @@ class Sender:
         Retries are counted in `self.stats` and, if given, in `stats` too."""
         counters = [self.stats] if stats is None else [self.stats, stats]
         for attempt in range(1, ATTEMPTS + 1):
-            if priority == DIGEST and attempt > 1:
-                await self.spaced(chat_id)
             try:
-                async with self.gate.slot(priority):
+                async with (
+                    self.chats.turn(chat_id, burst=priority == REPLY),
+                    self.gate.slot(priority),
+                ):
                     result = await request()
             except RetryAfter as error:
                 wait = seconds(error.retry_after)
@@ -107,8 +122,7 @@ class Sender:
                     counter.retried += 1
                 if wait > LONGEST_WAIT:
                     raise Deferred(wait) from error
-                log.warning("429 from Telegram: pausing all sends for %.0f s", wait)
-                self.gate.pause_until(asyncio.get_running_loop().time() + wait)
+                self._throttled(chat_id, wait)
                 continue
             except (Forbidden, BadRequest) as error:
                 if is_gone(error):
@@ -125,9 +139,6 @@ class Sender:
                 )
                 await asyncio.sleep(pause)
                 continue
-            finally:
-                if priority == DIGEST:
-                    self._last_to_chat[chat_id] = asyncio.get_running_loop().time()
             for counter in counters:
                 counter.sent += 1
             return result

@@ -26,6 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.fake_limits import FloodControl, FloodRules
 from bot.fake_webhook import Webhook, push_updates
 
 JSON = dict[str, Any]
@@ -58,8 +59,15 @@ class Fault:
 class FakeBotApi:
     """State and handlers of the stand-in; `start()` serves it on loopback."""
 
-    def __init__(self, *, bot_id: int = 100200300, username: str = "newsbot_test_bot") -> None:
+    def __init__(
+        self,
+        *,
+        bot_id: int = 100200300,
+        username: str = "newsbot_test_bot",
+        flood: FloodRules | None = None,
+    ) -> None:
         self.bot_id = bot_id
+        self.flood = FloodControl(flood or FloodRules())  # Telegram's 429s, per chat and in all
         self.username = username
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, JSON]] = []
@@ -91,19 +99,38 @@ class FakeBotApi:
         chat_type: str = "private",
         first_name: str = "Test",
     ) -> JSON:
+        message = self.user_message(chat_id, text, user_id=user_id, chat_type=chat_type,
+                                    first_name=first_name)  # fmt: skip
+        return self._push({"message": message})
+
+    def user_message(
+        self,
+        chat_id: int,
+        text: str | None,
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str = "Test",
+    ) -> JSON:
+        """A message from a user as Telegram shows it to the bot (`text` None: no text)."""
         user_id = user_id if user_id is not None else chat_id
         message: JSON = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": _chat(chat_id, chat_type, first_name),
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
-            "text": text,
         }
-        if command := _COMMAND.match(text):
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(command.group(0))}
-            ]
-        return self._push({"message": message})
+        if text is not None:
+            message["text"] = text
+            if command := _COMMAND.match(text):
+                message["entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(command.group(0))}
+                ]
+        return message
+
+    def push_update(self, kind: str, payload: JSON) -> JSON:
+        """Any other update (`edited_message`, `my_chat_member`, a sticker's `message`…)."""
+        return self._push({kind: payload})
 
     def push_callback(
         self,
@@ -240,7 +267,7 @@ class FakeBotApi:
         try:
             result = await handler(params)
         except _ApiError as error:
-            return _error(error.code, error.description)
+            return _error(error.code, error.description, error.parameters)
         return web.json_response({"ok": True, "result": result})
 
     def _methods(self) -> dict[str, Callable[[JSON], Any]]:
@@ -371,6 +398,14 @@ class FakeBotApi:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
         return chat_id
 
+    def _flood_check(self, chat_id: int) -> None:
+        refused = self.flood.admit(chat_id, time.monotonic())
+        if refused is not None:  # the same words whether one chat or the bot is over
+            _, retry_after = refused
+            raise _ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+
     async def _send_message(self, params: JSON) -> JSON:
         chat_id = self._check_chat(params)
         text = str(params.get("text") or "")
@@ -378,6 +413,7 @@ class FakeBotApi:
             raise _ApiError(400, "Bad Request: message text is empty")
         if len(text.encode("utf-16-le")) // 2 > 4096:
             raise _ApiError(400, "Bad Request: message is too long")
+        self._flood_check(chat_id)
         message_id = next(self._message_ids)
         self.sent.append(
             SentMessage("sendMessage", chat_id, message_id, text, time.monotonic(), params)
@@ -391,6 +427,7 @@ class FakeBotApi:
             raise _ApiError(400, "Bad Request: message to edit not found")
         text = str(params.get("text") or "")
         assert message_id is not None
+        self._flood_check(chat_id)
         self.sent.append(
             SentMessage("editMessageText", chat_id, message_id, text, time.monotonic(), params)
         )
@@ -450,9 +487,9 @@ class FakeBotApi:
 
 
 class _ApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
         super().__init__(description)
-        self.code, self.description = code, description
+        self.code, self.description, self.parameters = code, description, parameters
 
 
 def _error(code: int, description: str, parameters: JSON | None = None) -> web.Response:

@@ -55,10 +55,10 @@ class Handlers:
         return await self.store.run(lambda s: subscribers.get_chat(session=s, chat_id=chat_id))
 
     async def _change(self, chat: Chat, change: Change, create: bool = True) -> ChatPrefs | None:
-        fresh = rules.new_chat(
-            chat.id, chat.type, self.settings.digest_time, self.settings.default_timezone
-        )
         now = self.clock()
+        fresh = rules.new_chat(
+            chat.id, chat.type, self.settings.digest_time, self.settings.default_timezone, now=now
+        )
 
         def write(session: Session) -> ChatPrefs | None:
             # A digest planned ahead with the old settings is planned again with the new.
@@ -109,7 +109,7 @@ class Handlers:
 
     async def country(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
-        args = context.args or []
+        args = rules.clean_args(context.args or [])
         if not args:
             current = await self._chat(update.effective_chat.id)
             chosen = current.countries if current else ()
@@ -132,7 +132,7 @@ class Handlers:
     async def latest(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
         try:
-            named, count = rules.parse_latest(context.args or [])
+            named, count = rules.parse_latest(rules.clean_args(context.args or []))
         except rules.BadArgument as error:
             await self._reply(update, context, escape(str(error)))
             return
@@ -201,7 +201,7 @@ class Handlers:
 
     async def _set_schedule(self, update: Update, context: Context, *, zone: bool) -> None:
         assert update.effective_chat is not None
-        args = context.args or []
+        args = rules.clean_args(context.args or [])
         if not args:
             current = await self._chat(update.effective_chat.id)
             example = rules.ZONE_EXAMPLE if zone else rules.TIME_EXAMPLE
@@ -267,7 +267,17 @@ class Handlers:
         command, _, addressee = message.text.split()[0].partition("@")
         if addressee and addressee.lower() != (context.bot.username or "").lower():
             return  # a command for another bot in the same group
-        await self._reply(update, context, texts.UNKNOWN_COMMAND.format(command=escape(command)))
+        shown = escape(rules.quoted(command))
+        await self._reply(update, context, texts.UNKNOWN_COMMAND.format(command=shown))
+
+    async def slow_down(self, chat_id: int) -> None:
+        """A chat's commands came faster than it can be answered, and some were dropped."""
+        try:
+            await self.sender.send(chat_id, texts.SLOW_DOWN)
+        except ChatGone as gone:
+            await self.mark_gone(gone.chat_id)
+        except Exception as error:  # a courtesy notice: never worth more than a log line
+            log.info("could not tell chat %s to slow down: %s", chat_id, error)
 
     async def plain_text(self, update: Update, context: Context) -> None:
         await self._reply(update, context, texts.PLAIN_TEXT)
@@ -322,6 +332,18 @@ class Handlers:
                 await self.sender.send(chat.id, texts.ERROR)
             except Exception as second:  # the apology is best effort
                 log.warning("could not tell chat %s about the error: %s", chat.id, second)
+
+    async def membership(self, update: Update, context: Context) -> None:
+        """The bot was blocked, kicked or left a chat: no digest is sent there any more.
+
+        Telegram tells this in a `my_chat_member` update; waiting for the next send's
+        403 would cost a planned digest. Being added again changes nothing until /start."""
+        change = update.my_chat_member
+        if change is None:
+            return
+        if change.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+            log.info("chat %s removed the bot (%s)", change.chat.id, change.new_chat_member.status)
+            await self.mark_gone(change.chat.id)
 
     async def mark_gone(self, chat_id: int) -> None:
         await self.store.write(

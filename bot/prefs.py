@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import replace
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.regions import BY_CODE, COUNTRIES, parse_country
+from bot.regions import BY_CODE, COUNTRIES, MAX_NAME_WORDS, parse_country
 from storage.subscribers import ChatPrefs
 
 LATEST_DEFAULT = 5
@@ -20,6 +21,13 @@ LATEST_MAX = 20
 TIME_EXAMPLE = "/time 08:30"
 ZONE_EXAMPLE = "/timezone Asia/Tashkent"
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)$")
+# Bounds on what a command's arguments may be: a message is at most 4,096
+# characters, and no valid argument list comes near these.
+MAX_ARGS = 16  # six countries in two words each, and a number, fit
+MAX_ECHO = 40  # characters of a user's word quoted back in an error
+# Unicode categories removed from arguments: controls (NUL…) and format
+# characters (bidi overrides, zero-width joiners) that only hide what a word is.
+_INVISIBLE = {"Cc", "Cf"}
 
 
 class BadArgument(ValueError):
@@ -44,10 +52,13 @@ def next_digest_at(now: dt.datetime, local_time: dt.time, zone: str) -> dt.datet
     raise AssertionError("a local time recurs within three days")  # pragma: no cover
 
 
-def new_chat(chat_id: int, chat_type: str, digest_time: dt.time, zone: str) -> ChatPrefs:
+def new_chat(
+    chat_id: int, chat_type: str, digest_time: dt.time, zone: str, *, now: dt.datetime
+) -> ChatPrefs:
+    """A chat that first talks to the bot at `now` (its first digest reaches back from then)."""
     return ChatPrefs(
         chat_id=chat_id, chat_type=chat_type, status="active", countries=(),
-        digest_time=digest_time, timezone=zone,
+        digest_time=digest_time, timezone=zone, subscribed_at=now,
     )  # fmt: skip
 
 
@@ -98,16 +109,46 @@ def set_zone(prefs: ChatPrefs, zone: str, now: dt.datetime) -> ChatPrefs:
 # -- command arguments ------------------------------------------------------------------------
 
 
+def clean_args(args: list[str]) -> list[str]:
+    """Arguments as the user meant them: full-width forms made plain (an East Asian
+    keyboard's ９:００ is 9:00; superscripts and the like stay what they are), control
+    and format characters dropped, then empty arguments. Linear in the text."""
+    cleaned = []
+    for arg in args:
+        text = "".join(_plain(ch) for ch in arg if unicodedata.category(ch) not in _INVISIBLE)
+        if text.strip():
+            cleaned.append(text.strip())
+    return cleaned
+
+
+def _plain(ch: str) -> str:
+    if unicodedata.decomposition(ch).startswith(("<wide>", "<narrow>")):
+        return unicodedata.normalize("NFKC", ch)
+    return ch
+
+
+def quoted(word: str) -> str:
+    """A user's word, shortened, for an error message."""
+    return word if len(word) <= MAX_ECHO else word[: MAX_ECHO - 1] + "…"
+
+
+def _at_most(args: list[str], what: str) -> None:
+    if len(args) > MAX_ARGS:
+        raise BadArgument(f"That's too many words for {what}: {MAX_ARGS} at most.")
+
+
 def parse_countries(args: list[str]) -> tuple[str, ...]:
     """`/country kz uz`, `/country kazakhstan`, `/country kyrgyz republic`, `/country all`."""
+    _at_most(args, "/country")
     if [a.lower() for a in args] == ["all"]:
         return tuple(c.code for c in COUNTRIES)
     codes: list[str] = []
     words = [w.strip(",;") for w in args if w.strip(",;")]
     index = 0
     while index < len(words):
-        # Try the longest run of words first, so two-word names parse whole.
-        for end in range(len(words), index, -1):
+        # Try the longest run of words first, so two-word names parse whole; no
+        # name is longer than MAX_NAME_WORDS, so the work is linear in the words.
+        for end in range(min(len(words), index + MAX_NAME_WORDS), index, -1):
             try:
                 codes.append(parse_country(" ".join(words[index:end])).code)
             except ValueError:
@@ -121,19 +162,23 @@ def parse_countries(args: list[str]) -> tuple[str, ...]:
 
 def unknown_country(word: str) -> str:
     valid = ", ".join(f"{c.code.lower()} ({c.name})" for c in COUNTRIES)
-    return f"I don't know the country “{word}”. Choose from: {valid}."
+    return f"I don't know the country “{quoted(word)}”. Choose from: {valid}."
 
 
 def parse_latest(args: list[str]) -> tuple[str | None, int]:
     """`/latest`, `/latest kz`, `/latest 10`, `/latest uz 3`, `/latest 3 uz`."""
-    numbers = [a for a in args if a.lstrip("+-").isdigit()]
+    _at_most(args, "/latest")
+    numbers = [a for a in args if a.lstrip("+-").isdecimal()]
     names = [a for a in args if a not in numbers]
     if len(numbers) > 1:
         raise BadArgument("Give one number at most, e.g. /latest kz 10.")
     count = LATEST_DEFAULT
     if numbers:
-        count = int(numbers[0])
-        if count < 1:
+        negative = numbers[0].startswith("-")
+        digits = numbers[0].lstrip("+-").lstrip("0") or "0"
+        # A 30-digit number is simply "many": no huge int is built from a user's text.
+        count = int(digits) if len(digits) <= 6 else LATEST_MAX
+        if negative or count < 1:
             raise BadArgument("The number must be 1 or more, e.g. /latest 10.")
         count = min(count, LATEST_MAX)
     if not names:
@@ -145,6 +190,7 @@ def parse_latest(args: list[str]) -> tuple[str | None, int]:
 
 
 def parse_time(args: list[str]) -> dt.time:
+    _at_most(args, "/time")
     text = "".join(args).strip()
     match = _TIME.match(text)
     if match is None:
@@ -160,7 +206,11 @@ def _zones_by_folded_name() -> dict[str, str]:
 
 
 def parse_zone(args: list[str]) -> str:
-    """An IANA zone in any case (`asia/tashkent`), or a country's capital zone (`uz`)."""
+    """An IANA zone in any case (`asia/tashkent`), or a country's capital zone (`uz`).
+
+    Only names in the zone database's own list are accepted, so a "zone" that is a
+    path (`../../etc/passwd`) never reaches the file system."""
+    _at_most(args, "/timezone")
     text = "".join(args).strip()
     if zone := _zones_by_folded_name().get(text.casefold()):
         return zone
@@ -168,7 +218,9 @@ def parse_zone(args: list[str]) -> str:
         return parse_country(text).timezone
     except ValueError:
         pass
-    raise BadArgument(f"I don't know the time zone “{text}”. Send an IANA name: {ZONE_EXAMPLE}")
+    raise BadArgument(
+        f"I don't know the time zone “{quoted(text)}”. Send an IANA name: {ZONE_EXAMPLE}"
+    )
 
 
 def digest_sent(prefs: ChatPrefs, through_article_id: int, now: dt.datetime) -> ChatPrefs:

@@ -31,6 +31,10 @@ _BY_WORD: dict[str, Country] = {
 }
 
 
+# The longest name, in words: a run of words longer than this is never one name.
+MAX_NAME_WORDS = max(len(word.split()) for word in _BY_WORD)
+
+
 def parse_country(text: str) -> Country:
     """A country from its code or English name, any case; ValueError names the valid ones."""
     found = _BY_WORD.get(" ".join(text.split()).lower())

@@ -16,14 +16,16 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from bot.clock import Clock, system_clock
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
 
 class SnapshotWatcher:
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine, self.settings = engine, settings
+    def __init__(self, engine: Engine, settings: Settings, clock: Clock = system_clock) -> None:
+        # `clock` stamps first_seen: the schedule's time, so digests and ingest agree.
+        self.engine, self.settings, self.clock = engine, settings, clock
         self.folder = Path(settings.snapshot_dir)
         self._handled: dict[Path, tuple[int, int]] = {}
         self._running = asyncio.Lock()
@@ -68,7 +70,10 @@ class SnapshotWatcher:
         if not ready:
             return
         report = ingest_paths(
-            self.engine, [path for path, _ in ready], max_bytes=self.settings.max_snapshot_bytes
+            self.engine,
+            [path for path, _ in ready],
+            max_bytes=self.settings.max_snapshot_bytes,
+            clock=self.clock,
         )
         for path, version in ready:
             if str(path) not in report.retry_later:

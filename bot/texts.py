@@ -30,6 +30,7 @@ NOT_SUBSCRIBED = "You're not subscribed yet. Send /start to begin."
 ADMINS_ONLY = "Only this group's admins can change its settings."
 STATS_REFUSED = "Sorry, /stats is for the bot's operators."
 STALE_BUTTON = "That button has expired. Send /country for a fresh picker."
+SLOW_DOWN = "⏳ That's more than I can answer at once: I skipped some. One at a time, please."
 ERROR = "Sorry, something went wrong on my side. Please try again in a minute."
 
 

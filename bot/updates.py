@@ -3,27 +3,71 @@
 A slow /latest in one chat must not hold up everybody else, yet two taps on
 the same picker must be applied one after the other, as the user made them.
 
+A chat that floods the bot must not starve the others either. So:
+- at most `running` handlers run at once, and an update waiting for its
+  chat's earlier ones holds none of those places (PTB's own semaphore is made
+  wide enough never to be the limit: it would count the waiting too);
+- each chat keeps at most `MAX_WAITING_PER_CHAT` updates waiting; beyond that
+  they are dropped, so memory does not grow with a flood;
+- a command equal to one already waiting in the same chat (the same command
+  with the same arguments) is coalesced into it: it is answered once (button
+  presses are not: a second tap on a toggle means something);
+- a chat whose updates are dropped gets at most one short "slow down" notice
+  a minute (`on_shed`).
+
 `handled(update_id)` lets the webhook server answer Telegram only once an
-update has been handled, so an update is never acknowledged and then lost in
-a crash (Telegram sends again what was not acknowledged).
+update has been handled (or shed), so an update is never acknowledged and
+then lost in a crash (Telegram sends again what was not acknowledged).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+log = logging.getLogger(__name__)
+
+MAX_WAITING_PER_CHAT = 8
+SHED_NOTICE_SECONDS = 60.0  # one "slow down" notice a minute at most, per chat
+ADMITTED_AT_ONCE = 100_000  # PTB's own limit: only a backstop, never reached in practice
+COALESCE_KEY_CHARS = 256  # a key is built from this much of a text at most
+
+
+@dataclass
+class _ChatQueue:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    holders: int = 0  # updates admitted: running or waiting
+    waiting: dict[Hashable, int] = field(default_factory=dict)  # coalescing key -> count
+
+
+def coalescing_key(update: object) -> Hashable | None:
+    """What makes two updates the same request; None: never coalesced."""
+    if not isinstance(update, Update):
+        return None
+    message = update.message
+    if message is not None and message.text and message.text.startswith("/"):
+        return " ".join(message.text[:COALESCE_KEY_CHARS].casefold().split())
+    return None
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._holders: dict[int, int] = {}
+    def __init__(
+        self, running: int, on_shed: Callable[[int], Coroutine[Any, Any, None]] | None = None
+    ) -> None:
+        super().__init__(ADMITTED_AT_ONCE)
+        self._running = asyncio.Semaphore(running)
+        self._chats: dict[int, _ChatQueue] = {}
         self._awaited: dict[int, asyncio.Future[None]] = {}
+        self._noticed: dict[int, float] = {}  # chat -> loop time of its last "slow down"
+        self._notices: set[asyncio.Task[None]] = set()
+        self.on_shed = on_shed
+        self.shed = 0  # updates dropped or coalesced, for tests and logs
 
     def handled(self, update_id: int) -> asyncio.Future[None]:
         """A future resolved when the update with this id has been handled."""
@@ -44,17 +88,52 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def _in_chat_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
-            return
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        self._holders[chat.id] = self._holders.get(chat.id, 0) + 1
-        try:
-            async with lock:  # asyncio.Lock wakes waiters first in, first out
+            async with self._running:
                 await coroutine
+            return
+        queue = self._chats.setdefault(chat.id, _ChatQueue())
+        key = coalescing_key(update)
+        waiting = sum(queue.waiting.values())
+        if (key is not None and key in queue.waiting) or waiting >= MAX_WAITING_PER_CHAT:
+            self._shed(chat.id, coroutine, coalesced=key in queue.waiting)
+            if not queue.holders:
+                del self._chats[chat.id]
+            return
+        queue.holders += 1
+        queue.waiting[key] = queue.waiting.get(key, 0) + 1
+        try:
+            async with queue.lock:  # asyncio.Lock wakes waiters first in, first out
+                queue.waiting[key] -= 1
+                if not queue.waiting[key]:
+                    del queue.waiting[key]
+                async with self._running:
+                    await coroutine
         finally:
-            self._holders[chat.id] -= 1
-            if not self._holders[chat.id]:
-                del self._holders[chat.id], self._locks[chat.id]
+            queue.holders -= 1
+            if not queue.holders:
+                del self._chats[chat.id]
+
+    def _shed(self, chat_id: int, coroutine: Awaitable[Any], *, coalesced: bool) -> None:
+        if asyncio.iscoroutine(coroutine):
+            coroutine.close()  # never run: no "was never awaited" warning
+        self.shed += 1
+        if coalesced:
+            log.debug("chat %s: an update equal to one still waiting was coalesced", chat_id)
+            return
+        now = asyncio.get_running_loop().time()
+        last = self._noticed.get(chat_id)
+        if last is not None and now - last < SHED_NOTICE_SECONDS:
+            return
+        if len(self._noticed) > 10_000:  # forget notices older than their minute
+            self._noticed = {
+                c: t for c, t in self._noticed.items() if now - t < SHED_NOTICE_SECONDS
+            }
+        self._noticed[chat_id] = now
+        log.info("chat %s sends faster than it can be answered: updates dropped", chat_id)
+        if self.on_shed is not None:
+            task = asyncio.get_running_loop().create_task(self.on_shed(chat_id))
+            self._notices.add(task)  # kept until done: a task nobody holds may vanish
+            task.add_done_callback(self._notices.discard)
 
     async def initialize(self) -> None:
         pass

@@ -14,7 +14,6 @@ from storage.models import (
     ArticleRecord,
     ExchangeRateRecord,
     SnapshotRecord,
-    utcnow,
 )
 
 
@@ -62,6 +61,7 @@ def save_snapshot(
     source: str,
     status: str,
     page_date: dt.date | None = None,
+    now: dt.datetime,
     error: str | None = None,
     article_count: int = 0,
 ) -> SnapshotRecord:
@@ -71,7 +71,7 @@ def save_snapshot(
     )
     record.source, record.status, record.error = source, status, error
     record.page_date, record.article_count = page_date, article_count
-    record.ingested_at = utcnow()
+    record.ingested_at = now
     session.add(record)
     session.flush()
     return record

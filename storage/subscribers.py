@@ -87,6 +87,8 @@ def change_chat(
             status=create.status,
             digest_time=create.digest_time,
             timezone=create.timezone,
+            # The schedule's clock, not the machine's: the first digest reaches back from it.
+            created_at=create.subscribed_at or utcnow(),
         )
         before = create
     else:

@@ -123,7 +123,7 @@ class Plan:
 
 def test_two_planners_of_one_chat_write_one_digest(engine: Engine) -> None:
     with open_session(engine) as session, session.begin():
-        fresh = rules.new_chat(7, "private", dt.time(9, 0), "Asia/Almaty")
+        fresh = rules.new_chat(7, "private", dt.time(9, 0), "Asia/Almaty", now=NOW)
         subscribers.change_chat(
             session=session,
             chat_id=7,

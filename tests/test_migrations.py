@@ -60,12 +60,12 @@ def _upgrade_then_use(url: str) -> None:
 
     # The new tables work, and the old rows serve the new features.
     engine = make_engine(url)
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime(2026, 12, 1, 19, 30, tzinfo=dt.UTC)  # a fixed instant, as every test
     with open_session(engine) as session, session.begin():
         subscribers.change_chat(
             session=session,
             chat_id=42,
-            create=rules.new_chat(42, "private", dt.time(9, 0), "Asia/Almaty"),
+            create=rules.new_chat(42, "private", dt.time(9, 0), "Asia/Almaty", now=now),
             change=lambda p: rules.set_countries(p, ("KZ",), now),
         )
     with open_session(engine) as session:

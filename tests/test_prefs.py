@@ -16,7 +16,7 @@ NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 17:00 in Almaty (UTC+5)
 
 
 def _chat() -> ChatPrefs:
-    return rules.new_chat(1, "private", dt.time(9, 0), "Asia/Almaty")
+    return rules.new_chat(1, "private", dt.time(9, 0), "Asia/Almaty", now=NOW)
 
 
 def test_next_digest_is_the_next_local_occurrence() -> None:

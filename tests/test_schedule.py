@@ -37,7 +37,7 @@ ARTICLES = [
 
 def _chat(**changes: object) -> ChatPrefs:
     chat = rules.set_countries(
-        rules.new_chat(7, "private", dt.time(9, 0), "Asia/Almaty"),
+        rules.new_chat(7, "private", dt.time(9, 0), "Asia/Almaty", now=DUE),
         ("KZ",),
         DUE - dt.timedelta(days=1),
     )

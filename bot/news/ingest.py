@@ -111,19 +111,27 @@ def ingest_paths(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_progress: Callable[[int, IngestReport], None] | None = None,
+    clock: Callable[[], dt.datetime] = utcnow,
 ) -> IngestReport:
+    """Ingest every file; `clock` stamps what is stored (`first_seen`), so the
+    bot's schedule clock, not the machine's, decides which digest an article is in."""
     report = IngestReport()
     # Listed up front: a file that vanishes after this is reported, not silently passed over.
     files = list(expand_paths(paths))
     for done, path in enumerate(files, start=1):
-        ingest_file(engine, path, report, max_bytes=max_bytes)
+        ingest_file(engine, path, report, max_bytes=max_bytes, now=clock())
         if on_progress is not None:
             on_progress(done, report)
     return report
 
 
 def ingest_file(
-    engine: Engine, path: Path, report: IngestReport, *, max_bytes: int = DEFAULT_MAX_BYTES
+    engine: Engine,
+    path: Path,
+    report: IngestReport,
+    *,
+    now: dt.datetime,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> None:
     """Ingest one file into `report`; never raises for a bad file."""
     source = str(path)
@@ -142,11 +150,11 @@ def ingest_file(
         snapshot = parse_snapshot(decode_snapshot(data))
         prepared = [prepare_article(article) for article in snapshot.articles]
     except SnapshotError as error:
-        _record_failure(engine, digest, source, str(error))
+        _record_failure(engine, digest, source, str(error), now)
         _fail(report, source, str(error))
         return
     try:
-        stored = _store(engine, digest, source, snapshot, prepared)
+        stored = _store(engine, digest, source, snapshot, prepared, now)
     except Exception as error:  # a database error must not stop the batch
         log.exception("storing %s failed; nothing of it was kept", source)
         _fail(report, source, f"could not be stored: {type(error).__name__}: {error}")
@@ -169,10 +177,17 @@ def _fail(report: IngestReport, source: str, error: str) -> None:
     report.failed.append({"path": source, "error": error})
 
 
-def _record_failure(engine: Engine, digest: str, source: str, error: str) -> None:
+def _record_failure(
+    engine: Engine, digest: str, source: str, error: str, now: dt.datetime
+) -> None:
     with open_session(engine) as session, session.begin():
         repo.save_snapshot(
-            session=session, content_hash=digest, source=source, status="failed", error=error
+            session=session,
+            content_hash=digest,
+            source=source,
+            status="failed",
+            error=error,
+            now=now,
         )
 
 
@@ -182,10 +197,10 @@ def _store(
     source: str,
     snapshot: Snapshot,
     prepared: list[PreparedArticle],
+    now: dt.datetime,
 ) -> tuple[int, int] | None:
     """New and updated article counts; None if the content was stored meanwhile."""
     new = updated = 0
-    now = utcnow()
     with open_session(engine) as session, session.begin():
         repo.lock_for_ingest(session=session)
         # Checked again under the lock: another instance may have read the same file.
@@ -199,6 +214,7 @@ def _store(
             status="ingested",
             page_date=snapshot.date,
             article_count=len(prepared),
+            now=now,
         )
         assert record.id is not None
         repo.save_rates(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,21 +16,57 @@ from tests.e2e.harness import TOKEN, BotProcess, FakeClock
 from tests.postgres import PostgresServer
 
 ADMIN_ID = 999
+UTC = dt.UTC
+
+# Every test starts from a fixed instant, never from the machine's clock: what a
+# test sees cannot depend on the hour, the day or the date it runs at.
+DEFAULT_START = dt.datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+# The scheduling tests run from each of these. Almaty (UTC+5) turns its local day
+# at 19:00 UTC, so the hours around that and midnight UTC have each caught a test
+# that assumed "the next local day"; 03:30 UTC is just before 09:00 in Almaty;
+# 24 October 2026 is the Saturday before Europe/Berlin leaves summer time.
+SCHEDULE_STARTS = [
+    pytest.param(dt.datetime(2026, 12, 1, 3, 30, tzinfo=UTC), id="0330utc"),
+    pytest.param(dt.datetime(2026, 12, 1, 18, 55, tzinfo=UTC), id="1855utc"),
+    pytest.param(dt.datetime(2026, 12, 1, 19, 5, tzinfo=UTC), id="1905utc"),
+    pytest.param(dt.datetime(2026, 12, 1, 23, 55, tzinfo=UTC), id="2355utc"),
+    pytest.param(dt.datetime(2026, 10, 24, 20, 30, tzinfo=UTC), id="berlin-dst-week"),
+]
+# The seeds were "first seen" this long before a test starts.
+SEEDED_BEFORE_START = dt.timedelta(minutes=1)
 
 
-def _ingest_seeds(url: str) -> None:
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    ingest_paths(engine, sorted(SEEDS.glob("*.txt")), max_bytes=5_000_000)
-    engine.dispose()
+def _seed_builder(start: dt.datetime) -> Callable[[str], None]:
+    def ingest_seeds(url: str) -> None:
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        seen = start - SEEDED_BEFORE_START
+        ingest_paths(
+            engine, sorted(SEEDS.glob("*.txt")), max_bytes=5_000_000, clock=lambda: seen
+        )
+        engine.dispose()
+
+    return ingest_seeds
+
+
+@pytest.fixture
+def start() -> dt.datetime:
+    """Where the test's clock starts; scheduling tests parametrize it over SCHEDULE_STARTS."""
+    return DEFAULT_START
 
 
 @pytest.fixture(scope="session")
-def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds ingested once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
-    _ingest_seeds(f"sqlite:///{path}")
-    return path
+def seeded_sqlite_files(tmp_path_factory: pytest.TempPathFactory) -> dict[dt.datetime, Path]:
+    """The seeds ingested once per starting instant; each test works on its own copy."""
+    return {}
+
+
+def _seeded_sqlite(files: dict[dt.datetime, Path], folder: Path, start: dt.datetime) -> Path:
+    if start not in files:
+        path = folder / f"seeded-{start:%Y%m%dT%H%M}.db"
+        _seed_builder(start)(f"sqlite:///{path}")
+        files[start] = path
+    return files[start]
 
 
 @pytest.fixture
@@ -40,22 +76,29 @@ def api() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    start: dt.datetime,
+) -> Iterator[str]:
     """The seeded database, a copy per test, on each backend."""
     if request.param == "sqlite":
+        files = request.getfixturevalue("seeded_sqlite_files")
         path = tmp_path / "newsbot.db"
-        shutil.copy(request.getfixturevalue("seeded_sqlite"), path)
+        shutil.copy(_seeded_sqlite(files, tmp_path_factory.getbasetemp(), start), path)
         yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    with server.database(template=server.template("seeded", _ingest_seeds)) as url:
+    template = server.template(f"seeded-{start.isoformat()}", _seed_builder(start))
+    with server.database(template=template) as url:
         yield url
 
 
 @pytest.fixture
-def clock(tmp_path: Path) -> FakeClock:
-    """Starts at the real time (the seeded articles were first seen just now)."""
-    return FakeClock(tmp_path / "now.txt", dt.datetime.now(dt.UTC).replace(microsecond=0))
+def clock(tmp_path: Path, start: dt.datetime) -> FakeClock:
+    """The bot's clock, at `start` (the seeded articles were first seen just before)."""
+    return FakeClock(tmp_path / "now.txt", start)
 
 
 @pytest.fixture

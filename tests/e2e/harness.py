@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -33,6 +34,20 @@ Kazakhstan Opens a Hydrogen Research Centre in Karaganda
 
 Kazakhstan has opened its first hydrogen research centre in Karaganda, the Ministry of Energy said on Monday. The centre will test electrolysers powered by wind farms in the Karaganda region and train engineers for Kazakhstan's planned export projects. Officials in Astana said the first pilot plant should start in 2027.
 """
+
+
+def next_local(now: dt.datetime, zone: str, at: dt.time) -> dt.datetime:
+    """The first instant after `now` when the wall clock in `zone` shows `at`, in UTC.
+
+    Worked out here from the zone's rules, independently of the bot's own code,
+    so a test states what it expects rather than echoing the implementation."""
+    tz = ZoneInfo(zone)
+    today = now.astimezone(tz).date()
+    for days in range(3):  # a local time recurs within two days, whatever DST does
+        candidate = dt.datetime.combine(today + dt.timedelta(days=days), at, tz)
+        if candidate.astimezone(dt.UTC) > now:
+            return candidate.astimezone(dt.UTC)
+    raise AssertionError(f"{at} never comes in {zone}")
 
 
 def wait_until(check: Callable[[], T], what: str, timeout: float = WAIT_SECONDS) -> T:
@@ -58,12 +73,13 @@ def add_subscribers(db_url: str, chat_ids: range, due: dt.datetime) -> None:
     engine = make_engine(db_url)
     with open_session(engine) as session, session.begin():
         for chat_id in chat_ids:
-            fresh = rules.new_chat(chat_id, "private", dt.time(9, 0), "Asia/Almaty")
+            subscribed = due - dt.timedelta(hours=1)
+            fresh = rules.new_chat(chat_id, "private", dt.time(9, 0), "Asia/Almaty", now=subscribed)
             subscribers.change_chat(
                 session=session,
                 chat_id=chat_id,
                 create=fresh,
-                change=lambda p: rules.set_countries(p, ("KZ", "UZ"), due - dt.timedelta(hours=1)),
+                change=lambda p, at=subscribed: rules.set_countries(p, ("KZ", "UZ"), at),  # type: ignore[misc]
             )
     engine.dispose()
 

@@ -8,17 +8,20 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from bot.fake_bot_api import FakeBotApi
 from storage import repo
 from storage.models import DigestDelivery
+from tests.e2e.conftest import SCHEDULE_STARTS
 from tests.e2e.harness import (
     ONE_ARTICLE_SNAPSHOT,
     BotProcess,
     Chat,
     FakeClock,
     add_subscribers,
+    next_local,
     read_db,
     wait_until,
 )
@@ -28,10 +31,12 @@ CONCURRENCY = 8
 FIRST_CHAT = 20_000
 
 
+# Two starts: a 300-chat run is long, and its hour-dependence is that of the planner.
+@pytest.mark.parametrize("start", [SCHEDULE_STARTS[0], SCHEDULE_STARTS[3]])
 def test_sigkill_mid_run_loses_no_digest(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
-    due = clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1)  # 09:00 Almaty
+    due = next_local(clock.now, "Asia/Almaty", dt.time(9, 0))  # 09:00 Almaty
     add_subscribers(db_url, range(FIRST_CHAT, FIRST_CHAT + SUBSCRIBERS), due)
     env = {**bot_env, "SEND_RATE_PER_SECOND": "60", "SEND_CONCURRENCY": str(CONCURRENCY)}
     first = BotProcess(api, env, tmp_path / "first.log").start()
@@ -72,13 +77,14 @@ def test_sigkill_mid_run_loses_no_digest(
         assert all(b - a >= 1.0 for a, b in itertools.pairwise(arrivals)), chat
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_dropped_snapshot_reaches_the_next_digest(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str, bot_env: dict[str, str]
 ) -> None:
     chat = Chat(api, 811)
     chat.send("/start")
     chat.send("/country kz")
-    clock.set(clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1))
+    clock.set(next_local(clock.now, "Asia/Almaty", dt.time(9, 0)))
     wait_until(lambda: [m for m in chat.received() if "news digest" in m.text], "first digest")
     before = read_db(db_url, lambda s: repo.count_articles(session=s))
 

@@ -2,6 +2,8 @@
 
 Time is the test's: the bot reads "now" from FAKE_CLOCK_FILE and ticks every
 0.2 s, so moving the clock past a digest time shows at once what the bot does.
+Each test runs from several starting instants spread over the UTC day
+(SCHEDULE_STARTS): none may depend on the hour it happens to start at.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ import datetime as dt
 import time
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from bot.fake_bot_api import FakeBotApi, SentMessage
 from bot.schedule import NOTHING_NEW_TODAY
 from storage.models import DigestDelivery, DigestRun
 from storage.subscribers import get_chat
-from tests.e2e.conftest import ADMIN_ID
-from tests.e2e.harness import BotProcess, Chat, FakeClock, read_db, wait_until
+from tests.e2e.conftest import ADMIN_ID, SCHEDULE_STARTS
+from tests.e2e.harness import BotProcess, Chat, FakeClock, next_local, read_db, wait_until
 
 UTC = dt.UTC
 QUIET = 0.8  # four ticks: long enough to see that nothing happens
@@ -31,12 +34,9 @@ def _digests(chat: Chat) -> list[SentMessage]:
     ]
 
 
-def _local(clock: FakeClock, zone: str, at: dt.time, days: int = 1) -> dt.datetime:
-    """`at` in `zone`, `days` after the clock's current local day, as UTC."""
-    from zoneinfo import ZoneInfo
-
-    day = clock.now.astimezone(ZoneInfo(zone)).date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, at, ZoneInfo(zone)).astimezone(UTC)
+def _next(clock: FakeClock, zone: str, at: dt.time) -> dt.datetime:
+    """The next time after the clock's "now" that `zone` shows `at`, as UTC."""
+    return next_local(clock.now, zone, at)
 
 
 def _subscribe(api: FakeBotApi, chat_id: int, *commands: str) -> Chat:
@@ -53,13 +53,14 @@ def _ledger(db_url: str, chat_id: int) -> list[DigestDelivery]:
     )
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_two_local_times_in_two_zones(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     almaty = _subscribe(api, 801, "/start", "/country kz")  # 09:00 Asia/Almaty
     berlin = _subscribe(api, 802, "/start", "/country uz", "/timezone Europe/Berlin", "/time 07:30")
-    almaty_due = _local(clock, "Asia/Almaty", dt.time(9, 0))
-    berlin_due = _local(clock, "Europe/Berlin", dt.time(7, 30))
+    almaty_due = _next(clock, "Asia/Almaty", dt.time(9, 0))
+    berlin_due = _next(clock, "Europe/Berlin", dt.time(7, 30))
     first, second = sorted([(almaty_due, almaty), (berlin_due, berlin)], key=lambda p: p[0])
 
     clock.set(first[0] - dt.timedelta(minutes=1))
@@ -82,21 +83,22 @@ def test_two_local_times_in_two_zones(
     assert len(_digests(almaty)) == len(_digests(berlin)) == 1
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_time_change_moves_the_next_digest(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock
 ) -> None:
     chat = _subscribe(api, 803, "/start", "/country kz", "/time 10:15")
-    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))
     time.sleep(QUIET)
     assert not _digests(chat)
-    clock.set(_local(clock, "Asia/Almaty", dt.time(10, 15), days=0))
+    clock.set(_next(clock, "Asia/Almaty", dt.time(10, 15)))
     wait_until(lambda: _digests(chat), "the digest at the new time")
 
 
+@pytest.mark.parametrize("start", [dt.datetime(2026, 3, 27, 12, 0, tzinfo=UTC)])
 def test_digest_time_follows_daylight_saving(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
-    clock.set(dt.datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
     bot = BotProcess(api, {**bot_env, "DIGEST_SEND_EMPTY": "true"}, tmp_path / "dst.log").start()
     try:
         chat = _subscribe(api, 804, "/start", "/country kz", "/timezone Europe/Berlin")
@@ -114,15 +116,18 @@ def test_digest_time_follows_daylight_saving(
         bot.stop()
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_missed_digest_is_sent_when_the_bot_comes_back(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
     first = BotProcess(api, bot_env, tmp_path / "first.log").start()
+    # They subscribe at 01:00 Almaty, so both digest times (03:00, 09:00) come that day.
+    clock.set(_next(clock, "Asia/Almaty", dt.time(1, 0)))
     late = _subscribe(api, 805, "/start", "/country kz")
     very_late = _subscribe(api, 806, "/start", "/country kz", "/time 03:00")
     first.stop()
     # Down over both digest times: 09:00 was 2 h ago (within the 6 h grace), 03:00 was 8 h ago.
-    clock.set(_local(clock, "Asia/Almaty", dt.time(11, 0)))
+    clock.set(_next(clock, "Asia/Almaty", dt.time(11, 0)))
     second = BotProcess(api, bot_env, tmp_path / "second.log").start()
     try:
         wait_until(lambda: _digests(late), "the missed digest")
@@ -131,12 +136,13 @@ def test_missed_digest_is_sent_when_the_bot_comes_back(
         assert _ledger(db_url, 806) == []
         prefs = read_db(db_url, lambda s: get_chat(session=s, chat_id=806))
         assert prefs is not None and prefs.digest_cursor is None  # its articles still wait
-        clock.set(_local(clock, "Asia/Almaty", dt.time(3, 0)))
+        clock.set(_next(clock, "Asia/Almaty", dt.time(3, 0)))
         wait_until(lambda: _digests(very_late), "the next day's digest")
     finally:
         second.stop()
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_429_and_5xx_are_retried(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
@@ -146,7 +152,7 @@ def test_429_and_5xx_are_retried(
         "sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=807
     )
     api.fail_next("sendMessage", 502, "Bad Gateway", chat_id=808, times=3)
-    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))
     wait_until(lambda: _digests(throttled) and _digests(flaky), "both digests", timeout=30)
     for chat_id, retries in [(807, 1), (808, 3)]:
         [row] = wait_until(
@@ -163,19 +169,20 @@ def test_429_and_5xx_are_retried(
     assert "digest run" in bot.log() and "retried 4" in bot.log()
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_blocked_chat_is_never_retried(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     chat = _subscribe(api, 809, "/start", "/country kz")
     api.block_chat(809)
-    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))
     wait_until(lambda: [r for r in _ledger(db_url, 809) if r.state == "blocked"], "blocked")
     prefs = read_db(db_url, lambda s: get_chat(session=s, chat_id=809))
     assert prefs is not None and prefs.status == "blocked" and prefs.next_digest_at is None
     attempts = sum(
         1 for method, params in api.calls if method == "sendMessage" and params["chat_id"] == 809
     )
-    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))  # the next day
+    clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))  # the next day
     time.sleep(QUIET)
     assert attempts == sum(
         1 for method, params in api.calls if method == "sendMessage" and params["chat_id"] == 809
@@ -183,6 +190,7 @@ def test_blocked_chat_is_never_retried(
     assert not _digests(chat)
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_absurd_retry_after_reschedules_instead_of_blocking(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
@@ -190,7 +198,7 @@ def test_absurd_retry_after_reschedules_instead_of_blocking(
     other = _subscribe(api, 813, "/start", "/country uz")
     api.fail_next("sendMessage", 429, "Too Many Requests: retry after 7200", retry_after=7200,
                   chat_id=812)  # fmt: skip
-    clock.set(_local(clock, "Asia/Almaty", dt.time(9, 0)))
+    clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))
     wait_until(lambda: _digests(other), "the other chat's digest, not held up")
     [row] = wait_until(
         lambda: [r for r in _ledger(db_url, 812) if r.attempts == 1], "the digest rescheduled"
@@ -202,11 +210,12 @@ def test_absurd_retry_after_reschedules_instead_of_blocking(
     assert "/latest — " in reply.text
 
 
+@pytest.mark.parametrize("start", SCHEDULE_STARTS)
 def test_settings_changed_after_planning_are_honoured(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
     chat = _subscribe(api, 814, "/start", "/country kz")
-    due = _local(clock, "Asia/Almaty", dt.time(9, 0))
+    due = _next(clock, "Asia/Almaty", dt.time(9, 0))
     clock.set(due - dt.timedelta(minutes=1))  # the wave is composed ahead of time
     [planned] = wait_until(lambda: _ledger(db_url, 814), "the digest planned ahead")
     assert planned.not_before == due and planned.state == "pending"

@@ -19,6 +19,7 @@ from sqlmodel import select
 from bot.fake_bot_api import FakeBotApi
 from storage import repo
 from storage.models import DigestDelivery
+from tests.e2e.conftest import SCHEDULE_STARTS
 from tests.e2e.harness import (
     ONE_ARTICLE_SNAPSHOT,
     BotProcess,
@@ -26,6 +27,7 @@ from tests.e2e.harness import (
     FakeClock,
     add_subscribers,
     free_port,
+    next_local,
     read_db,
     wait_until,
 )
@@ -60,7 +62,7 @@ def _all_sent(db_url: str) -> list[DigestDelivery] | None:
 
 
 def _due_tomorrow(clock: FakeClock) -> dt.datetime:
-    return clock.now.replace(hour=4, minute=0, second=0) + dt.timedelta(days=1)  # 09:00 Almaty
+    return next_local(clock.now, "Asia/Almaty", dt.time(9, 0))  # 09:00 Almaty
 
 
 def _start_two(
@@ -89,6 +91,8 @@ def _received(api: FakeBotApi) -> Counter[int]:
     return Counter(m.chat_id for m in api.sent if m.chat_id >= FIRST_CHAT)
 
 
+# An evening start (the default is 10:00 UTC): Almaty's next morning is the same UTC day.
+@pytest.mark.parametrize("start", [SCHEDULE_STARTS[2]])
 def test_two_instances_send_every_digest_exactly_once(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:
