@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 CONCURRENT_UPDATES = 64
+FLOOD_RESTRAINT_SECONDS = 60.0  # a chat that flooded gets no reply burst for this long
 STARTUP_RETRY_SECONDS = (1, 2, 5, 10, 30)
 
 
@@ -115,6 +116,7 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
     )
     handlers = Handlers(settings=settings, store=store, sender=sender, clock=clock)
     processor.on_shed = handlers.slow_down
+    processor.on_flood = lambda chat_id: sender.chats.restrain(chat_id, FLOOD_RESTRAINT_SECONDS)
     _add_handlers(application, handlers)
     dispatcher = Dispatcher(store, sender, settings, clock)
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)

@@ -42,6 +42,7 @@ class _Chat:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     tat: float = 0.0  # theoretical arrival time of the next message (loop time)
     paused_until: float = 0.0
+    no_burst_until: float = 0.0  # a chat that flooded the bot keeps whole intervals
 
 
 def is_group(chat_id: int) -> bool:
@@ -66,8 +67,18 @@ class ChatLimiter:
         chat = self._chat(chat_id)
         chat.paused_until = max(chat.paused_until, self._now() + seconds)
 
+    def restrain(self, chat_id: int, seconds: float) -> None:
+        """The chat sends more than it can be answered: no burst for it for `seconds`.
+
+        The burst it may already have had is then repaid before its next message,
+        so over the flood it gets one message an interval, on average, and no more."""
+        chat = self._chat(chat_id)
+        chat.no_burst_until = max(chat.no_burst_until, self._now() + seconds)
+
     def _tolerance(self, chat_id: int, burst: bool) -> float:
-        if not burst or is_group(chat_id):
+        chat = self._chats.get(chat_id)
+        restrained = chat is not None and chat.no_burst_until > self._now()
+        if not burst or is_group(chat_id) or restrained:
             return 0.0
         return (self.rates.burst - 1) * self.interval(chat_id)
 
@@ -108,5 +119,5 @@ class ChatLimiter:
         self._chats = {
             chat_id: chat
             for chat_id, chat in self._chats.items()
-            if chat.lock.locked() or chat.tat > now or chat.paused_until > now
+            if chat.lock.locked() or max(chat.tat, chat.paused_until, chat.no_burst_until) > now
         }

@@ -12,7 +12,8 @@ A chat that floods the bot must not starve the others either. So:
 - a command equal to one already waiting in the same chat (the same command
   with the same arguments) is coalesced into it: it is answered once (button
   presses are not: a second tap on a toggle means something);
-- a chat whose updates are dropped gets at most one short "slow down" notice
+- a chat whose updates are dropped is reported to `on_flood` every time (the
+  sender then gives it no burst) and gets at most one short "slow down" notice
   a minute (`on_shed`).
 
 `handled(update_id)` lets the webhook server answer Telegram only once an
@@ -58,9 +59,13 @@ def coalescing_key(update: object) -> Hashable | None:
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(
-        self, running: int, on_shed: Callable[[int], Coroutine[Any, Any, None]] | None = None
+        self,
+        running: int,
+        on_shed: Callable[[int], Coroutine[Any, Any, None]] | None = None,
+        on_flood: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(ADMITTED_AT_ONCE)
+        self.on_flood = on_flood
         self._running = asyncio.Semaphore(running)
         self._chats: dict[int, _ChatQueue] = {}
         self._awaited: dict[int, asyncio.Future[None]] = {}
@@ -120,6 +125,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if coalesced:
             log.debug("chat %s: an update equal to one still waiting was coalesced", chat_id)
             return
+        if self.on_flood is not None:
+            self.on_flood(chat_id)
         now = asyncio.get_running_loop().time()
         last = self._noticed.get(chat_id)
         if last is not None and now - last < SHED_NOTICE_SECONDS:

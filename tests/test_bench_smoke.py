@@ -63,3 +63,12 @@ def test_tagging_benchmark_runs() -> None:
     overall = next(line for line in out.splitlines() if line.startswith("all"))
     precision, recall = (float(x) for x in overall.split()[1:3])
     assert 0 <= precision <= 1 and 0 <= recall <= 1
+
+
+def test_flood_benchmark_runs() -> None:
+    out = _run("flood.py", "--seconds", "2", "--rate", "100", "--others", "3")
+    for figure in ["(1) other chats' reply time", "(2) most in any 1 s window", "(3) flooding"]:
+        assert figure in out
+    window = int(out.split("(2) most in any 1 s window")[1].split()[0])
+    assert window <= 25  # the default cap holds, even in a smoke run
+    assert "429s answered: 0 per chat" in out  # the bot paced the flooding chat itself
