@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
@@ -37,15 +38,15 @@ from bot.chatlimit import ChatRates
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.delivery import Sender
-from bot.digest_jobs import DigestPlanner, Dispatcher
+from bot.digest_jobs import DigestPlanner, Dispatcher, wall_clock
 from bot.handlers import Handlers
-from bot.instance import HEARTBEAT_SECONDS, InstanceRegistry
+from bot.instance import HEARTBEAT_SECONDS, INSTANCE_NAME, InstanceRegistry
 from bot.picker import PREFIX
 from bot.snapshot_watch import SnapshotWatcher
 from bot.store import Store
 from bot.updates import PerChatUpdateProcessor
 from bot.webhook import WebhookServer
-from storage import repo
+from storage import repo, updates
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,10 @@ log = logging.getLogger(__name__)
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 CONCURRENT_UPDATES = 64
+# A webhook update is leased to the instance handling it a little longer than it
+# may take to answer; Telegram's copies meanwhile are told to come again later.
+UPDATE_LEASE = dt.timedelta(seconds=60)
+FORGET_EVERY = 1000  # update ids: every thousandth claim also forgets day-old ones
 FLOOD_RESTRAINT_SECONDS = 60.0  # a chat that flooded gets no reply burst for this long
 STARTUP_RETRY_SECONDS = (1, 2, 5, 10, 30)
 
@@ -217,6 +222,15 @@ async def _until_reachable(
                 raise StoppedWhileStarting from None
 
 
+def _claim_update(session: Session, update_id: int) -> updates.Claim:
+    now = wall_clock()
+    if update_id % FORGET_EVERY == 0:  # now and then, in passing: no job of its own
+        updates.forget_updates(session=session, now=now)
+    return updates.claim_update(
+        session=session, update_id=update_id, claimant=INSTANCE_NAME, now=now, lease=UPDATE_LEASE
+    )
+
+
 async def _receive_updates(
     bot: Newsbot, settings: Settings, stop: asyncio.Event
 ) -> WebhookServer | None:
@@ -237,6 +251,10 @@ async def _receive_updates(
         path=settings.webhook_path,
         secret=secret,
         database_ok=lambda: store.run(lambda session: repo.database_answers(session=session)),
+        claim=lambda update_id: store.write(lambda session: _claim_update(session, update_id)),
+        finish=lambda update_id: store.write(
+            lambda session: updates.finish_update(session=session, update_id=update_id)
+        ),
     )
     await server.start(settings.webhook_listen, settings.webhook_port)
 

@@ -6,9 +6,11 @@ An aiohttp server (the HTTP stack the bot already uses) with two routes:
   reaches a handler. Accepted updates join the Application's update queue,
   exactly where long polling puts them, so handling is the same in both modes.
   The answer waits until the update has been handled: Telegram sends again
-  an update it got no answer for, so a crash mid-way loses nothing (as with
-  polling, the update may then be handled twice). An update id seen lately
-  is acknowledged without being handled again.
+  an update it got no answer for, so a crash mid-way loses nothing. Several
+  instances may serve one URL, so which updates are taken is kept in the
+  database (`storage.updates`): a copy of an update already handled, by
+  this instance or another, is acknowledged without being handled again; a
+  copy of one still being handled elsewhere gets 503 and comes again later.
 - `GET /healthz`: 200 while the bot runs and its database answers, else 503,
   for the platform's health checks and load balancers.
 """
@@ -19,7 +21,6 @@ import asyncio
 import hmac
 import json
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -27,6 +28,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.updates import PerChatUpdateProcessor
+from storage.updates import Claim
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,6 @@ MAX_UPDATE_BYTES = 1 << 20  # an update is a few kB; anything near this is not T
 # Telegram gives up on a webhook request after about a minute; answer before that
 # even if handling takes longer (it goes on, and a redelivery would repeat it).
 HANDLING_WAIT_SECONDS = 45.0
-RECENT_UPDATES = 10_000
 
 
 class WebhookServer:
@@ -47,12 +48,15 @@ class WebhookServer:
         path: str,
         secret: str,
         database_ok: Callable[[], Awaitable[bool]],
+        claim: Callable[[int], Awaitable[Claim]],
+        finish: Callable[[int], Awaitable[None]],
     ) -> None:
         self.application, self.path = application, path
         self._secret = secret.encode()
         self._database_ok = database_ok
+        self._claim, self._finish = claim, finish
+        self._finishing: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
-        self._recent: OrderedDict[int, None] = OrderedDict()  # update ids, oldest first
         self.port = 0
 
     async def start(self, host: str, port: int) -> None:
@@ -82,9 +86,16 @@ class WebhookServer:
             # Telegram never sends this; answering 400 keeps a bad client from retrying for ever.
             log.warning("webhook request refused: not an update (%s)", error)
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        if update.update_id in self._recent:  # Telegram's retry of one we have
+        try:
+            claim = await self._claim(update.update_id)
+        except Exception as error:  # no database, no way to know: Telegram will send it again
+            log.warning("update %s: could not be claimed (%s); asked again", update.update_id,
+                        error)  # fmt: skip
+            return web.json_response({"ok": False, "error": "try again"}, status=503)
+        if claim == "done":  # Telegram's retry of one handled already, here or elsewhere
             return web.json_response({"ok": True})
-        self._remember(update.update_id)
+        if claim == "busy":
+            return web.json_response({"ok": False, "error": "being handled"}, status=503)
         processor = self.application.update_processor
         assert isinstance(processor, PerChatUpdateProcessor)
         handled = processor.handled(update.update_id)
@@ -93,12 +104,19 @@ class WebhookServer:
             await asyncio.wait_for(asyncio.shield(handled), HANDLING_WAIT_SECONDS)
         except TimeoutError:
             log.warning("update %s still being handled; acknowledged anyway", update.update_id)
+            task = asyncio.get_running_loop().create_task(self._finish_after(handled, update))
+            self._finishing.add(task)
+            task.add_done_callback(self._finishing.discard)
+            return web.json_response({"ok": True})
+        await self._finish_after(handled, update)
         return web.json_response({"ok": True})
 
-    def _remember(self, update_id: int) -> None:
-        self._recent[update_id] = None
-        while len(self._recent) > RECENT_UPDATES:
-            self._recent.popitem(last=False)
+    async def _finish_after(self, handled: asyncio.Future[None], update: Update) -> None:
+        await handled
+        try:
+            await self._finish(update.update_id)
+        except Exception as error:  # the lease runs out instead: a redelivery is handled again
+            log.warning("update %s: could not be marked handled: %s", update.update_id, error)
 
     async def _health(self, _request: web.Request) -> web.Response:
         running = self.application.running

@@ -176,3 +176,18 @@ class BotInstance(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)  # host:pid
     started_at: dt.datetime = Field(sa_type=UTCDateTime)
     seen_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class HandledUpdate(SQLModel, table=True):
+    """A webhook update taken by an instance: Telegram may deliver it again to another.
+
+    "handling" while an instance handles it (leased, like a digest), "done" after;
+    rows are forgotten after a day, when Telegram no longer redelivers."""
+
+    __tablename__ = "handled_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    state: str = Field(max_length=8)  # "handling" | "done"
+    claimed_by: str = Field(max_length=64)
+    lease_until: dt.datetime = Field(sa_type=UTCDateTime)
+    received_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)

@@ -9,7 +9,10 @@ Planning is compare-and-set on the chat's schedule and sending is claimed with
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
 import datetime as dt
+import json
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -28,6 +31,7 @@ from tests.e2e.harness import (
     add_subscribers,
     free_port,
     next_local,
+    post_json,
     read_db,
     wait_until,
 )
@@ -54,6 +58,15 @@ def _instances(bot_env: dict[str, str], db_url: str) -> tuple[dict[str, str], di
         **shared,
         "WEBHOOK_PORT": str(second_port),
     }
+
+
+def _answers_health(env: dict[str, str]) -> bool:
+    try:
+        url = f"http://127.0.0.1:{env['WEBHOOK_PORT']}/healthz"
+        with urllib.request.urlopen(url, timeout=1) as answer:
+            return bool(answer.status == 200)
+    except OSError:
+        return False
 
 
 def _all_sent(db_url: str) -> list[DigestDelivery] | None:
@@ -150,3 +163,38 @@ def test_killing_one_instance_mid_run_lets_the_other_finish(
     assert sent_at_kill < sum(received.values())
     survivor = second.log()
     assert "digest run" in survivor and "Traceback" not in survivor
+
+
+def test_a_redelivered_update_is_handled_once_across_instances(
+    api: FakeBotApi, bot_env: dict[str, str], db_url: str, tmp_path: Path
+) -> None:
+    """Telegram's copy of an update reaches the other instance (a load balancer's choice)."""
+    first_env, second_env = _instances(bot_env, db_url)
+    first = BotProcess(api, first_env, tmp_path / "first.log").start()
+    # The stand-in's webhook points at the first; the second is reached directly.
+    second = BotProcess(api, second_env, tmp_path / "second.log").start(wait=False)
+    try:
+        wait_until(lambda: _answers_health(second_env), "the second instance to serve")
+        secret = {"X-Telegram-Bot-Api-Secret-Token": first_env["WEBHOOK_SECRET"]}
+        urls = [f"http://127.0.0.1:{env['WEBHOOK_PORT']}/hook" for env in (first_env, second_env)]
+
+        # One after the other: the first handles it, the copy to the second is acknowledged.
+        update = json.dumps({"update_id": 70_001, "message": api.user_message(61, "/start")})
+        assert post_json(urls[0], update.encode(), secret) == (200, {"ok": True})
+        assert post_json(urls[1], update.encode(), secret) == (200, {"ok": True})
+
+        # At the same moment: one handles it; the other says "not yet" or, if the first
+        # was already done, "ok"; Telegram's next copy is then acknowledged.
+        update = json.dumps({"update_id": 70_002, "message": api.user_message(62, "/start")})
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda url: post_json(url, update.encode(), secret), urls))
+        assert sorted(status for status, _ in answers) in ([200, 200], [200, 503])
+        for url in urls:
+            assert post_json(url, update.encode(), secret) == (200, {"ok": True})
+
+        for chat_id in (61, 62):  # each /start answered exactly once
+            wait_until(lambda chat_id=chat_id: api.messages_to(chat_id), "the welcome")
+        Chat(api, 61).send("/help")  # handled in order after anything still pending
+        assert len(api.messages_to(61)) == 2 and len(api.messages_to(62)) == 1
+    finally:
+        assert first.stop() == 0 and second.stop() == 0

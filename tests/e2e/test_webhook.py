@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.fake_bot_api import FakeBotApi
-from tests.e2e.harness import TOKEN, BotProcess, Chat, free_port, wait_until
+from tests.e2e.harness import TOKEN, BotProcess, Chat, free_port, post_json, wait_until
 
 SECRET = "s3cret-Token_for_tests"
 HOOK_PATH = "/telegram/hook"
@@ -26,17 +25,6 @@ def webhook_env(bot_env: dict[str, str]) -> dict[str, str]:
         "WEBHOOK_PORT": str(port),
         "WEBHOOK_SECRET": SECRET,
     }
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, object]]:
-    request = urllib.request.Request(
-        url, data=body, headers={"Content-Type": "application/json", **headers}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def _forged_start(chat_id: int) -> bytes:
@@ -70,12 +58,12 @@ def test_updates_arrive_by_webhook_and_forged_ones_get_403(
 
         # Rejected: no secret header, a wrong one; neither reaches a handler.
         url = webhook_env["WEBHOOK_URL"]
-        status, body = _post(url, _forged_start(502), {})
+        status, body = post_json(url, _forged_start(502), {})
         assert (status, body) == (403, {"ok": False, "error": "forbidden"})
-        status, _ = _post(url, _forged_start(502), {"X-Telegram-Bot-Api-Secret-Token": "guess"})
+        status, _ = post_json(url, _forged_start(502), {"X-Telegram-Bot-Api-Secret-Token": "guess"})
         assert status == 403
         # The right secret but not an update: refused, not crashed on.
-        status, _ = _post(url, b"\xff not json", {"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        status, _ = post_json(url, b"\xff not json", {"X-Telegram-Bot-Api-Secret-Token": SECRET})
         assert status == 400
         # Chat 502's updates are handled in order: had the forged /start got through,
         # its welcome would come before this help text.
@@ -86,9 +74,9 @@ def test_updates_arrive_by_webhook_and_forged_ones_get_403(
 
         # Telegram's retry of an update already handled is acknowledged, not handled twice.
         secret = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-        assert _post(url, _forged_start(505), secret) == (200, {"ok": True})  # handled by now
+        assert post_json(url, _forged_start(505), secret) == (200, {"ok": True})  # handled by now
         assert len(Chat(api, 505).received()) == 1
-        assert _post(url, _forged_start(505), secret) == (200, {"ok": True})
+        assert post_json(url, _forged_start(505), secret) == (200, {"ok": True})
         assert Chat(api, 505).send("/help")[0].text.startswith("<b>newsbot</b>")
         assert len(Chat(api, 505).received()) == 2
 
