@@ -114,17 +114,27 @@ def clean_args(args: list[str]) -> list[str]:
     keyboard's ９:００ is 9:00; superscripts and the like stay what they are), control
     and format characters dropped, then empty arguments. Linear in the text."""
     cleaned = []
-    for arg in args:
-        text = "".join(_plain(ch) for ch in arg if unicodedata.category(ch) not in _INVISIBLE)
+    # One more than any command takes is enough to refuse the rest: the work stays bounded.
+    for arg in args[: MAX_ARGS + 1]:
+        text = arg if arg.isascii() and arg.isprintable() else arg.translate(_cleaning_table())
         if text.strip():
             cleaned.append(text.strip())
     return cleaned
 
 
-def _plain(ch: str) -> str:
-    if unicodedata.decomposition(ch).startswith(("<wide>", "<narrow>")):
-        return unicodedata.normalize("NFKC", ch)
-    return ch
+@cache
+def _cleaning_table() -> dict[int, int | None]:
+    """For str.translate: controls and format characters dropped, full-width forms
+    made plain. Built once, on first use, from the Basic Multilingual Plane and the
+    tag characters (where every format character of use lies)."""
+    table: dict[int, int | None] = {}
+    for code in [*range(0x10000), *range(0xE0000, 0xE0080)]:
+        ch = chr(code)
+        if unicodedata.category(ch) in _INVISIBLE:
+            table[code] = None
+        elif unicodedata.decomposition(ch).startswith(("<wide>", "<narrow>")):
+            table[code] = ord(unicodedata.normalize("NFKC", ch)[0])
+    return table
 
 
 def quoted(word: str) -> str:

@@ -72,3 +72,8 @@ def test_flood_benchmark_runs() -> None:
     window = int(out.split("(2) most in any 1 s window")[1].split()[0])
     assert window <= 25  # the default cap holds, even in a smoke run
     assert "429s answered: 0 per chat" in out  # the bot paced the flooding chat itself
+
+
+def test_parse_benchmark_runs() -> None:
+    out = _run("parse_commands.py", "--repeat", "3")
+    assert "slowest: " in out and out.count(" µs") == 17  # 4 commands x 4 arguments + slowest

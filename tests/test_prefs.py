@@ -165,3 +165,34 @@ def test_picker_buttons_round_trip_and_reject_forgeries() -> None:
     assert all(len(str(b.callback_data).encode()) <= 64 for b in buttons)
     for forged in [None, "", "country:", "country:XX", "country:kz", "toggle:KZ", "x" * 200]:
         assert parse_callback(forged) is None
+
+
+def test_arguments_are_cleaned_of_invisible_characters_and_full_width_forms() -> None:
+    assert rules.clean_args(["\x00k\u202ez\u200b", "９:００", "\u3000", "²"]) == ["kz", "9:00", "²"]
+    assert rules.clean_args(["кыргызстан\u2066"]) == ["кыргызстан"]
+
+
+@given(st.lists(st.text(max_size=60), max_size=80))
+def test_any_arguments_parse_or_are_refused_with_a_short_reason(args: list[str]) -> None:
+    cleaned = rules.clean_args(args)
+    assert all(arg and arg == arg.strip() for arg in cleaned)
+    for parse in (rules.parse_countries, rules.parse_latest, rules.parse_time, rules.parse_zone):
+        try:
+            parse(cleaned)
+        except rules.BadArgument as error:
+            assert len(str(error)) < 400  # a user's word is quoted shortened, never whole
+
+
+def test_a_message_full_of_words_is_refused_not_searched() -> None:
+    words = ("kyrgyz republic " * 300).split()  # 600 words that all look like names
+    for parse in (rules.parse_countries, rules.parse_latest, rules.parse_time, rules.parse_zone):
+        with pytest.raises(rules.BadArgument, match="too many words"):
+            parse(rules.clean_args(words))
+    assert rules.parse_countries(words[: rules.MAX_ARGS]) == ("KG",)
+
+
+def test_huge_and_negative_counts() -> None:
+    assert rules.parse_latest(["9" * 30]) == (None, rules.LATEST_MAX)
+    for bad in (["-" + "9" * 30], ["-0"], ["0" * 30]):
+        with pytest.raises(rules.BadArgument, match="1 or more"):
+            rules.parse_latest(bad)
