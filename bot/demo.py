@@ -37,7 +37,9 @@ SCRIPT: tuple[str, ...] = (
     "/digest",
     "/settings",
 )
-QUIET_SECONDS = 0.3  # an answer is complete once the bot has been quiet this long
+# An answer is complete once the bot has been quiet this long: longer than the
+# one second Telegram's per-chat limit puts between two messages of a long answer.
+QUIET_SECONDS = 1.3
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
 
 
