@@ -34,9 +34,9 @@ from sqlalchemy import update
 
 from bench.databases import add_database_argument, fresh_database
 from bot import prefs as rules
-from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
 from bot.news.ingest import ingest_paths
-from bot.regions import COUNTRIES
+from bot.news.regions import COUNTRIES
+from bot.standin.bot_api import FakeBotApi, ThreadedFakeBotApi
 from storage import digests, subscribers
 from storage.db import make_engine, open_session
 from storage.migrate import upgrade_schema

@@ -31,9 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.databases import add_database_argument, fresh_database
-from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
-from bot.fake_limits import FloodRules
 from bot.news.ingest import ingest_paths
+from bot.standin.bot_api import FakeBotApi, ThreadedFakeBotApi
+from bot.standin.flood_control import FloodRules
 from storage.db import make_engine
 from storage.migrate import upgrade_schema
 from tests.e2e.harness import TOKEN, BotProcess, wait_until

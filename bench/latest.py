@@ -29,8 +29,8 @@ from sqlalchemy import insert
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.databases import add_database_argument, fresh_database
-from bot.fake_bot_api import FakeBotApi, SentMessage, ThreadedFakeBotApi
-from bot.regions import COUNTRIES
+from bot.news.regions import COUNTRIES
+from bot.standin.bot_api import FakeBotApi, SentMessage, ThreadedFakeBotApi
 from storage.db import make_engine
 from storage.migrate import upgrade_schema
 from storage.models import ArticleCountry, ArticleRecord, Subscriber

@@ -1,6 +1,10 @@
 """The `newsbot` command line: the composition root.
 
 Exit status: 0 done, 2 bad usage or bad argument (one line on stderr).
+
+Each command imports what it needs when it runs: python-telegram-bot,
+SQLAlchemy, Alembic, sumy and NLTK take seconds to import between them, and
+`newsbot --help` needs none of them (`bench/startup.py` measures it).
 """
 
 from __future__ import annotations
@@ -13,25 +17,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from pydantic import ValidationError
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from bot.news.regions import parse_country  # plain data: costs nothing to import
 
-from bot import cli_output
-from bot.app import TokenError, build_bot, serve
-from bot.clock import clock_from
-from bot.config import Settings
-from bot.digest import compose_digest
-from bot.logs import configure_logging
-from bot.regions import parse_country
-from storage import repo
-from storage.db import make_engine, open_session
-from storage.migrate import current_revision, head_revision, upgrade_schema
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.exc import OperationalError
 
-# The text-processing stack (sumy, nltk) takes a second to import: only the
-# commands that use it import it, so `newsbot run` and `--help` start fast.
+    from bot.config import Settings
 
 EXIT_USAGE = 2
 
@@ -102,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
     try:
         return Settings()
     except ValidationError as error:
@@ -113,6 +111,10 @@ def _load_settings() -> Settings:
 
 def _database(settings: Settings) -> Engine:
     """The engine, with the schema brought up to this version (as `newsbot db upgrade`)."""
+    from sqlalchemy.exc import OperationalError
+
+    from storage.migrate import upgrade_schema
+
     engine = _engine(settings)
     try:
         upgrade_schema(engine)
@@ -122,6 +124,10 @@ def _database(settings: Settings) -> Engine:
 
 
 def _engine(settings: Settings) -> Engine:
+    from sqlalchemy.exc import ArgumentError
+
+    from storage.db import make_engine
+
     try:
         return make_engine(settings.database_url)
     except (ArgumentError, ImportError) as error:
@@ -134,10 +140,16 @@ def _unreachable(settings: Settings, error: OperationalError) -> UsageError:
 
 
 def _shown(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
     return make_url(settings.database_url).render_as_string(hide_password=True)
 
 
 def run_db(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from storage.migrate import current_revision, head_revision, upgrade_schema
+
     if args.action == "upgrade":
         engine = _engine(settings)
         try:
@@ -159,8 +171,11 @@ def run_db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    engine = _database(settings)
+    from bot import cli_output
+    from bot.clock import clock_from
     from bot.news.ingest import ingest_paths
+
+    engine = _database(settings)
 
     progress = cli_output.Progress(enabled=sys.stderr.isatty() and not args.json)
     report = ingest_paths(
@@ -179,6 +194,10 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_latest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import cli_output
+    from storage import repo
+    from storage.db import open_session
+
     engine = _database(settings)
     with open_session(engine) as session:
         articles = repo.latest_articles(session=session, countries=args.country, limit=args.limit)
@@ -190,6 +209,10 @@ def run_latest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_digest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.news.compose import compose_digest
+    from storage import repo
+    from storage.db import open_session
+
     engine = _database(settings)
     countries = list(dict.fromkeys(args.country))
     with open_session(engine) as session:
@@ -216,6 +239,8 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
     # The ingest job needs the text stack; importing it now, before the bot
     # answers anyone, keeps a second of import work off the first replies.
     import bot.news.ingest  # noqa: F401
+    from bot.clock import clock_from
+    from bot.telegram.app import TokenError, build_bot, serve
 
     try:
         clock = clock_from(settings.fake_clock_file)
@@ -226,7 +251,7 @@ def run_bot(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_demo(_settings: Settings, args: argparse.Namespace) -> int:
-    from bot.demo import SAMPLES, run_demo
+    from bot.standin.demo import SAMPLES, run_demo
 
     if "LOG_LEVEL" not in os.environ:  # keep the transcript clean unless asked otherwise
         logging.getLogger().setLevel(logging.WARNING)
@@ -268,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         settings = _load_settings()
         secrets = [settings.telegram_bot_token, settings.webhook_secret]
+        from bot.logs import configure_logging
+
         configure_logging(
             settings.log_level,
             settings.log_format,

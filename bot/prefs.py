@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.regions import BY_CODE, COUNTRIES, MAX_NAME_WORDS, parse_country
+from bot.news.regions import BY_CODE, COUNTRIES, MAX_NAME_WORDS, parse_country
 from storage.subscribers import ChatPrefs
 
 LATEST_DEFAULT = 5

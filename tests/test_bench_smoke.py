@@ -77,3 +77,9 @@ def test_flood_benchmark_runs() -> None:
 def test_parse_benchmark_runs() -> None:
     out = _run("parse_commands.py", "--repeat", "3")
     assert "slowest: " in out and out.count(" µs") == 17  # 4 commands x 4 arguments + slowest
+
+
+def test_startup_benchmark_runs() -> None:
+    out = _run("startup.py", "--runs", "1")
+    for row in ["python -c pass", "newsbot --help", "newsbot latest --limit 1"]:
+        assert row in out

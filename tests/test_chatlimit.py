@@ -11,8 +11,8 @@ import itertools
 
 from telegram.error import RetryAfter
 
-from bot.chatlimit import ChatLimiter, ChatRates
-from bot.delivery import Sender
+from bot.delivery.chatlimit import ChatLimiter, ChatRates
+from bot.delivery.sender import Sender
 
 FAST = ChatRates(private_interval=0.05, group_interval=0.15, burst=3)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.digest import MESSAGE_LIMIT, compose_digest, pack_messages, utf16_len
+from bot.news.compose import MESSAGE_LIMIT, compose_digest, pack_messages, utf16_len
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.fake_bot_api import FakeBotApi
+from bot.standin.bot_api import FakeBotApi
 
 TOKEN = "123456:ABCdefGhIJKlmnoPQRstuVWXyz0123456789"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fake_limits import FloodControl, FloodRules
+from bot.standin.flood_control import FloodControl, FloodRules
 
 
 def test_a_private_chat_gets_a_burst_then_one_a_second() -> None:

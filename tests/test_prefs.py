@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import prefs as rules
-from bot.picker import parse_callback, picker_markup
+from bot.telegram.picker import parse_callback, picker_markup
 from storage.subscribers import ChatPrefs
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 17:00 in Almaty (UTC+5)

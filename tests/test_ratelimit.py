@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 
-from bot.ratelimit import RateGate
+from bot.delivery.ratelimit import RateGate
 
 
 def _most_overlapping(flights: list[tuple[float, float]], window: float) -> int:

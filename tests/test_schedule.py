@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from bot import prefs as rules
-from bot.schedule import NOTHING_NEW_TODAY, latest_occurrence, plan_digest, unsent
+from bot.delivery.schedule import NOTHING_NEW_TODAY, latest_occurrence, plan_digest, unsent
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.config import Settings
-from bot.snapshot_watch import SnapshotWatcher
+from bot.sources.snapshot_folder import SnapshotWatcher
 from storage import repo
 from storage.db import open_session
 from tests.conftest import SEEDS

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.updates import MAX_WAITING_PER_CHAT, PerChatUpdateProcessor
+from bot.telegram.updates import MAX_WAITING_PER_CHAT, PerChatUpdateProcessor
 
 _ids = itertools.count(1)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_bot_api import FakeBotApi, ThreadedFakeBotApi
 from bot.news.ingest import ingest_paths
+from bot.standin.bot_api import FakeBotApi, ThreadedFakeBotApi
 from storage.db import make_engine
 from storage.migrate import upgrade_schema
 from tests.conftest import BACKENDS, SEEDS

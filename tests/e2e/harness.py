@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import prefs as rules
-from bot.fake_bot_api import FakeBotApi, SentMessage
+from bot.standin.bot_api import FakeBotApi, SentMessage
 from storage import subscribers
 from storage.db import make_engine, open_session
 

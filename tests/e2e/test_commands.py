@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.fake_bot_api import FakeBotApi
-from bot.texts import COMMANDS
+from bot.standin.bot_api import FakeBotApi
+from bot.telegram.texts import COMMANDS
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.harness import BotProcess, Chat
 

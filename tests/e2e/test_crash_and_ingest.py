@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.fake_bot_api import FakeBotApi
+from bot.standin.bot_api import FakeBotApi
 from storage import repo
 from storage.models import DigestDelivery
 from tests.e2e.conftest import SCHEDULE_STARTS

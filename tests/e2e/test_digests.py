@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.fake_bot_api import FakeBotApi, SentMessage
-from bot.schedule import NOTHING_NEW_TODAY
+from bot.delivery.schedule import NOTHING_NEW_TODAY
+from bot.standin.bot_api import FakeBotApi, SentMessage
 from storage.models import DigestDelivery, DigestRun
 from storage.subscribers import get_chat
 from tests.e2e.conftest import ADMIN_ID, SCHEDULE_STARTS

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 
-from bot.fake_bot_api import FakeBotApi
-from bot.texts import SLOW_DOWN
-from bot.updates import MAX_WAITING_PER_CHAT
+from bot.standin.bot_api import FakeBotApi
+from bot.telegram.texts import SLOW_DOWN
+from bot.telegram.updates import MAX_WAITING_PER_CHAT
 from tests.e2e.harness import BotProcess, Chat, wait_until
 
 FLOODER, OTHER = 901, 902

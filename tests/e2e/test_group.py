@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.fake_bot_api import FakeBotApi
+from bot.standin.bot_api import FakeBotApi
 from tests.e2e.harness import BotProcess, Chat
 
 GROUP = -100555

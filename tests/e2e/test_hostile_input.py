@@ -8,8 +8,8 @@ bytes in text: no write may fail because of one.
 
 from __future__ import annotations
 
-from bot.fake_bot_api import FakeBotApi, SentMessage
-from bot.texts import COMMANDS
+from bot.standin.bot_api import FakeBotApi, SentMessage
+from bot.telegram.texts import COMMANDS
 from storage.subscribers import ChatPrefs, get_chat
 from tests.e2e.harness import BotProcess, Chat, read_db, wait_until
 from tests.telegram_html import html_problems

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.fake_bot_api import FakeBotApi
+from bot.standin.bot_api import FakeBotApi
 from storage.db import make_engine, open_session
 from storage.subscribers import get_chat
 from tests.e2e.conftest import ADMIN_ID

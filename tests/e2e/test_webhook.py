@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_bot_api import FakeBotApi
+from bot.standin.bot_api import FakeBotApi
 from tests.e2e.harness import TOKEN, BotProcess, Chat, free_port, post_json, wait_until
 
 SECRET = "s3cret-Token_for_tests"

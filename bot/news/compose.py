@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from bot.regions import BY_CODE
+from bot.news.regions import BY_CODE
 
 MESSAGE_LIMIT = 4096
 ELLIPSIS = "…"

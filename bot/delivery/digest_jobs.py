@@ -1,7 +1,7 @@
 """The daily digest: a planner that runs every tick, a dispatcher that delivers.
 
 The planner finds the chats whose `next_digest_at` has passed, composes each
-digest (`bot.schedule.plan_digest`) and, in one transaction per batch, writes
+digest (`bot.delivery.schedule.plan_digest`) and, in one transaction per batch, writes
 it to the delivery ledger and moves the chat on to its next digest. The
 dispatcher claims pending ledger rows and sends them through the one delivery
 path, recording each message as it goes out. The database is the only record
@@ -23,9 +23,9 @@ from telegram.error import BadRequest, TelegramError
 from bot import prefs as rules
 from bot.clock import Clock
 from bot.config import Settings
-from bot.delivery import ChatGone, Deferred, Sender, SendStats
-from bot.instance import INSTANCE_NAME
-from bot.schedule import OLDEST_NEWS, DigestPlan, plan_digest
+from bot.delivery.instance import INSTANCE_NAME
+from bot.delivery.schedule import OLDEST_NEWS, DigestPlan, plan_digest
+from bot.delivery.sender import ChatGone, Deferred, Sender, SendStats
 from bot.store import Store
 from storage import digests, repo, subscribers
 from storage.digests import Delivery

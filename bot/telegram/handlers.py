@@ -13,15 +13,15 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import prefs as rules
-from bot import texts
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.delivery import ChatGone, Sender
-from bot.digest import compose_digest, compose_latest, escape
-from bot.picker import DONE, parse_callback, picker_markup
-from bot.regions import BY_CODE
-from bot.schedule import OLDEST_NEWS, unsent
+from bot.delivery.schedule import OLDEST_NEWS, unsent
+from bot.delivery.sender import ChatGone, Sender
+from bot.news.compose import compose_digest, compose_latest, escape
+from bot.news.regions import BY_CODE
 from bot.store import Store
+from bot.telegram import texts
+from bot.telegram.picker import DONE, parse_callback, picker_markup
 from storage import digests, repo, subscribers
 from storage.models import ExchangeRateRecord as Rate
 from storage.repo import StoredArticle

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.regions import BY_CODE, COUNTRIES
+from bot.news.regions import BY_CODE, COUNTRIES
 
 PREFIX = "country:"
 DONE = "done"

@@ -13,7 +13,7 @@ import logging
 import os
 import socket
 
-from bot.ratelimit import RateGate
+from bot.delivery.ratelimit import RateGate
 from bot.store import Store
 from storage import instances
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.digest import ArticleView, RateView, compose_digest
+from bot.news.compose import ArticleView, RateView, compose_digest
 from bot.prefs import next_digest_at
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs

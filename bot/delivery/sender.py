@@ -27,8 +27,8 @@ from typing import TypeVar
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.chatlimit import ChatLimiter, ChatRates
-from bot.ratelimit import RateGate
+from bot.delivery.chatlimit import ChatLimiter, ChatRates
+from bot.delivery.ratelimit import RateGate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

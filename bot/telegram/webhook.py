@@ -27,7 +27,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.updates import PerChatUpdateProcessor
+from bot.telegram.updates import PerChatUpdateProcessor
 from storage.updates import Claim
 
 log = logging.getLogger(__name__)

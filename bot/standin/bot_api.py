@@ -26,8 +26,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.fake_limits import FloodControl, FloodRules
-from bot.fake_webhook import Webhook, push_updates
+from bot.standin.flood_control import FloodControl, FloodRules
+from bot.standin.webhook_pusher import Webhook, push_updates
 
 JSON = dict[str, Any]
 _TOKEN = re.compile(r"^\d{3,}:[\w-]{20,}$")

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
-from bot.digest import escape, format_date
-from bot.regions import BY_CODE
+from bot.news.compose import escape, format_date
+from bot.news.regions import BY_CODE
 from storage.subscribers import ChatPrefs
 
 COMMANDS: tuple[tuple[str, str], ...] = (

@@ -2,7 +2,7 @@
 
 `build_bot` is the one place that knows which handler serves which update;
 `serve` runs it until SIGINT or SIGTERM, receiving updates by long polling, or
-by webhook when WEBHOOK_URL is set (bot/webhook.py).
+by webhook when WEBHOOK_URL is set (bot/telegram/webhook.py).
 """
 
 from __future__ import annotations
@@ -32,20 +32,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
-from bot.aiohttp_request import AiohttpRequest
-from bot.chatlimit import ChatRates
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.delivery import Sender
-from bot.digest_jobs import DigestPlanner, Dispatcher, wall_clock
-from bot.handlers import Handlers
-from bot.instance import HEARTBEAT_SECONDS, INSTANCE_NAME, InstanceRegistry
-from bot.picker import PREFIX
-from bot.snapshot_watch import SnapshotWatcher
+from bot.delivery.chatlimit import ChatRates
+from bot.delivery.digest_jobs import DigestPlanner, Dispatcher, wall_clock
+from bot.delivery.instance import HEARTBEAT_SECONDS, INSTANCE_NAME, InstanceRegistry
+from bot.delivery.sender import Sender
+from bot.sources.snapshot_folder import SnapshotWatcher
 from bot.store import Store
-from bot.updates import PerChatUpdateProcessor
-from bot.webhook import WebhookServer
+from bot.telegram import texts
+from bot.telegram.aiohttp_request import AiohttpRequest
+from bot.telegram.handlers import Handlers
+from bot.telegram.picker import PREFIX
+from bot.telegram.updates import PerChatUpdateProcessor
+from bot.telegram.webhook import WebhookServer
 from storage import repo, updates
 
 log = logging.getLogger(__name__)

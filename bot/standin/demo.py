@@ -19,9 +19,9 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
-from bot.app import build_bot, serve
 from bot.config import Settings
-from bot.fake_bot_api import FakeBotApi, SentMessage
+from bot.standin.bot_api import FakeBotApi, SentMessage
+from bot.telegram.app import build_bot, serve
 from storage.db import make_engine
 from storage.migrate import upgrade_schema
 
