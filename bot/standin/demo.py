@@ -27,7 +27,7 @@ from storage.migrate import upgrade_schema
 
 DEMO_TOKEN = "123456789:DEMOdemoDEMOdemoDEMOdemoDEMOdemo123"
 DEMO_CHAT = 4242
-SAMPLES = Path(__file__).resolve().parents[1] / "tests" / "seeds"
+SAMPLES = Path(__file__).resolve().parents[2] / "tests" / "seeds"
 SCRIPT: tuple[str, ...] = (
     "/start",
     "tap Kazakhstan",
