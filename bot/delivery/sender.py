@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 REPLY, DIGEST = 0, 1  # gate priorities: lower goes first
 ATTEMPTS = 4
+THROTTLED_TRIES = 30  # 429s one message may wait out (each its retry_after) before deferring
 BACKOFF_SECONDS = (0.5, 1.0, 2.0)
 LONGEST_WAIT = 3600.0  # a retry_after beyond this reschedules instead of waiting
 # 429s for this many chats within this many seconds: the whole bot is over its limit.
@@ -109,7 +110,8 @@ class Sender:
 
         Retries are counted in `self.stats` and, if given, in `stats` too."""
         counters = [self.stats] if stats is None else [self.stats, stats]
-        for attempt in range(1, ATTEMPTS + 1):
+        attempt = 0  # failed attempts (network, 5xx); a 429 is a wait, not a failure
+        for _ in range(ATTEMPTS + THROTTLED_TRIES):
             try:
                 async with (
                     self.chats.turn(chat_id, burst=priority == REPLY),
@@ -129,6 +131,7 @@ class Sender:
                     raise ChatGone(chat_id, error.message) from error
                 raise
             except NetworkError as error:  # includes TimedOut and 5xx answers
+                attempt += 1
                 if attempt == ATTEMPTS:
                     raise
                 for counter in counters:
@@ -142,7 +145,7 @@ class Sender:
             for counter in counters:
                 counter.sent += 1
             return result
-        raise Deferred(0.0)  # every attempt met a 429: let the caller reschedule
+        raise Deferred(1.0)  # throttled over and over: let the caller reschedule
 
     async def send(
         self,

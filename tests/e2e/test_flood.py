@@ -7,14 +7,35 @@ bench/flood.py's). The stand-in answers 429 per chat as Telegram does, so
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections import Counter
+from pathlib import Path
+
+from sqlmodel import select
 
 from bot.standin.bot_api import FakeBotApi
+from bot.standin.flood_control import FloodControl, FloodRules
 from bot.telegram.texts import SLOW_DOWN
 from bot.telegram.updates import MAX_WAITING_PER_CHAT
-from tests.e2e.harness import BotProcess, Chat, wait_until
+from storage.models import DigestDelivery
+from tests.e2e.harness import (
+    BotProcess,
+    Chat,
+    FakeClock,
+    add_subscribers,
+    next_local,
+    read_db,
+    wait_until,
+)
 
 FLOODER, OTHER = 901, 902
+FIRST, CHATS = 30_000, 40
+
+
+def _all_sent(db_url: str) -> list[DigestDelivery] | None:
+    rows = read_db(db_url, lambda s: list(s.exec(select(DigestDelivery))))
+    return rows if len(rows) == CHATS and all(r.state == "sent" for r in rows) else None
 
 
 def test_a_flooding_chat_is_cut_short_and_others_are_answered(
@@ -79,3 +100,24 @@ def test_a_429_for_one_chat_holds_up_that_chat_only(api: FakeBotApi, bot: BotPro
     assert late.at - asked >= 3.5  # it did wait as Telegram asked
     assert all(m.at < late.at for m in free.received())
     assert "429 from Telegram for chat 904: pausing it" in bot.log()
+
+
+def test_a_429_for_the_whole_bot_pauses_all_sending_and_loses_nothing(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
+) -> None:
+    """The bot's cap set above Telegram's global limit (a misconfiguration): the stand-in
+    answers 429 for the bot as a whole, and every digest still arrives once."""
+    api.flood = FloodControl(FloodRules(global_per_second=10))
+    due = next_local(clock.now, "Asia/Almaty", dt.time(9, 0))
+    add_subscribers(db_url, range(FIRST, FIRST + CHATS), due)
+    bot = BotProcess(api, {**bot_env, "SEND_RATE_PER_SECOND": "50"}, tmp_path / "bot.log").start()
+    try:
+        clock.set(due)
+        rows = wait_until(lambda: _all_sent(db_url), "every digest delivered", timeout=60)
+    finally:
+        bot.stop()
+    received = Counter(m.chat_id for m in api.sent if m.chat_id >= FIRST)
+    parts = {r.chat_id: len(r.message_ids.split(",")) for r in rows}
+    assert received == Counter(parts)  # each part exactly once
+    assert api.flood.refused_global > 0 and api.flood.refused_chat == 0
+    assert "429 from Telegram for several chats: pausing all sends" in bot.log()
