@@ -67,6 +67,15 @@ def finish_update(*, session: Session, update_id: int) -> None:
         session.add(row)
 
 
+def release_update(*, session: Session, update_id: int) -> None:
+    """Taken but not handled (the bot stopped first): free for Telegram's next copy."""
+    session.execute(
+        delete(HandledUpdate).where(
+            col(HandledUpdate.update_id) == update_id, col(HandledUpdate.state) == "handling"
+        )
+    )
+
+
 def forget_updates(*, session: Session, now: dt.datetime) -> None:
     """Drop ids older than any redelivery: the table stays a day's worth."""
     session.execute(delete(HandledUpdate).where(col(HandledUpdate.received_at) < now - KEEP))

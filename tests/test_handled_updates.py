@@ -48,3 +48,16 @@ def test_ids_older_than_any_redelivery_are_forgotten(engine: Engine) -> None:
     with open_session(engine) as session, session.begin():
         forget_updates(session=session, now=later)
     assert _claim(engine, 8, "a:1", later) == "handle"  # no row left: a new id to it
+
+
+def test_a_released_update_is_free_for_the_next_copy(engine: Engine) -> None:
+    from storage.updates import release_update
+
+    assert _claim(engine, 9, "a:1") == "handle"
+    with open_session(engine) as session, session.begin():
+        release_update(session=session, update_id=9)
+    assert _claim(engine, 9, "b:2") == "handle"  # at once, not after the lease
+    _finish(engine, 9)
+    with open_session(engine) as session, session.begin():
+        release_update(session=session, update_id=9)  # a finished one is never released
+    assert _claim(engine, 9, "c:3") == "done"

@@ -94,3 +94,23 @@ def test_waiting_chats_hold_no_running_place() -> None:
         await _flood(processor, ["/latest a", "/latest b", "/latest c"])
 
     asyncio.run(scenario())
+
+
+def test_stopping_drops_the_waiting_and_says_so() -> None:
+    async def scenario() -> tuple[list[tuple[int, str]], list[bool]]:
+        processor = PerChatUpdateProcessor(4)
+        handlers = _Handlers()
+        updates = [_update(1, f"/latest {n}") for n in range(4)]
+        futures = [processor.handled(u.update_id) for u in updates]
+        tasks = [
+            asyncio.create_task(processor.process_update(u, handlers.handle(u))) for u in updates
+        ]
+        await asyncio.sleep(0.05)  # the first runs (and blocks); three wait
+        processor.stop_waiting()
+        handlers.release.set()
+        await asyncio.gather(*tasks)
+        return handlers.ran, [f.result() for f in futures]
+
+    ran, results = asyncio.run(scenario())
+    assert ran == [(1, "/latest 0")]  # what was running finished; the rest never ran
+    assert results == [True, False, False, False]  # the webhook asks Telegram for those again

@@ -177,9 +177,7 @@ def _fail(report: IngestReport, source: str, error: str) -> None:
     report.failed.append({"path": source, "error": error})
 
 
-def _record_failure(
-    engine: Engine, digest: str, source: str, error: str, now: dt.datetime
-) -> None:
+def _record_failure(engine: Engine, digest: str, source: str, error: str, now: dt.datetime) -> None:
     with open_session(engine) as session, session.begin():
         repo.save_snapshot(
             session=session,

@@ -255,6 +255,9 @@ async def _receive_updates(
         finish=lambda update_id: store.write(
             lambda session: updates.finish_update(session=session, update_id=update_id)
         ),
+        release=lambda update_id: store.write(
+            lambda session: updates.release_update(session=session, update_id=update_id)
+        ),
     )
     await server.start(settings.webhook_listen, settings.webhook_port)
 
@@ -324,8 +327,11 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
     except StoppedWhileStarting:
         log.info("stopped while waiting for Telegram")
     finally:
+        processor = application.update_processor
+        if isinstance(processor, PerChatUpdateProcessor):
+            processor.stop_waiting()  # a flood's backlog is dropped, not answered at 1/s
         if webhook is not None:
-            await webhook.stop()  # no new updates; those queued are still handled below
+            await webhook.stop()  # no new updates; those running are still handled below
         if dispatcher is not None:
             bot.dispatcher.wake()  # it notices `stop` at once instead of at its next poll
             await dispatcher

@@ -68,13 +68,23 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self.on_flood = on_flood
         self._running = asyncio.Semaphore(running)
         self._chats: dict[int, _ChatQueue] = {}
-        self._awaited: dict[int, asyncio.Future[None]] = {}
+        # update id -> resolved True once handled (or shed for good), False if dropped
+        # because the bot is stopping: the webhook then asks Telegram to send it again.
+        self._awaited: dict[int, asyncio.Future[bool]] = {}
+        self._dropped_at_stop: set[int] = set()
         self._noticed: dict[int, float] = {}  # chat -> loop time of its last "slow down"
         self._notices: set[asyncio.Task[None]] = set()
         self.on_shed = on_shed
         self.shed = 0  # updates dropped or coalesced, for tests and logs
+        self._stopping = False
 
-    def handled(self, update_id: int) -> asyncio.Future[None]:
+    def stop_waiting(self) -> None:
+        """The bot is stopping: updates still waiting for their chat's turn are dropped
+        when they reach it, so a flooding chat's backlog cannot hold up the stop (what
+        is running finishes). In webhook mode Telegram sends them again."""
+        self._stopping = True
+
+    def handled(self, update_id: int) -> asyncio.Future[bool]:
         """A future resolved when the update with this id has been handled."""
         return self._awaited.setdefault(update_id, asyncio.get_running_loop().create_future())
 
@@ -82,7 +92,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if isinstance(update, Update):
             waiter = self._awaited.pop(update.update_id, None)
             if waiter is not None and not waiter.done():
-                waiter.set_result(None)
+                waiter.set_result(update.update_id not in self._dropped_at_stop)
+            self._dropped_at_stop.discard(update.update_id)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         try:
@@ -111,6 +122,11 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 queue.waiting[key] -= 1
                 if not queue.waiting[key]:
                     del queue.waiting[key]
+                if self._stopping:
+                    self._shed(chat.id, coroutine, coalesced=True)  # quietly: no notice now
+                    if isinstance(update, Update):
+                        self._dropped_at_stop.add(update.update_id)
+                    return
                 async with self._running:
                     await coroutine
         finally:

@@ -50,11 +50,12 @@ class WebhookServer:
         database_ok: Callable[[], Awaitable[bool]],
         claim: Callable[[int], Awaitable[Claim]],
         finish: Callable[[int], Awaitable[None]],
+        release: Callable[[int], Awaitable[None]],
     ) -> None:
         self.application, self.path = application, path
         self._secret = secret.encode()
         self._database_ok = database_ok
-        self._claim, self._finish = claim, finish
+        self._claim, self._finish, self._release = claim, finish, release
         self._finishing: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -109,10 +110,17 @@ class WebhookServer:
             task.add_done_callback(self._finishing.discard)
             return web.json_response({"ok": True})
         await self._finish_after(handled, update)
+        if not handled.result():  # dropped unhandled as the bot stops: Telegram sends it again
+            return web.json_response({"ok": False, "error": "stopping"}, status=503)
         return web.json_response({"ok": True})
 
-    async def _finish_after(self, handled: asyncio.Future[None], update: Update) -> None:
-        await handled
+    async def _finish_after(self, handled: asyncio.Future[bool], update: Update) -> None:
+        if not await handled:
+            try:  # released, so the copy Telegram sends is handled by whoever gets it
+                await self._release(update.update_id)
+            except Exception as error:  # its lease runs out instead
+                log.warning("update %s: could not be released: %s", update.update_id, error)
+            return
         try:
             await self._finish(update.update_id)
         except Exception as error:  # the lease runs out instead: a redelivery is handled again
