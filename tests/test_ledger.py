@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import insert
@@ -63,11 +64,11 @@ def test_competing_claims_share_the_rows_without_overlap(engine: Engine) -> None
     holder.start()
     try:
         # Give the first claimant time to lock (PostgreSQL) or lease (SQLite) its rows.
-        threading.Event().wait(0.5)
+        time.sleep(0.5)
         rival: list[int] = []
         other = threading.Thread(target=lambda: rival.extend(_claim(engine, 100)))
         other.start()
-        threading.Event().wait(0.5)
+        time.sleep(0.5)
     finally:
         release.set()
         holder.join()

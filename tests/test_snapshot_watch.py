@@ -63,3 +63,23 @@ def test_missing_folder_is_reported_not_fatal(
     settings = Settings(snapshot_dir=str(tmp_path / "nowhere"))
     asyncio.run(SnapshotWatcher(engine, settings).run_once())
     assert "does not exist" in caplog.text
+
+
+def test_a_file_stamped_in_the_future_is_read_once_it_stays_unchanged(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A file server whose clock runs ahead (or a faked clock here): mtime alone would say
+    "still being written" for ever; an unchanged file for the settle time is settled."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    watcher = SnapshotWatcher(
+        engine, Settings(snapshot_dir=str(folder), snapshot_settle_seconds=0.2)
+    )
+    page = folder / "page.txt"
+    shutil.copy(SEED, page)
+    _age(page, -3600)  # an hour ahead
+    asyncio.run(watcher.run_once())
+    assert _articles(engine) == 0  # just seen: it may still grow
+    time.sleep(0.3)
+    asyncio.run(watcher.run_once())
+    assert _articles(engine) > 0

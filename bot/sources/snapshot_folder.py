@@ -28,6 +28,10 @@ class SnapshotWatcher:
         self.engine, self.settings, self.clock = engine, settings, clock
         self.folder = Path(settings.snapshot_dir)
         self._handled: dict[Path, tuple[int, int]] = {}
+        # A version of a file first seen at this monotonic time: it has settled once
+        # it stays unchanged for the settle time, even if its mtime is in the future
+        # (a clock that differs from the file server's, or a faked one).
+        self._first_seen: dict[Path, tuple[tuple[int, int], float]] = {}
         self._running = asyncio.Lock()
         self._missing_reported = False
 
@@ -49,8 +53,11 @@ class SnapshotWatcher:
             return []
         self._missing_reported = False
         ready = []
-        now = time.time()
-        for path in expand_paths([self.folder]):
+        now, watched = time.time(), time.monotonic()
+        listed = list(expand_paths([self.folder]))
+        # Bounded by the folder: files gone since are forgotten.
+        self._first_seen = {p: v for p, v in self._first_seen.items() if p in set(listed)}
+        for path in listed:
             try:
                 stat = path.stat()
             except OSError:
@@ -58,8 +65,14 @@ class SnapshotWatcher:
             version = (stat.st_size, stat.st_mtime_ns)
             if self._handled.get(path) == version:
                 continue
-            if now - stat.st_mtime < self.settings.snapshot_settle_seconds:
+            settle = self.settings.snapshot_settle_seconds
+            seen_version, seen_at = self._first_seen.setdefault(path, (version, watched))
+            if seen_version != version:  # it changed since: watch the new version afresh
+                self._first_seen[path] = (version, watched)
+                seen_at = watched
+            if now - stat.st_mtime < settle and watched - seen_at < settle:
                 continue  # still being written, perhaps: next tick
+            self._first_seen.pop(path, None)
             ready.append((path, version))
         return ready
 
