@@ -22,7 +22,8 @@ from bot.news.regions import BY_CODE
 from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.picker import DONE, parse_callback, picker_markup
-from storage import digests, repo, subscribers
+from bot.telegram.updates import CURRENT_UPDATE
+from storage import digests, repo, subscribers, updates
 from storage.models import ExchangeRateRecord as Rate
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
@@ -60,9 +61,13 @@ class Handlers:
             chat.id, chat.type, self.settings.digest_time, self.settings.default_timezone, now=now
         )
 
+        update_id = CURRENT_UPDATE.get()
+
         def write(session: Session) -> ChatPrefs | None:
             # A digest planned ahead with the old settings is planned again with the new.
             digests.void_planned(session=session, chat_id=chat.id, now=now)
+            if update_id is not None:  # a webhook update's effect and its "handled", together
+                updates.finish_update(session=session, update_id=update_id)
             return subscribers.change_chat(
                 session=session, chat_id=chat.id, change=change, create=fresh if create else None
             )

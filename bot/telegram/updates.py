@@ -24,6 +24,7 @@ then lost in a crash (Telegram sends again what was not acknowledged).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
+
+# The update a handler is working on (its task's context): a handler's database
+# write records the update as handled in the same transaction (`storage.updates`).
+CURRENT_UPDATE: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "current_update", default=None
+)
 
 MAX_WAITING_PER_CHAT = 8
 SHED_NOTICE_SECONDS = 60.0  # one "slow down" notice a minute at most, per chat
@@ -105,7 +112,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             async with self._running:
-                await coroutine
+                await self._run(update, coroutine)
             return
         queue = self._chats.setdefault(chat.id, _ChatQueue())
         key = coalescing_key(update)
@@ -128,11 +135,19 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                         self._dropped_at_stop.add(update.update_id)
                     return
                 async with self._running:
-                    await coroutine
+                    await self._run(update, coroutine)
         finally:
             queue.holders -= 1
             if not queue.holders:
                 del self._chats[chat.id]
+
+    @staticmethod
+    async def _run(update: object, coroutine: Awaitable[Any]) -> None:
+        token = CURRENT_UPDATE.set(update.update_id if isinstance(update, Update) else None)
+        try:
+            await coroutine
+        finally:
+            CURRENT_UPDATE.reset(token)
 
     def _shed(self, chat_id: int, coroutine: Awaitable[Any], *, coalesced: bool) -> None:
         if asyncio.iscoroutine(coroutine):
