@@ -79,7 +79,10 @@ def test_a_repeated_command_is_answered_once(api: FakeBotApi, bot: BotProcess) -
         api.push_message(903, "/latest 2")
     replies = chat.send_all("/settings")  # in order after them: marks the end of their answers
     answers = [m for m in chat.received()[before:] if m.text.startswith("📰")]
-    assert 1 <= len(answers) <= 2, len(answers)  # the one running, and one that waited
+    # While they arrive, each turn of the chat's queue answers one and merges the rest
+    # into one waiting copy: two when all come within one answer, a few more on a slow
+    # machine whose pushes take longer than an answer; never anywhere near a hundred.
+    assert 1 <= len(answers) <= 5, len(answers)
     assert not any(m.text == SLOW_DOWN for m in chat.received())  # coalesced, not dropped
     assert replies and "Countries" in replies[-1].text
 
