@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import ClassVar, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot import prefs as rules
 from bot.standin.bot_api import FakeBotApi, SentMessage
 from storage import subscribers
 from storage.db import make_engine, open_session
+from storage.models import DigestDelivery
 
 T = TypeVar("T")
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijklmnop"
@@ -106,6 +107,12 @@ def read_db(db_url: str, query: Callable[[Session], T]) -> T:
             return query(session)
     finally:
         engine.dispose()
+
+
+def all_digests_sent(db_url: str, count: int) -> list[DigestDelivery] | None:
+    """The ledger's rows once there are `count` and every one is sent; else None (for wait_until)."""
+    rows = read_db(db_url, lambda s: list(s.exec(select(DigestDelivery))))
+    return rows if len(rows) == count and all(r.state == "sent" for r in rows) else None
 
 
 class FakeClock:

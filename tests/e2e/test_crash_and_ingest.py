@@ -9,11 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from bot.standin.bot_api import FakeBotApi
 from storage import repo
-from storage.models import DigestDelivery
 from tests.e2e.conftest import SCHEDULE_STARTS
 from tests.e2e.harness import (
     ONE_ARTICLE_SNAPSHOT,
@@ -21,6 +19,7 @@ from tests.e2e.harness import (
     Chat,
     FakeClock,
     add_subscribers,
+    all_digests_sent,
     next_local,
     read_db,
     wait_until,
@@ -48,9 +47,7 @@ def test_sigkill_mid_run_loses_no_digest(
     second = BotProcess(api, env, tmp_path / "second.log").start()
     try:
         rows = wait_until(
-            lambda: (lambda rows: rows if all(r.state == "sent" for r in rows) else None)(
-                read_db(db_url, lambda s: list(s.exec(select(DigestDelivery))))
-            ),
+            lambda: all_digests_sent(db_url, SUBSCRIBERS),
             "every digest to be delivered",
             timeout=60,
         )

@@ -12,30 +12,22 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sqlmodel import select
-
 from bot.standin.bot_api import FakeBotApi
 from bot.standin.flood_control import FloodControl, FloodRules
 from bot.telegram.texts import SLOW_DOWN
 from bot.telegram.updates import MAX_WAITING_PER_CHAT
-from storage.models import DigestDelivery
 from tests.e2e.harness import (
     BotProcess,
     Chat,
     FakeClock,
     add_subscribers,
+    all_digests_sent,
     next_local,
-    read_db,
     wait_until,
 )
 
 FLOODER, OTHER = 901, 902
 FIRST, CHATS = 30_000, 40
-
-
-def _all_sent(db_url: str) -> list[DigestDelivery] | None:
-    rows = read_db(db_url, lambda s: list(s.exec(select(DigestDelivery))))
-    return rows if len(rows) == CHATS and all(r.state == "sent" for r in rows) else None
 
 
 def test_a_flooding_chat_is_cut_short_and_others_are_answered(
@@ -116,7 +108,9 @@ def test_a_429_for_the_whole_bot_pauses_all_sending_and_loses_nothing(
     bot = BotProcess(api, {**bot_env, "SEND_RATE_PER_SECOND": "50"}, tmp_path / "bot.log").start()
     try:
         clock.set(due)
-        rows = wait_until(lambda: _all_sent(db_url), "every digest delivered", timeout=60)
+        rows = wait_until(
+            lambda: all_digests_sent(db_url, CHATS), "every digest delivered", timeout=60
+        )
     finally:
         bot.stop()
     received = Counter(m.chat_id for m in api.sent if m.chat_id >= FIRST)

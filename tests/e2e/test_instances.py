@@ -17,11 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
 
 from bot.standin.bot_api import FakeBotApi
 from storage import repo
-from storage.models import DigestDelivery
 from tests.e2e.conftest import SCHEDULE_STARTS
 from tests.e2e.harness import (
     ONE_ARTICLE_SNAPSHOT,
@@ -29,6 +27,7 @@ from tests.e2e.harness import (
     Chat,
     FakeClock,
     add_subscribers,
+    all_digests_sent,
     free_port,
     next_local,
     post_json,
@@ -67,11 +66,6 @@ def _answers_health(env: dict[str, str]) -> bool:
             return bool(answer.status == 200)
     except OSError:
         return False
-
-
-def _all_sent(db_url: str) -> list[DigestDelivery] | None:
-    rows = read_db(db_url, lambda s: list(s.exec(select(DigestDelivery))))
-    return rows if len(rows) == SUBSCRIBERS and all(r.state == "sent" for r in rows) else None
 
 
 def _due_tomorrow(clock: FakeClock) -> dt.datetime:
@@ -117,7 +111,9 @@ def test_two_instances_send_every_digest_exactly_once(
         )
         assert read_db(db_url, lambda s: repo.count_articles(session=s)) == articles + 1
         clock.set(due)
-        rows = wait_until(lambda: _all_sent(db_url), "every digest to be sent", timeout=120)
+        rows = wait_until(
+            lambda: all_digests_sent(db_url, SUBSCRIBERS), "every digest to be sent", timeout=120
+        )
         # Updates still reach the bot (through the first instance's webhook).
         assert Chat(api, 1).send("/help")[0].text.startswith("<b>newsbot</b>")
     finally:
@@ -148,7 +144,9 @@ def test_killing_one_instance_mid_run_lets_the_other_finish(
         wait_until(lambda: len(api.sent) >= 600, "the run to be under way")
         first.kill()  # SIGKILL: its claimed rows keep their lease until it runs out
         sent_at_kill = len(api.sent)
-        rows = wait_until(lambda: _all_sent(db_url), "the survivor to finish", timeout=120)
+        rows = wait_until(
+            lambda: all_digests_sent(db_url, SUBSCRIBERS), "the survivor to finish", timeout=120
+        )
     finally:
         assert second.stop() == 0
 
