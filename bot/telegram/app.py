@@ -337,6 +337,11 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
             await dispatcher
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
+        if application.job_queue is not None and application.job_queue.scheduler.running:
+            # JobQueue.stop waits for the jobs running now, then shuts the scheduler down, which
+            # cancels any job started in between (and APScheduler logs the CancelledError as a
+            # traceback). Pausing first means no job starts after that wait.
+            application.job_queue.scheduler.pause()
         if application.running:
             await application.stop()
         await application.shutdown()
