@@ -2,9 +2,16 @@
 
 A page dump is a sequence of lines of a few kinds: currency ticker lines, a date
 line, a "Viewing results 1 - 6 of N" counter, article titles, body paragraphs
-(sub-headings and bullet lines included) and boilerplate such as "Continue
-reading" or image credits.  Each line is classified on its own, then the lines
-are grouped into articles.  The function never raises on any input text.
+(sub-headings and bullet lines included) and furniture such as "Continue
+reading", credits, breadcrumbs and avatars (`page_chrome`). The lines are
+sorted into those kinds first; then the page's structure says which of the
+remaining lines are titles (`_titles`), and the lines are grouped into
+articles.
+
+Bounds: the work is linear in the number of lines (each line is looked at a
+fixed number of times, and the look-ahead for the sub-heading test stops after
+`_LOOKAHEAD` paragraphs). The size of a page is bounded by the caller
+(`MAX_SNAPSHOT_BYTES` at ingest). The function never raises on any input text.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.news.headings import is_subheading, looks_like_heading
+from bot.news import page_chrome
+from bot.news.headings import is_subheading, title_cased, title_shaped
 
 
 @dataclass(frozen=True)
@@ -55,23 +63,28 @@ _MONTHS = (
     *("January", "February", "March", "April", "May", "June"),
     *("July", "August", "September", "October", "November", "December"),
 )
-_DATE = re.compile(r"^(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})$", re.IGNORECASE)
-_VIEWING = re.compile(r"^Viewing results\s+\d+\s*[-–]\s*\d+\s+of\s+([\d,]+)$", re.IGNORECASE)
-_BULLET = re.compile(r"^[•·▪●◦\-–*]\s+\S")
-# Boilerplate lines the site prints around articles; none of them is news.
-_BOILERPLATE = re.compile(
-    r"^(continue reading|read more|read also|share( this)?|advertisement|related( articles)?)\W*$"
-    r"|^(written by|by|image|photo|photos|credit|source|pictured)\s*[:\-–]?\s+\S.{0,120}$",
-    re.IGNORECASE,
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+# "22 December 2025", "Monday, 22 December 2025", "December 22, 2025".
+_DATE = re.compile(
+    rf"^{_WEEKDAY}(?:(\d{{1,2}})\s+{_MONTH}|{_MONTH}\s+(\d{{1,2}}),?)\s+(\d{{4}})$", re.IGNORECASE
 )
+_VIEWING = re.compile(
+    r"^(?:Viewing|Showing) results\s+\d+\s*[-–]\s*\d+\s+of\s+([\d,]+)$", re.IGNORECASE
+)
+_BULLET = re.compile(r"^[•·▪●◦\-–*]\s+\S")
 # WordPress shortcodes leak into dumps: "[caption id=...]Image: ...[/caption]".
-_CAPTION = re.compile(r"\[caption[^\]]*\].*?\[/caption\]", re.IGNORECASE | re.DOTALL)
-_SHORTCODE = re.compile(r"\[/?[a-z_]+(?:\s[^\]]*)?\]", re.IGNORECASE)
+_CAPTION = re.compile(r"\[caption[^\]]{0,500}\].{0,2000}?\[/caption\]", re.IGNORECASE | re.DOTALL)
+_SHORTCODE = re.compile(r"\[/?[a-z_]+(?:\s[^\]]{0,500})?\]", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff\ufffd]")
 _ELLIPSIS_END = re.compile(r"(\.\.\.|…)[\"”’)]*$")
 _SENTENCE_END = re.compile(r"[.!?…\"”’)\]]$|[.!?][\"”’)]+$")
 # Listing snippets are one long paragraph; article paragraphs are much shorter.
 _LISTING_SNIPPET_CHARS = 1200
+# How many paragraphs after a title-shaped line the sub-heading test reads.
+_LOOKAHEAD = 3
+# A page without a counter is a listing when nearly every title has one paragraph.
+_LISTING_RHYTHM = 0.8
 
 
 def clean_text(text: str) -> str:
@@ -92,16 +105,24 @@ def _parse_rate(match: re.Match[str]) -> ExchangeRate | None:
 
 
 def _parse_date(match: re.Match[str]) -> dt.date | None:
-    month = [m.lower() for m in _MONTHS].index(match.group(2).lower()) + 1
+    day, month_name = match.group(1) or match.group(4), match.group(2) or match.group(3)
+    month = [m.lower() for m in _MONTHS].index(month_name.lower()) + 1
     try:
-        return dt.date(int(match.group(3)), month, int(match.group(1)))
+        return dt.date(int(match.group(5)), month, int(day))
     except ValueError:
         return None
 
 
-def _is_truncated(paragraphs: list[str]) -> bool:
-    last = paragraphs[-1].rstrip()
-    return bool(_ELLIPSIS_END.search(last)) or not _SENTENCE_END.search(last)
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    title_shaped: bool
+    ends_teaser: bool = False  # a "Continue reading" link closed it: more text elsewhere
+
+
+def _is_truncated(paragraphs: list[_Line]) -> bool:
+    text = paragraphs[-1].text.rstrip()
+    return bool(_ELLIPSIS_END.search(text)) or not _SENTENCE_END.search(text)
 
 
 class _ArticleBuilder:
@@ -110,38 +131,48 @@ class _ArticleBuilder:
     def __init__(self) -> None:
         self.articles: list[Article] = []
         self.title: str | None = None
-        self.paragraphs: list[str] = []
+        self.paragraphs: list[_Line] = []
 
     def close(self) -> None:
-        # A title with no body (a cut-off last line, a stray label) is not an article.
+        # A title with no body (a page heading, a stray label, a cut-off last line) is not
+        # an article.
         if self.title and self.paragraphs:
             truncated = _is_truncated(self.paragraphs)
-            self.articles.append(Article(self.title, tuple(self.paragraphs), truncated))
+            texts = tuple(p.text for p in self.paragraphs)
+            self.articles.append(Article(self.title, texts, truncated))
         self.title, self.paragraphs = None, []
 
     def open(self, title: str) -> None:
         self.close()
         self.title = title
 
+    def teaser_ended(self) -> bool:
+        """A "Continue reading" link ended the open article: text after it is another item."""
+        return bool(self.paragraphs) and self.paragraphs[-1].ends_teaser
+
     def in_article_body(self) -> bool:
         """True once the open article looks like a full article, not a listing snippet."""
-        if self.title is None or not self.paragraphs:
+        if self.title is None or not self.paragraphs or self.teaser_ended():
             return False
-        if len(self.paragraphs) == 1 and len(self.paragraphs[0]) >= _LISTING_SNIPPET_CHARS:
+        if len(self.paragraphs) == 1 and len(self.paragraphs[0].text) >= _LISTING_SNIPPET_CHARS:
             return False
-        return not _ELLIPSIS_END.search(self.paragraphs[-1])
+        return not _ELLIPSIS_END.search(self.paragraphs[-1].text)
 
 
-def parse_snapshot(text: str) -> Snapshot:
-    """Parse one page dump. Unrecognised text is ignored, never raised on."""
+_Sorted = tuple[dt.date | None, dict[str, ExchangeRate], int | None, list[_Line]]
+
+
+def _sort_lines(text: str) -> _Sorted:
+    """Take out the ticker, the date, the counter and the furniture; keep the rest in order."""
     lines = [re.sub(r"\s+", " ", line).strip() for line in clean_text(text).split("\n")]
-    lines = [line for line in lines if line]
-
     rates: dict[str, ExchangeRate] = {}
     page_date: dt.date | None = None
     total: int | None = None
-    body_lines: list[str] = []
+    author: str | None = None
+    kept: list[_Line] = []
     for line in lines:
+        if not line:
+            continue
         if ticker := _TICKER.match(line):
             rate = _parse_rate(ticker)
             if rate is not None:
@@ -150,31 +181,85 @@ def parse_snapshot(text: str) -> Snapshot:
             page_date = page_date or _parse_date(date)
         elif viewing := _VIEWING.match(line):
             total = int(viewing.group(1).replace(",", ""))
-        elif not _BOILERPLATE.match(line):
-            body_lines.append(line)
+        elif crumb := page_chrome.author_of(line):
+            author = crumb.casefold()
+        elif page_chrome.is_furniture(line) or line.casefold() == author:
+            # A link on its own line ends the teaser above it, like one at the end of a line.
+            if kept and page_chrome.is_read_more(line):
+                kept[-1] = _Line(kept[-1].text, False, ends_teaser=True)
+        else:
+            body, read_more = page_chrome.strip_read_more(line)
+            shaped = not read_more and not _BULLET.match(body) and title_shaped(body)
+            kept.append(_Line(body, shaped, read_more))
+    if kept and kept[-1].title_shaped and _cut_off(kept):
+        kept[-1] = _Line(kept[-1].text, False)
+    return page_date, rates, total, kept
 
-    listing = total is not None
+
+def _cut_off(lines: list[_Line]) -> bool:
+    """Whether a title-shaped last line is the cut-off start or end of a paragraph.
+
+    The dump stopped mid-line. Right after a title the line can only be the start of
+    its body; after a paragraph, a line in sentence case is more of it, and one in
+    title case a cut-off next title (dropped, for want of a body).
+    """
+    after_title = len(lines) >= 2 and lines[-2].title_shaped
+    return after_title or not title_cased(lines[-1].text)
+
+
+def _is_listing(lines: list[_Line], counter: bool) -> bool:
+    """A listing page: the counter says so, or nearly every title has one paragraph."""
+    if counter:
+        return True
+    titles = [i for i, line in enumerate(lines) if _opens(lines, i)]
+    if len(titles) < 2:
+        return False
+    single = sum(
+        1
+        for i in titles
+        if i + 2 >= len(lines) or lines[i + 2].title_shaped or lines[i + 1].ends_teaser
+    )
+    return single >= _LISTING_RHYTHM * len(titles)
+
+
+def _opens(lines: list[_Line], index: int) -> bool:
+    """A title-shaped line followed by a paragraph: a title or a sub-heading."""
+    return (
+        lines[index].title_shaped and index + 1 < len(lines) and not lines[index + 1].title_shaped
+    )
+
+
+def parse_snapshot(text: str) -> Snapshot:
+    """Parse one page dump. Unrecognised text is ignored, never raised on."""
+    page_date, rates, total, lines = _sort_lines(text)
+    listing = _is_listing(lines, counter=total is not None)
     builder = _ArticleBuilder()
-    for index, line in enumerate(body_lines):
-        if _BULLET.match(line) or not looks_like_heading(line):
-            if builder.title is not None:  # text before any title is a teaser: dropped
+    for index, line in enumerate(lines):
+        if _opens(lines, index):
+            if listing or not builder.in_article_body():
+                builder.open(line.text)
+                continue
+            before = [p.text for p in builder.paragraphs[-_LOOKAHEAD:]]
+            if not is_subheading(line.text, before, _paragraphs_after(lines, index)):
+                builder.open(line.text)
+                continue
+        elif line.title_shaped:
+            # Followed by another title-shaped line: a page heading, an author's name, a
+            # spam line or a list item. Inside an article body it is a list item.
+            if builder.in_article_body():
                 builder.paragraphs.append(line)
             continue
-        if not listing and builder.in_article_body():
-            before = builder.paragraphs[-3:]
-            after = _paragraphs_after(body_lines, index)
-            if is_subheading(line, before, after):
-                builder.paragraphs.append(line)
-                continue
-        builder.open(line)
+        if builder.title is not None and not builder.teaser_ended():
+            builder.paragraphs.append(line)
+        # else: text before any title, or after a teaser's link, is a teaser with no title.
     builder.close()
     return Snapshot(page_date, tuple(rates.values()), tuple(builder.articles), total)
 
 
-def _paragraphs_after(lines: list[str], index: int, limit: int = 3) -> list[str]:
+def _paragraphs_after(lines: list[_Line], index: int) -> list[str]:
     after: list[str] = []
-    for line in lines[index + 1 :]:
-        if len(after) == limit or (looks_like_heading(line) and not _BULLET.match(line)):
+    for line in lines[index + 1 : index + 1 + _LOOKAHEAD]:
+        if line.title_shaped:
             break
-        after.append(line)
+        after.append(line.text)
     return after
