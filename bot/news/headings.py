@@ -22,15 +22,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from bot.news.countries import mention_scores
 from bot.news.text import STOP_WORDS, cosine, terms, words
 
-MAX_HEADING_CHARS = 200
-MAX_HEADING_WORDS = 30
+# Titles on the site run to about 100 characters and 15 words; a longer line is a paragraph.
+MAX_HEADING_CHARS = 180
+MAX_HEADING_WORDS = 25
 MIN_HEADING_WORDS = 2
 SAME_TOPIC_COSINE = 0.09
 # Real titles carry a subject, a verb and an object; a two- or three-word line
 # inside an article ("Government Response") is a section label.
 MAX_SECTION_LABEL_WORDS = 3
+# ... and a sub-heading is a label, not a sentence: "A Question of Storage", "Government
+# Response", "Kazakhstan as a Strategic Messenger?". A line of eight words or more inside
+# an article starts the next one.
+MIN_TITLE_WORDS = 8
 # A title ends in a word, a figure, "?" or "!", or a closing quote after a word
 # ("... Calls for ‘New Uzbekistan’"); a sentence ends in ".", ":" or a quote after one.
 _NOT_A_HEADING_END = re.compile(r"[.,;:…(\[\-–—/]$|[.,;:…!?]['\"”’»)]+$")
@@ -67,15 +73,26 @@ def title_cased(line: str) -> bool:
     return capitalised / len(significant) >= 0.6
 
 
-def is_subheading(line: str, before: list[str], after: list[str]) -> bool:
+def is_subheading(line: str, before: list[str], after: list[str], known: set[str]) -> bool:
     """Whether a title-shaped `line` inside an article continues that article.
 
-    `before` holds the paragraphs just above the line, `after` those just below.
+    `before` holds the paragraphs just above the line, `after` those just below,
+    `known` the countries the article has named so far. A new article announces
+    itself: a full title-length line, or a country the article has not named, in
+    the line or leading the text below it; otherwise the topic test decides.
     """
     if not after:
         return False
-    if len(words(line)) <= MAX_SECTION_LABEL_WORDS:
+    count = len(words(line))
+    if count <= MAX_SECTION_LABEL_WORDS:
         return True
+    if count >= MIN_TITLE_WORDS:
+        return False
+    if set(mention_scores(line)) - known:
+        return False
+    below = mention_scores(after[0])
+    if below and max(below, key=below.__getitem__) not in known:
+        return False
     topic_before = Counter(terms(" ".join(before)))
     topic_after = Counter(terms(" ".join(after)))
     return cosine(topic_before, topic_after) >= SAME_TOPIC_COSINE

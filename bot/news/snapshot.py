@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from bot.news import page_chrome
+from bot.news.countries import mention_scores
 from bot.news.headings import is_subheading, title_cased, title_shaped
 
 
@@ -132,6 +133,11 @@ class _ArticleBuilder:
         self.articles: list[Article] = []
         self.title: str | None = None
         self.paragraphs: list[_Line] = []
+        self.countries: set[str] = set()  # named so far: a new one may start a new article
+
+    def add(self, line: _Line) -> None:
+        self.paragraphs.append(line)
+        self.countries.update(mention_scores(line.text))
 
     def close(self) -> None:
         # A title with no body (a page heading, a stray label, a cut-off last line) is not
@@ -140,11 +146,12 @@ class _ArticleBuilder:
             truncated = _is_truncated(self.paragraphs)
             texts = tuple(p.text for p in self.paragraphs)
             self.articles.append(Article(self.title, texts, truncated))
-        self.title, self.paragraphs = None, []
+        self.title, self.paragraphs, self.countries = None, [], set()
 
     def open(self, title: str) -> None:
         self.close()
         self.title = title
+        self.countries.update(mention_scores(title))
 
     def teaser_ended(self) -> bool:
         """A "Continue reading" link ended the open article: text after it is another item."""
@@ -229,10 +236,37 @@ def _opens(lines: list[_Line], index: int) -> bool:
     )
 
 
+def _pair_up(lines: list[_Line]) -> list[_Line]:
+    """On a listing, read a run of title-shaped lines as title, snippet, title, snippet.
+
+    A short snippet cut off mid-word has a title's shape. On a listing every title
+    is followed by its snippet, so in a run of title-shaped lines that ends before a
+    paragraph the last is a title and the lines before it alternate snippet, title,
+    counting back; a run at the end of the page alternates from its start.
+    """
+    paired = list(lines)
+    start = 0
+    while start < len(paired):
+        if not paired[start].title_shaped:
+            start += 1
+            continue
+        end = start
+        while end < len(paired) and paired[end].title_shaped:
+            end += 1
+        for index in range(start, end):
+            from_title = (end - 1 - index) if end < len(paired) else (index - start)
+            if from_title % 2:
+                paired[index] = _Line(paired[index].text, False, paired[index].ends_teaser)
+        start = end
+    return paired
+
+
 def parse_snapshot(text: str) -> Snapshot:
     """Parse one page dump. Unrecognised text is ignored, never raised on."""
     page_date, rates, total, lines = _sort_lines(text)
     listing = _is_listing(lines, counter=total is not None)
+    if listing:
+        lines = _pair_up(lines)
     builder = _ArticleBuilder()
     for index, line in enumerate(lines):
         if _opens(lines, index):
@@ -240,17 +274,18 @@ def parse_snapshot(text: str) -> Snapshot:
                 builder.open(line.text)
                 continue
             before = [p.text for p in builder.paragraphs[-_LOOKAHEAD:]]
-            if not is_subheading(line.text, before, _paragraphs_after(lines, index)):
+            after = _paragraphs_after(lines, index)
+            if not is_subheading(line.text, before, after, builder.countries):
                 builder.open(line.text)
                 continue
         elif line.title_shaped:
             # Followed by another title-shaped line: a page heading, an author's name, a
             # spam line or a list item. Inside an article body it is a list item.
             if builder.in_article_body():
-                builder.paragraphs.append(line)
+                builder.add(line)
             continue
         if builder.title is not None and not builder.teaser_ended():
-            builder.paragraphs.append(line)
+            builder.add(line)
         # else: text before any title, or after a teaser's link, is a teaser with no title.
     builder.close()
     return Snapshot(page_date, tuple(rates.values()), tuple(builder.articles), total)
