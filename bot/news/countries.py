@@ -21,6 +21,8 @@ TAG_THRESHOLD = 4.0
 TITLE_FACTOR = 3.0
 LEDE_FACTOR = 2.0
 LEDE_CHARS = 400
+ENUMERATION_COUNTRIES = 3
+ENUMERATED_WEIGHT = 0.5
 
 # A dateline ("ASTANA - ...", "TASHKENT, Dec. 5 —") names where the reporter
 # is, not what the story is about.
@@ -28,6 +30,8 @@ _DATELINE = re.compile(r"^[A-Z][A-Z'\-]{2,}(?: [A-Z][A-Z'\-]+)*(?:,[^—–\-\n]
 _TRAPS = re.compile("|".join(gazetteer.TRAPS))
 _REGION = re.compile(r"(?<!\w)(?:" + "|".join(gazetteer.REGION) + r")(?!\w)")
 _ALL_FIVE = re.compile("|".join(gazetteer.ALL_FIVE), re.IGNORECASE)
+_LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|и\s+)?|\s(?:and|и|&)\s+)\s*")
+_REMIT = re.compile("|".join(gazetteer.REGION_REMIT), re.IGNORECASE)
 
 
 # One pass over the text finds every name: one named group per country and tier.
@@ -51,11 +55,35 @@ def _prepare(text: str) -> str:
     return _TRAPS.sub(_blank, text)
 
 
+def _mentions(text: str) -> list[tuple[str, float, int, int]]:
+    """(country, weight, start, end) of every name in `text`, an enumeration's at a discount.
+
+    "Kazakhstan, Kyrgyzstan, Tajikistan and Turkmenistan" lists where something applies;
+    it does not say what the story is about. Names of three or more countries joined by
+    commas and "and" count as one passing mention each, wherever they stand.
+    """
+    found = []
+    for match in _NAMES.finditer(text):
+        code, weight = _GROUPS[match.lastgroup or ""]
+        found.append((code, weight, match.start(), match.end()))
+    out: list[tuple[str, float, int, int]] = []
+    start = 0
+    while start < len(found):
+        end = start + 1
+        while end < len(found) and _LIST_GLUE.fullmatch(text, found[end - 1][3], found[end][2]):
+            end += 1
+        run = found[start:end]
+        if len({code for code, *_ in run}) >= ENUMERATION_COUNTRIES:
+            run = [(code, ENUMERATED_WEIGHT, a, b) for code, _, a, b in run]
+        out.extend(run)
+        start = end
+    return out
+
+
 def mention_scores(text: str) -> dict[str, float]:
     """Sum of the weights of the country names found in `text`."""
     scores: dict[str, float] = defaultdict(float)
-    for match in _NAMES.finditer(text):
-        code, weight = _GROUPS[match.lastgroup or ""]
+    for code, weight, _, _ in _mentions(text):
         scores[code] += weight
     return dict(scores)
 
@@ -63,11 +91,12 @@ def mention_scores(text: str) -> dict[str, float]:
 def country_scores(title: str, body: str) -> dict[str, float]:
     """How strongly the article is about each country, weighted by position."""
     title, body = _prepare(title), _prepare(body)
-    lede, rest = body[:LEDE_CHARS], body[LEDE_CHARS:]
     total: dict[str, float] = defaultdict(float)
-    for part, factor in ((title, TITLE_FACTOR), (lede, LEDE_FACTOR), (rest, 1.0)):
-        for code, score in mention_scores(part).items():
-            total[code] += factor * score
+    for code, weight, _, _ in _mentions(title):
+        total[code] += TITLE_FACTOR * weight
+    for code, weight, start, _ in _mentions(body):
+        lede = start < LEDE_CHARS and weight != ENUMERATED_WEIGHT
+        total[code] += (LEDE_FACTOR if lede else 1.0) * weight
     return dict(total)
 
 
@@ -76,7 +105,7 @@ def tag_countries(title: str, body: str) -> list[str]:
     scores = country_scores(title, body)
     tagged = {code for code, score in scores.items() if score >= TAG_THRESHOLD}
     opening = _prepare(title) + "\n" + _prepare(body)[:LEDE_CHARS]
-    if _REGION.search(opening):
+    if _REGION.search(_REMIT.sub(_blank, opening)):
         tagged |= {code for code in gazetteer.CENTRAL_ASIA if scores.get(code)}
         if _ALL_FIVE.search(opening) or _ALL_FIVE.search(_prepare(title)):
             tagged |= set(gazetteer.CENTRAL_ASIA)

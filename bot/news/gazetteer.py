@@ -21,9 +21,17 @@ COUNTRY_CODES: tuple[str, ...] = ("KZ", "KG", "TJ", "TM", "UZ", "AF")
 # The five republics that "Central Asia" means; Afghanistan is a neighbour.
 CENTRAL_ASIA: tuple[str, ...] = ("KZ", "KG", "TJ", "TM", "UZ")
 
+# "Uzbek migrants in Russia", "Kyrgyz workers in Kazakhstan": a story about a country's
+# people abroad is about that country, though the story happens elsewhere.
+PEOPLE_ABROAD = (
+    r"s?\s+(?:labou?r\s+)?(?:migrants?|workers|citizens|nationals|students|pilgrims|refugees"
+    r"|diaspora|community)"
+)
+
 NAMES: dict[str, dict[float, tuple[str, ...]]] = {
     "KZ": {
         STRONG: (
+            r"Kazakh(?:stani)?" + PEOPLE_ABROAD,
             r"Kazakhstan",
             r"KAZAKHSTAN",
             r"Astana",
@@ -89,6 +97,7 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
     },
     "KG": {
         STRONG: (
+            r"Kyrgyz(?:stani)?" + PEOPLE_ABROAD,
             r"Kyrgyzstan",
             r"KYRGYZSTAN",
             r"Kyrgyz Republic",
@@ -131,6 +140,7 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
     },
     "TJ": {
         STRONG: (
+            r"Tajik(?:istani)?" + PEOPLE_ABROAD,
             r"Tajikistan",
             r"TAJIKISTAN",
             r"Dushanbe",
@@ -177,6 +187,7 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
     },
     "TM": {
         STRONG: (
+            r"Turkmen(?:istani)?" + PEOPLE_ABROAD,
             r"Turkmenistan",
             r"TURKMENISTAN",
             r"Ashgabat",
@@ -213,6 +224,7 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
     },
     "UZ": {
         STRONG: (
+            r"Uzbek(?:istani)?" + PEOPLE_ABROAD,
             r"Uzbekistan",
             r"UZBEKISTAN",
             r"Tashkent",
@@ -260,6 +272,7 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
     },
     "AF": {
         STRONG: (
+            r"Afghan" + PEOPLE_ABROAD,
             r"Afghanistan",
             r"AFGHANISTAN",
             r"Kabul",
@@ -312,12 +325,31 @@ REGION = (
     r"C5",
     r"Центральн\w* Ази\w*",
 )
-# Phrases that say all five republics take part.
+# Formats in which the five republics meet as one: a story about such a meeting is about
+# all five, even when its text names only the host or one speaker.
+_MEETING = r"(?:[Ss]ummit|[Ff]orum|[Dd]ialogue|[Ff]ormat|[Mm]inisterial|[Cc]onference|[Mm]eeting|[Tt]alks)"
+_DASH = r"\s*[-–—]\s*"
 ALL_FIVE = (
     r"(?:all\s+)?five\s+(?:countries\s+of\s+)?Central\s+Asia(?:n)?",
     r"all\s+five\s+(?:countries|states|republics|nations|leaders|presidents|heads\s+of\s+state)",
     r"C5\+1",
     r"B5\+1",
     r"Central\s+Asia\s*\+\s*\w+",
-    r"Central\s+Asia[-–]\w+\s+[Ss]ummit",
+    # "Central Asia–EU summit", "the EU–Central Asia Forum", "China-Central Asia summit"
+    rf"Central\s+Asia{_DASH}[\w.]+\s+(?:[\w.]+\s+)?{_MEETING}",
+    rf"[\w.]+{_DASH}Central\s+Asia(?:n)?\s+(?:[\w.]+\s+)?{_MEETING}",
+    # "the heads of state of Central Asia", their "consultative meeting" ("Central Asian
+    # presidents" alone is not enough: an essay may quote three of them)
+    r"heads\s+of\s+state\s+of\s+(?:the\s+)?Central\s+Asia(?:n\s+\w+)?",
+    r"[Cc]onsultative\s+[Mm]eeting\s+of\s+(?:the\s+)?[Hh]eads\s+of\s+[Ss]tate",
+    r"(?:лидер|глав|президент)\w*\s+(?:пяти\s+)?(?:государств\s+|стран\s+)?Центральн\w*\s+Ази\w*",
+    r"(?:пят\w*|всех)\s+(?:государств|стран|республик)\s+Центральн\w*\s+Ази\w*",
+    r"(?:саммит|форум|диалог|встреч|формат)\w*\s+[«\"]?Центральн\w*\s+Ази\w*\s*[-–—+]\s*\w+",
+)
+# "the UN office for Central Asia", "the EU's special representative for Central Asia":
+# the region is the remit of one office, which is in one country; that does not make the
+# story about every republic it names.
+REGION_REMIT = (
+    r"(?:for|covering)\s+(?:the\s+)?(?:whole\s+of\s+)?Central\s+Asia(?:n\s+region)?",
+    r"по\s+Центральн\w*\s+Ази\w*",
 )

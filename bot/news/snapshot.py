@@ -280,8 +280,9 @@ def parse_snapshot(text: str) -> Snapshot:
                 continue
         elif line.title_shaped:
             # Followed by another title-shaped line: a page heading, an author's name, a
-            # spam line or a list item. Inside an article body it is a list item.
-            if builder.in_article_body():
+            # spam line or a list item; inside an article body, a list item. A last line
+            # still title-shaped here is a cut-off title (see `_cut_off`).
+            if not listing and index < len(lines) - 1 and builder.in_article_body():
                 builder.add(line)
             continue
         if builder.title is not None and not builder.teaser_ended():

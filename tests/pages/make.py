@@ -50,6 +50,7 @@ _MONTHS = (
     *("January", "February", "March", "April", "May", "June", "July"),
     *("August", "September", "October", "November", "December"),
 )
+_NAME = re.compile(r"(?<![.!?] )(?<!^)\b[A-ZА-ЯЁ][\w’'\-]+")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"‘])")
 
 
@@ -116,7 +117,12 @@ class Layout:
         text = " ".join(story.paragraphs)
         if not cut:
             return text, False
-        at = self.rng.randint(int(len(text) * 0.6), max(int(len(text) * 0.9), 1))
+        # Cut after the last name, so the label (written for the whole story) still holds.
+        last = max((m.end() for m in _NAME.finditer(text)), default=0)
+        start = max(last + 2, int(len(text) * 0.6))
+        if start >= len(text) - 3:
+            return text, False  # nothing after the last name to cut
+        at = self.rng.randint(start, len(text) - 3)
         while at < len(text) - 1 and not text[at - 1].isalpha():
             at += 1
         cut_text = text[:at].rstrip()
