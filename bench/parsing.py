@@ -68,8 +68,9 @@ def score_page(text: str, label: dict[str, object], errors: list[str] | None = N
     assert isinstance(wanted, list)
     found_titles = Counter(a.title for a in articles)
     for truth in wanted:
-        must, allowed = set(truth["countries"]), set(truth["countries"]) | set(
-            truth["also_acceptable"]
+        must, allowed = (
+            set(truth["countries"]),
+            set(truth["countries"]) | set(truth["also_acceptable"]),
         )
         article = parsed.get(truth["title"])
         if article is None or not found_titles[truth["title"]]:
@@ -113,11 +114,11 @@ def main() -> None:
     print(header + f" {'trunc ok':>8}")
     for kind, score in [*sorted(by_class.items()), ("all", overall)]:
         t, g = score.titles, score.tags
-        found = t["tp"]
+        truncation = ratio(score.truncation_right, t["tp"] - score.truncation_right)
         print(
             f"{kind:<22} {score.pages:>5} {ratio(t['tp'], t['fp']):>8.3f}"
             f" {ratio(t['tp'], t['fn']):>6.3f} {ratio(g['tp'], g['fp']):>7.3f}"
-            f" {ratio(g['tp'], g['fn']):>6.3f} {ratio(score.truncation_right, found - score.truncation_right):>8.3f}"
+            f" {ratio(g['tp'], g['fn']):>6.3f} {truncation:>8.3f}"
         )
 
 

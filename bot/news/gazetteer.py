@@ -24,8 +24,11 @@ CENTRAL_ASIA: tuple[str, ...] = ("KZ", "KG", "TJ", "TM", "UZ")
 # "Uzbek migrants in Russia", "Kyrgyz workers in Kazakhstan": a story about a country's
 # people abroad is about that country, though the story happens elsewhere.
 PEOPLE_ABROAD = (
-    r"s?\s+(?:labou?r\s+)?(?:migrants?|workers|citizens|nationals|students|pilgrims|refugees"
-    r"|diaspora|community)"
+    r"(?:s?\s+(?i:(?:labou?r\s+)?(?:migrants?|workers|citizens|nationals|students|pilgrims|refugees"
+    r"|diaspora|community))"
+    # ... and "the Kazakh government said": the state speaking for itself.
+    r"|\s+(?i:government|authorities|officials|ministry|president|parliament|prime\s+minister"
+    r"|side|delegation|state))"
 )
 
 NAMES: dict[str, dict[float, tuple[str, ...]]] = {
@@ -66,6 +69,7 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Ust-Kamenogorsk",
             r"Oskemen",
             r"Kostanay",
+            r"Aralsk",
             r"Taraz",
             r"Kyzylorda",
             r"Turkistan",
@@ -327,7 +331,10 @@ REGION = (
 )
 # Formats in which the five republics meet as one: a story about such a meeting is about
 # all five, even when its text names only the host or one speaker.
-_MEETING = r"(?:[Ss]ummit|[Ff]orum|[Dd]ialogue|[Ff]ormat|[Mm]inisterial|[Cc]onference|[Mm]eeting|[Tt]alks)"
+_MEETING = (
+    r"(?:[Ss]ummit|[Ff]orum|[Dd]ialogue|[Ff]ormat|[Mm]inisterial|[Cc]onference|[Mm]eeting"
+    r"|[Tt]alks)"
+)
 _DASH = r"\s*[-–—]\s*"
 ALL_FIVE = (
     r"(?:all\s+)?five\s+(?:countries\s+of\s+)?Central\s+Asia(?:n)?",

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.news import page_chrome
@@ -133,11 +134,22 @@ class _ArticleBuilder:
         self.articles: list[Article] = []
         self.title: str | None = None
         self.paragraphs: list[_Line] = []
-        self.countries: set[str] = set()  # named so far: a new one may start a new article
+        self.scores: Counter[str] = Counter()  # country names in the body so far, by weight
+        self.title_countries: set[str] = set()
 
     def add(self, line: _Line) -> None:
         self.paragraphs.append(line)
-        self.countries.update(mention_scores(line.text))
+        self.scores.update(mention_scores(line.text))
+
+    @property
+    def countries(self) -> set[str]:
+        """The countries the open article is about so far: a new one may start a new article.
+
+        A passing mention ("... a power exporter to Afghanistan") does not count: the
+        next article may well be about that country.
+        """
+        top = max(self.scores.values(), default=0.0)
+        return self.title_countries | {c for c, score in self.scores.items() if score * 2 >= top}
 
     def close(self) -> None:
         # A title with no body (a page heading, a stray label, a cut-off last line) is not
@@ -146,12 +158,12 @@ class _ArticleBuilder:
             truncated = _is_truncated(self.paragraphs)
             texts = tuple(p.text for p in self.paragraphs)
             self.articles.append(Article(self.title, texts, truncated))
-        self.title, self.paragraphs, self.countries = None, [], set()
+        self.title, self.paragraphs, self.scores = None, [], Counter()
 
     def open(self, title: str) -> None:
         self.close()
         self.title = title
-        self.countries.update(mention_scores(title))
+        self.title_countries = set(mention_scores(title))
 
     def teaser_ended(self) -> bool:
         """A "Continue reading" link ended the open article: text after it is another item."""
@@ -264,13 +276,16 @@ def _pair_up(lines: list[_Line]) -> list[_Line]:
 def parse_snapshot(text: str) -> Snapshot:
     """Parse one page dump. Unrecognised text is ignored, never raised on."""
     page_date, rates, total, lines = _sort_lines(text)
-    listing = _is_listing(lines, counter=total is not None)
+    paired = _pair_up(lines)
+    listing = _is_listing(paired, counter=total is not None)
     if listing:
-        lines = _pair_up(lines)
+        lines = paired
     builder = _ArticleBuilder()
     for index, line in enumerate(lines):
         if _opens(lines, index):
-            if listing or not builder.in_article_body():
+            # A listing's item is a title and one snippet; an item that has grown more
+            # paragraphs is an article, whose title-shaped lines may be sub-headings.
+            if (listing and len(builder.paragraphs) <= 1) or not builder.in_article_body():
                 builder.open(line.text)
                 continue
             before = [p.text for p in builder.paragraphs[-_LOOKAHEAD:]]

@@ -183,7 +183,13 @@ def listing(kind: str, layout: Layout, stories: Sequence[Story], **options: obje
     return _page(kind, layout, items, **options)  # type: ignore[arg-type]
 
 
-_READ_MORE = ("Continue reading", "Read more", "Read more »", "[Continue reading]", "Continue reading →")
+_READ_MORE = (
+    "Continue reading",
+    "Read more",
+    "Read more »",
+    "[Continue reading]",
+    "Continue reading →",
+)
 
 
 def read_more_inline(layout: Layout, stories: Sequence[Story], **options: object) -> Page:
@@ -244,9 +250,7 @@ def weekly_digest(layout: Layout, stories: Sequence[Story]) -> Page:
 def author_page(layout: Layout, author: tuple[str, str], stories: Sequence[Story]) -> Page:
     name, bio = author
     head = [f"Our People > {name}", "Avatar photo", name, bio]
-    return listing(
-        "author_page", layout, stories, head=head, counter=layout.rng.random() < 0.5
-    )
+    return listing("author_page", layout, stories, head=head, counter=layout.rng.random() < 0.5)
 
 
 def _label(page: Page) -> dict[str, object]:
@@ -266,7 +270,7 @@ def _label(page: Page) -> dict[str, object]:
     }
 
 
-def make_pages() -> list[Page]:  # noqa: PLR0915 - one list of pages, read top to bottom
+def make_pages() -> list[Page]:
     layout = Layout(2026)
     rng = layout.rng
     cases = _stories_from_cases()
@@ -320,13 +324,13 @@ def make_pages() -> list[Page]:  # noqa: PLR0915 - one list of pages, read top t
     # A spam line at the top of an old page.
     for n in range(3):
         stories = [sentence_case(s) for s in take(3)]
-        pages.append(
-            listing("spam_line", layout, stories, head=[SPAM_LINES[n]], currencies=0)
-        )
+        pages.append(listing("spam_line", layout, stories, head=[SPAM_LINES[n]], currencies=0))
     # Teasers with no title: above the first article, and after a teaser's link.
     for n in range(3):
         page = read_more_inline(
-            layout, take(4), between=lambda i, n=n: [TEASERS[(n + i) % len(TEASERS)]] if i % 2 else []
+            layout,
+            take(4),
+            between=lambda i, n=n: [TEASERS[(n + i) % len(TEASERS)]] if i % 2 else [],
         )
         page.kind = "teaser_no_title"
         pages.append(page)

@@ -23,7 +23,7 @@ class Story:
     also: str = ""
 
 
-def S(title: str, *paragraphs: str, countries: str = "", also: str = "") -> Story:  # noqa: N802
+def S(title: str, *paragraphs: str, countries: str = "", also: str = "") -> Story:
     return Story(title, paragraphs, countries, also)
 
 
