@@ -8,9 +8,17 @@ counts against title precision. Tags are scored as in `bench/tagging.py`: a tag
 is right when the country is one the article is about, neutral when only
 mentioned, wrong otherwise.
 
-    python bench/parsing.py [--pages-only] [--show-errors]
+    python bench/parsing.py [--pages-only | --holdout] [--show-errors]
 
-Target: titles and tags, precision and recall >= 0.98 / 0.95, overall and per class.
+Target: titles precision and recall >= 0.98, tags >= 0.95, overall and per class.
+
+`--holdout` scores `tests/pages_holdout/`: ten pages written by hand after the rules
+were fitted to `tests/pages/`, in shapes varied on purpose (a byline with a date, a
+Weekly Digest with an intro, links on lines of their own, Russian pages). Measured
+once as they came, before any change for them: titles precision 0.967 (one
+sub-heading taken for a title), recall 1.000; tags precision and recall 1.000.
+That, not the perfect score on the pages the rules were fitted to, is the better
+guess of what real pages will give.
 """
 
 from __future__ import annotations
@@ -48,10 +56,14 @@ def ratio(good: int, bad: int) -> float:
     return good / (good + bad) if good + bad else 1.0
 
 
-def labelled_pages(include_seeds: bool) -> list[tuple[str, str, dict[str, object]]]:
+def labelled_pages(
+    include_seeds: bool, holdout: bool = False
+) -> list[tuple[str, str, dict[str, object]]]:
     """(class, page text, label) for every labelled page."""
     pages = []
     folders = [TESTS / "pages", *([TESTS / "seeds"] if include_seeds else [])]
+    if holdout:
+        folders = [TESTS / "pages_holdout"]
     for folder in folders:
         expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
         for name, label in expected["snapshots"].items():
@@ -98,10 +110,14 @@ def score_page(text: str, label: dict[str, object], errors: list[str] | None = N
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages-only", action="store_true", help="leave out the five seeds")
+    parser.add_argument(
+        "--holdout", action="store_true", help="score tests/pages_holdout (kept out of tuning)"
+    )
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
     by_class: dict[str, Score] = defaultdict(Score)
-    for kind, text, label in labelled_pages(include_seeds=not args.pages_only):
+    pages = labelled_pages(include_seeds=not args.pages_only, holdout=args.holdout)
+    for kind, text, label in pages:
         errors: list[str] = []
         by_class[kind].add(score_page(text, label, errors))
         if args.show_errors:

@@ -83,3 +83,11 @@ def test_startup_benchmark_runs() -> None:
     out = _run("startup.py", "--runs", "1")
     for row in ["python -c pass", "newsbot --help", "newsbot latest --limit 1"]:
         assert row in out
+
+
+def test_parsing_benchmark_runs() -> None:
+    for args in [(), ("--holdout",)]:
+        out = _run("parsing.py", *args)
+        overall = next(line for line in out.splitlines() if line.startswith("all"))
+        figures = [float(x) for x in overall.split()[2:7]]
+        assert len(figures) == 5 and all(0 <= x <= 1 for x in figures)

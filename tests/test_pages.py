@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -21,6 +22,14 @@ from bot.news.snapshot import parse_snapshot
 from tests.pages.make import HERE, Item, make_pages, rendered
 
 LABELS = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))["snapshots"]
+HOLDOUT = HERE.parent / "pages_holdout"
+HOLDOUT_LABELS = json.loads((HOLDOUT / "expected.json").read_text(encoding="utf-8"))["snapshots"]
+# Every labelled page, by path: the made pages and the hand-written held-out ones.
+ALL_PAGES = {
+    **{HERE / name: label for name, label in LABELS.items()},
+    **{HOLDOUT / name: label for name, label in HOLDOUT_LABELS.items()},
+}
+PAGE_IDS = [f"{path.parent.name}/{path.name}" for path in ALL_PAGES]
 LISTING_KINDS = {
     *("listing", "tag_page", "sentence_case", "quoted_title", "regional", "author_page"),
     *("spam_line", "four_currencies", "read_more_inline", "teaser_no_title", "weekly_digest"),
@@ -50,17 +59,17 @@ def test_at_least_sixty_pages_cover_every_class() -> None:
     } <= classes
 
 
-@pytest.mark.parametrize("name", sorted(LABELS))
-def test_titles_and_truncation(name: str) -> None:
-    snapshot = parse_snapshot((HERE / name).read_text(encoding="utf-8"))
-    want = [(a["title"], a["truncated"]) for a in LABELS[name]["articles"]]
+@pytest.mark.parametrize("path", ALL_PAGES, ids=PAGE_IDS)
+def test_titles_and_truncation(path: Path) -> None:
+    snapshot = parse_snapshot(path.read_text(encoding="utf-8"))
+    want = [(a["title"], a["truncated"]) for a in ALL_PAGES[path]["articles"]]
     assert [(a.title, a.truncated) for a in snapshot.articles] == want
 
 
-@pytest.mark.parametrize("name", sorted(LABELS))
-def test_countries(name: str) -> None:
-    snapshot = parse_snapshot((HERE / name).read_text(encoding="utf-8"))
-    for article, label in zip(snapshot.articles, LABELS[name]["articles"], strict=False):
+@pytest.mark.parametrize("path", ALL_PAGES, ids=PAGE_IDS)
+def test_countries(path: Path) -> None:
+    snapshot = parse_snapshot(path.read_text(encoding="utf-8"))
+    for article, label in zip(snapshot.articles, ALL_PAGES[path]["articles"], strict=True):
         tagged = set(tag_countries(article.title, article.body))
         must = set(label["countries"])
         assert must <= tagged <= must | set(label["also_acceptable"]), article.title

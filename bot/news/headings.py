@@ -90,6 +90,8 @@ def is_subheading(line: str, before: list[str], after: list[str], known: set[str
         return False
     if set(mention_scores(line)) - known:
         return False
+    if after[0].rstrip().endswith(":"):
+        return True  # "Residents list their wishes:" introduces a list; a lede does not
     below = mention_scores(after[0])
     if below and max(below, key=below.__getitem__) not in known:
         return False

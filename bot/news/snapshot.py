@@ -65,11 +65,22 @@ _MONTHS = (
     *("January", "February", "March", "April", "May", "June"),
     *("July", "August", "September", "October", "November", "December"),
 )
-_MONTH = "(" + "|".join(_MONTHS) + ")"
+# The same months as Russian dates write them ("21 ноября 2025"), in the same order.
+_RUSSIAN_MONTHS = (
+    *("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа"),
+    *("сентября", "октября", "ноября", "декабря"),
+)
+_MONTH_NUMBER = {
+    name.lower(): number
+    for names in (_MONTHS, _RUSSIAN_MONTHS)
+    for number, name in enumerate(names, start=1)
+}
+_MONTH = "(" + "|".join((*_MONTHS, *_RUSSIAN_MONTHS)) + ")"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
 # "22 December 2025", "Monday, 22 December 2025", "December 22, 2025".
 _DATE = re.compile(
-    rf"^{_WEEKDAY}(?:(\d{{1,2}})\s+{_MONTH}|{_MONTH}\s+(\d{{1,2}}),?)\s+(\d{{4}})$", re.IGNORECASE
+    rf"^{_WEEKDAY}(?:(\d{{1,2}})\s+{_MONTH}|{_MONTH}\s+(\d{{1,2}}),?)\s+(\d{{4}})(?:\s*г\.?)?$",
+    re.IGNORECASE,
 )
 _VIEWING = re.compile(
     r"^(?:Viewing|Showing) results\s+\d+\s*[-–]\s*\d+\s+of\s+([\d,]+)$", re.IGNORECASE
@@ -108,7 +119,7 @@ def _parse_rate(match: re.Match[str]) -> ExchangeRate | None:
 
 def _parse_date(match: re.Match[str]) -> dt.date | None:
     day, month_name = match.group(1) or match.group(4), match.group(2) or match.group(3)
-    month = [m.lower() for m in _MONTHS].index(month_name.lower()) + 1
+    month = _MONTH_NUMBER[month_name.lower()]
     try:
         return dt.date(int(match.group(5)), month, int(day))
     except ValueError:
