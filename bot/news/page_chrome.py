@@ -37,6 +37,7 @@ _READ_MORE_END = re.compile(
     r"|full story)\s*(?:[:»›→>]+|\.\.\.|…)?\s*(?:\]\s*)?$",
     re.IGNORECASE,
 )
+_READ_MORE_TAIL = 48  # characters: the longest link text with its brackets and arrows
 _READ_MORE_LINE = re.compile(
     r"^(?:\[\s*)?(?:continue reading|read more|read the full (?:story|article)|full story)\W*$",
     re.IGNORECASE,
@@ -88,7 +89,9 @@ def strip_read_more(line: str) -> tuple[str, bool]:
 
     An ellipsis before the link stays: it is what says the text was cut.
     """
-    match = _READ_MORE_END.search(line)
+    # The link is at the very end: looking at the tail keeps this cheap on long lines.
+    tail = max(len(line) - _READ_MORE_TAIL, 0)
+    match = _READ_MORE_END.search(line, tail)
     if match is None or match.start() == 0:
         return line, False
     return line[: match.start()].rstrip(), True

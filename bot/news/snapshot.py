@@ -147,18 +147,22 @@ class _ArticleBuilder:
         self.paragraphs: list[_Line] = []
         self.scores: Counter[str] = Counter()  # country names in the body so far, by weight
         self.title_countries: set[str] = set()
+        self.scored = 0  # how many paragraphs `scores` counts
 
     def add(self, line: _Line) -> None:
         self.paragraphs.append(line)
-        self.scores.update(mention_scores(line.text))
 
     @property
     def countries(self) -> set[str]:
         """The countries the open article is about so far: a new one may start a new article.
 
         A passing mention ("... a power exporter to Afghanistan") does not count: the
-        next article may well be about that country.
+        next article may well be about that country. Paragraphs are scored when first
+        asked about, each once: most articles never need it.
         """
+        for paragraph in self.paragraphs[self.scored :]:
+            self.scores.update(mention_scores(paragraph.text))
+        self.scored = len(self.paragraphs)
         top = max(self.scores.values(), default=0.0)
         return self.title_countries | {c for c, score in self.scores.items() if score * 2 >= top}
 
@@ -169,7 +173,7 @@ class _ArticleBuilder:
             truncated = _is_truncated(self.paragraphs)
             texts = tuple(p.text for p in self.paragraphs)
             self.articles.append(Article(self.title, texts, truncated))
-        self.title, self.paragraphs, self.scores = None, [], Counter()
+        self.title, self.paragraphs, self.scores, self.scored = None, [], Counter(), 0
 
     def open(self, title: str) -> None:
         self.close()
