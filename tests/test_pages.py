@@ -168,3 +168,10 @@ def test_random_article_pages_of_labelled_articles(picks: list[int]) -> None:
             items.append(item)
     snapshot = parse_snapshot(_lay_out(items, ["09 December 2025"], "\n\n"))
     assert [a.title for a in snapshot.articles] == [i.title for i in items]
+
+
+def test_a_page_with_text_but_no_title_says_so() -> None:
+    page = "• KZT/USD = 0.00193 -0%\nsome text that is not a title, and no title above it.\nmore of it."
+    snapshot = parse_snapshot(page)
+    assert snapshot.articles == () and snapshot.unread_lines == 2
+    assert parse_snapshot("• KZT/USD = 0.00193 -0%\n").unread_lines == 0

@@ -168,7 +168,10 @@ def ingest_file(
     report.articles_new += new
     report.articles_updated += updated
     if not snapshot.articles:
-        reason = "only a currency ticker" if snapshot.rates else "no recognisable text"
+        if snapshot.unread_lines:
+            reason = f"{snapshot.unread_lines} lines of text, none under a recognisable title"
+        else:
+            reason = "only a currency ticker" if snapshot.rates else "no recognisable text"
         log.warning("%s: no articles found (%s)", source, reason)
 
 

@@ -55,6 +55,9 @@ class Snapshot:
     rates: tuple[ExchangeRate, ...]
     articles: tuple[Article, ...]
     total_results: int | None = None  # N of "Viewing results 1 - 6 of N": marks a listing page
+    # Lines of text that ended up in no article (teasers, headings, spam): when a page
+    # gives no article at all, this says whether it had text the parser could not read.
+    unread_lines: int = 0
 
 
 _TICKER = re.compile(
@@ -319,7 +322,9 @@ def parse_snapshot(text: str) -> Snapshot:
             builder.add(line)
         # else: text before any title, or after a teaser's link, is a teaser with no title.
     builder.close()
-    return Snapshot(page_date, tuple(rates.values()), tuple(builder.articles), total)
+    used = sum(1 + len(article.paragraphs) for article in builder.articles)
+    unread = max(len(lines) - used, 0)
+    return Snapshot(page_date, tuple(rates.values()), tuple(builder.articles), total, unread)
 
 
 def _paragraphs_after(lines: list[_Line], index: int) -> list[str]:
