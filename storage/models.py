@@ -68,6 +68,11 @@ class ArticleRecord(SQLModel, table=True):
     first_seen: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     snapshot_id: int | None = Field(default=None, foreign_key="snapshot.id")
+    # Where the story lives, when it came from a feed or a page (snapshot text has no links):
+    # its canonical URL, a second identity key beside the title.
+    url: str | None = Field(default=None, max_length=2048, unique=True, index=True)
+    source: str | None = Field(default=None, max_length=255)  # the site's name, e.g. its host
+    published_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # /latest walks this index newest first and stops after N matching articles,
@@ -191,3 +196,21 @@ class HandledUpdate(SQLModel, table=True):
     claimed_by: str = Field(max_length=64)
     lease_until: dt.datetime = Field(sa_type=UTCDateTime)
     received_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class SourceRecord(SQLModel, table=True):
+    """A feed or page the bot fetches, and how fetching it has gone."""
+
+    __tablename__ = "source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2048, unique=True, index=True)
+    kind: str = Field(max_length=8)  # "feed" or "page": what its last good answer was
+    etag: str | None = Field(default=None, max_length=1024)
+    last_modified: str | None = Field(default=None, max_length=128)
+    last_fetch_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_success_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_status: int | None = None  # HTTP status of the last answer; None: no answer
+    last_error: str | None = None
+    failures: int = 0  # in a row
+    next_fetch_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
