@@ -81,9 +81,9 @@ def _mentions(text: str) -> list[tuple[str, float, int, int]]:
 
 
 def mention_scores(text: str) -> dict[str, float]:
-    """Sum of the weights of the country names found in `text`."""
+    """Sum of the weights of the country names found in `text` (datelines and traps not)."""
     scores: dict[str, float] = defaultdict(float)
-    for code, weight, _, _ in _mentions(text):
+    for code, weight, _, _ in _mentions(_prepare(text)):
         scores[code] += weight
     return dict(scores)
 

@@ -159,15 +159,18 @@ class _ArticleBuilder:
     def countries(self) -> set[str]:
         """The countries the open article is about so far: a new one may start a new article.
 
-        A passing mention ("... a power exporter to Afghanistan") does not count: the
-        next article may well be about that country. Paragraphs are scored when first
+        The title's countries when it names any; else the body's leading ones. A passing
+        mention ("... a power exporter to Afghanistan") does not count: the next article
+        may well be about that country. Paragraphs are scored when first
         asked about, each once: most articles never need it.
         """
         for paragraph in self.paragraphs[self.scored :]:
             self.scores.update(mention_scores(paragraph.text))
         self.scored = len(self.paragraphs)
+        if self.title_countries:  # the title says what the article is about
+            return self.title_countries
         top = max(self.scores.values(), default=0.0)
-        return self.title_countries | {c for c, score in self.scores.items() if score * 2 >= top}
+        return {code for code, score in self.scores.items() if score * 2 >= top}
 
     def close(self) -> None:
         # A title with no body (a page heading, a stray label, a cut-off last line) is not
