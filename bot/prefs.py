@@ -196,7 +196,7 @@ def parse_latest(args: list[str]) -> tuple[str | None, int]:
     codes = parse_countries(names)
     if len(codes) > 1:
         raise BadArgument("Name one country at a time, e.g. /latest uz.")
-    return codes[0], count
+    return (codes[0] if codes else None), count  # "/latest ," names no country
 
 
 def parse_time(args: list[str]) -> dt.time:
