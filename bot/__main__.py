@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--country", type=_country_code, action="append", required=True)
     digest.add_argument("--json", action="store_true")
 
+    fetch = commands.add_parser("fetch", help="one fetch round now over URLs, else SOURCES")
+    fetch.add_argument("urls", nargs="*", metavar="URL")
+    fetch.add_argument("--json", action="store_true")
+
+    sources = commands.add_parser("sources", help="each known source and its health")
+    sources.add_argument("--json", action="store_true")
+
     run = commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
     receive = run.add_mutually_exclusive_group()
     receive.add_argument(
@@ -230,6 +237,59 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_fetch(settings: Settings, args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot import cli_output
+    from bot.clock import clock_from
+    from bot.sources.fetch_round import FetchRound
+    from bot.sources.fetcher import Fetcher
+    from bot.sources.urls import web_url_problem
+
+    for url in args.urls:
+        if problem := web_url_problem(url):
+            raise UsageError(f"{url[:100]}: {problem}")
+    urls = args.urls or settings.sources
+    if not urls:
+        raise UsageError("no URL given and SOURCES is empty")
+    engine = _database(settings)
+
+    async def one_round() -> dict[str, object]:
+        fetcher = Fetcher(
+            allow_private=settings.sources_allow_private, contact=settings.fetch_contact
+        )
+        interval = dt.timedelta(minutes=settings.fetch_interval_minutes)
+        try:
+            rounds = FetchRound(
+                engine, fetcher, interval=interval, clock=clock_from(settings.fake_clock_file)
+            )
+            return (await rounds.run(urls, force=True)).as_json()
+        finally:
+            await fetcher.close()
+
+    report = asyncio.run(one_round())
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(cli_output.fetch_summary(report))
+    return 0
+
+
+def run_sources(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import cli_output
+    from storage import sources
+    from storage.db import open_session
+
+    engine = _database(settings)
+    with open_session(engine) as session:
+        rows = [cli_output.source_json(record) for record in sources.all_sources(session=session)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        print(cli_output.sources_text(rows))
+    return 0
+
+
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:
     # Without a flag WEBHOOK_URL decides; the Procfile's lines say which they mean.
     if args.webhook and not settings.webhook_url:
@@ -281,6 +341,8 @@ COMMANDS = {
     "ingest": run_ingest,
     "latest": run_latest,
     "digest": run_digest,
+    "fetch": run_fetch,
+    "sources": run_sources,
     "summarize": run_summarize,
     "run": run_bot,
     "demo": run_demo,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storage.models import SourceRecord
 from storage.repo import StoredArticle
 
 if TYPE_CHECKING:  # importing the ingest stack costs a second; `run` does not need it
@@ -21,7 +23,58 @@ def article_json(article: StoredArticle) -> dict[str, object]:
         "countries": list(article.countries),
         "snapshot_date": article.page_date.isoformat() if article.page_date else None,
         "first_seen": article.first_seen.isoformat(),
+        "url": article.url,
+        "source": article.source,
     }
+
+
+def _when(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def source_json(record: SourceRecord) -> dict[str, object]:
+    return {
+        "url": record.url,
+        "kind": record.kind,
+        "last_fetch_at": _when(record.last_fetch_at),
+        "last_success_at": _when(record.last_success_at),
+        "last_status": record.last_status,
+        "failures": record.failures,
+        "next_fetch_at": _when(record.next_fetch_at),
+        "last_error": record.last_error,
+    }
+
+
+def sources_text(rows: Sequence[dict[str, object]]) -> str:
+    if not rows:
+        return "No sources fetched yet: set SOURCES, or run `newsbot fetch URL`."
+    lines = []
+    for row in rows:
+        state = "ok" if not row["failures"] else f"{row['failures']} failures in a row"
+        lines.append(
+            f"{row['url']} ({row['kind']}): {state}, last status {row['last_status']},"
+            f" last success {row['last_success_at'] or 'never'}, next {row['next_fetch_at']}"
+            + (f"\n    {row['last_error']}" if row["last_error"] else "")
+        )
+    return "\n".join(lines)
+
+
+def fetch_summary(report: dict[str, object]) -> str:
+    results = report["sources"]
+    assert isinstance(results, list)
+    lines = [
+        f"{r['url']}: {r['status']}"
+        + (f" (HTTP {r['http_status']})" if r["http_status"] else "")
+        + (
+            f", {r['articles_new']} new, {r['articles_updated']} updated"
+            if r["status"] == "ok"
+            else ""
+        )
+        + (f": {r['error']}" if r["error"] else "")
+        for r in results
+    ]
+    lines.append(f"articles: {report['articles_new']} new, {report['articles_updated']} updated")
+    return "\n".join(lines)
 
 
 def articles_text(articles: Sequence[StoredArticle]) -> str:

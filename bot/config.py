@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"  # every interface: it is a server
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # Sources the bot fetches itself: feed or page URLs, commas or whitespace between them.
+    sources: Annotated[list[str], NoDecode] = []
+    fetch_interval_minutes: float = Field(default=15, gt=0)
+    # Loopback, private and link-local hosts are refused unless this is set (tests, demo).
+    sources_allow_private: bool = False
+    fetch_contact: str | None = None  # a URL or e-mail sent in the User-Agent
 
     @field_validator("webhook_url", "webhook_secret", mode="before")
     @classmethod
@@ -81,6 +87,27 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in re.split(r"[\s,]+", value) if part]
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _web_urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"not an http(s) URL: {url[:100]!r}")
+        return value
+
+    @field_validator("fetch_contact", mode="before")
+    @classmethod
+    def _blank_contact(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -27,6 +27,8 @@ class StoredArticle:
     countries: tuple[str, ...]
     page_date: dt.date | None
     first_seen: dt.datetime
+    url: str | None = None
+    source: str | None = None
 
 
 INGEST_LOCK = 7_270_001  # an arbitrary, fixed PostgreSQL advisory lock key
@@ -92,6 +94,10 @@ def find_article(*, session: Session, title_key: str) -> ArticleRecord | None:
     return session.exec(select(ArticleRecord).where(ArticleRecord.title_key == title_key)).first()
 
 
+def find_article_by_url(*, session: Session, url: str) -> ArticleRecord | None:
+    return session.exec(select(ArticleRecord).where(ArticleRecord.url == url)).first()
+
+
 def set_article_countries(*, session: Session, article_id: int, countries: Iterable[str]) -> None:
     session.exec(delete(ArticleCountry).where(col(ArticleCountry.article_id) == article_id))
     for code in sorted(set(countries)):
@@ -149,6 +155,8 @@ def latest_articles(
             countries=tags.get(r.id or 0, ()),
             page_date=r.page_date,
             first_seen=r.first_seen,
+            url=r.url,
+            source=r.source,
         )
         for r in records
     ]

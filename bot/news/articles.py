@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,9 +33,12 @@ class PreparedArticle:
     truncated: bool
     summary: tuple[str, ...]
     countries: tuple[str, ...]
+    url: str | None = None  # canonical; a second identity key beside `key`
+    source: str | None = None
+    published: dt.datetime | None = None
 
 
-def prepare_article(article: Article) -> PreparedArticle:
+def prepare_article(article: Article, source: str | None = None) -> PreparedArticle:
     body = article.body
     return PreparedArticle(
         title=article.title,
@@ -43,6 +47,9 @@ def prepare_article(article: Article) -> PreparedArticle:
         truncated=article.truncated,
         summary=tuple(summarize(body, SUMMARY_SENTENCES, title=article.title)),
         countries=tuple(tag_countries(article.title, body)),
+        url=article.url,
+        source=source if article.url else None,
+        published=article.published,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.news.articles import PreparedArticle, is_fuller, prepare_article
-from bot.news.snapshot import Snapshot, parse_snapshot
+from bot.news.snapshot import Article, Snapshot, parse_snapshot
 from storage import repo
 from storage.db import open_session
 from storage.models import ArticleRecord, utcnow
@@ -229,10 +229,14 @@ def _store(
                 continue
             seen_here.add(article.key)
             stored = repo.find_article(session=session, title_key=article.key)
+            if stored is None and article.url:  # the same story under a changed title
+                stored = repo.find_article_by_url(session=session, url=article.url)
             if stored is None:
                 _insert(session, article, snapshot.date, position, record.id, now)
                 new += 1
-            elif is_fuller(
+                continue
+            linked = _link(session, stored, article)
+            if is_fuller(
                 new_body=article.body,
                 new_truncated=article.truncated,
                 old_body=stored.body,
@@ -240,7 +244,21 @@ def _store(
             ):
                 _upgrade(session, stored, article, now)
                 updated += 1
+            elif linked:
+                session.add(stored)
+                updated += 1
     return new, updated
+
+
+def _link(session: Session, stored: ArticleRecord, article: PreparedArticle) -> bool:
+    """Give a stored story (a snapshot copy, say) the URL a feed or page knows for it."""
+    if not article.url or stored.url is not None:
+        return False
+    if repo.find_article_by_url(session=session, url=article.url) is not None:
+        return False  # another story already has that URL: keep both as they are
+    stored.url, stored.source = article.url, article.source
+    stored.published_at = stored.published_at or article.published
+    return True
 
 
 def _insert(
@@ -251,18 +269,23 @@ def _insert(
     snapshot_id: int,
     now: dt.datetime,
 ) -> None:
+    published = article.published.date() if article.published else None
     record = ArticleRecord(
         title_key=article.key,
         title=article.title,
         body=article.body,
         truncated=article.truncated,
         summary="\n".join(article.summary),
-        page_date=page_date,
-        published_on=page_date or now.date(),
+        page_date=page_date or published,
+        # Newest first means by the story's own date: a feed's, else the page's, else today.
+        published_on=min(published or page_date or now.date(), now.date()),
         page_position=position,
         first_seen=now,
         updated_at=now,
         snapshot_id=snapshot_id,
+        url=article.url,
+        source=article.source,
+        published_at=article.published,
     )
     session.add(record)
     session.flush()
@@ -279,3 +302,28 @@ def _upgrade(
     session.add(stored)
     assert stored.id is not None
     repo.set_article_countries(session=session, article_id=stored.id, countries=article.countries)
+
+
+def ingest_articles(
+    engine: Engine,
+    *,
+    source: str,
+    content: bytes,
+    articles: Sequence[Article],
+    site: str,
+    now: dt.datetime,
+) -> tuple[int, int] | None:
+    """Store the articles read from one fetched feed or page, in one transaction.
+
+    `source` is the URL they came from, `content` the body as fetched (its hash makes
+    a body fetched twice a no-op, as for a snapshot file), `site` the name shown with
+    each story. New and updated counts, or None when this exact body was stored before.
+    """
+    digest = content_hash(content)
+    with open_session(engine) as session:
+        known = repo.find_snapshot(session=session, content_hash=digest)
+        if known is not None and known.status == "ingested":
+            return None
+    prepared = [prepare_article(article, site) for article in articles]
+    snapshot = Snapshot(date=None, rates=(), articles=tuple(articles))
+    return _store(engine, digest, source, snapshot, prepared, now)

@@ -43,6 +43,9 @@ class Article:
     title: str
     paragraphs: tuple[str, ...]
     truncated: bool
+    # Known for a story from a feed or a web page (`bot.sources`); a snapshot has neither.
+    url: str | None = None
+    published: dt.datetime | None = None
 
     @property
     def body(self) -> str:

@@ -1,0 +1,208 @@
+"""One fetch round over the sources: fetch, read, store, and record each source's health.
+
+Every source is fetched on its own task: a slow or failing one delays no other,
+and its failure is recorded, never raised. A source that fails waits before its
+next try, twice as long after each failure in a row (from `FETCH_INTERVAL_MINUTES`
+up to `MAX_BACKOFF`), or as long as its `Retry-After` asks. Nothing already stored
+changes when a source returns garbage: what cannot be read is not stored at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from sqlalchemy.engine import Engine
+
+from bot.clock import Clock
+from bot.news.ingest import ingest_articles
+from bot.news.snapshot import Article
+from bot.sources.charset import UndecodableError, decode_body
+from bot.sources.feeds import parse_feed
+from bot.sources.fetcher import Fetcher, FetchError, Response
+from bot.sources.pages import parse_page
+from bot.sources.urls import canonical_url, source_name
+from storage import sources as health
+from storage.db import open_session
+from storage.models import SourceRecord
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = dt.timedelta(hours=6)
+MAX_CONCURRENT_SOURCES = 8
+
+
+@dataclass
+class SourceResult:
+    url: str
+    status: str  # "ok", "not_modified", "failed" or "skipped"
+    http_status: int | None = None
+    articles_new: int = 0
+    articles_updated: int = 0
+    error: str | None = None
+
+
+@dataclass
+class FetchReport:
+    sources: list[SourceResult]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "sources": [asdict(s) for s in self.sources],
+            "articles_new": sum(s.articles_new for s in self.sources),
+            "articles_updated": sum(s.articles_updated for s in self.sources),
+        }
+
+
+def next_try(
+    *, now: dt.datetime, interval: dt.timedelta, failures: int, retry_after: float | None
+) -> dt.datetime:
+    """When a source is fetched next: at the interval, later after failures in a row."""
+    wait = interval if failures == 0 else min(interval * 2 ** min(failures - 1, 16), MAX_BACKOFF)
+    if retry_after is not None:
+        wait = max(wait, min(dt.timedelta(seconds=retry_after), MAX_BACKOFF))
+    return now + wait
+
+
+def read_articles(response: Response) -> tuple[str, tuple[Article, ...]]:
+    """("feed" | "page", the articles) of a fetched body; ValueError says why none."""
+    try:
+        text = decode_body(response.body, response.content_type)
+    except UndecodableError as error:
+        raise ValueError(str(error)) from None
+    feed = parse_feed(text, response.url)
+    if feed is not None:
+        if not feed.articles:
+            raise ValueError("a feed with no readable entries")
+        return "feed", feed.articles
+    page = parse_page(text, response.url)
+    if page is None or not page.articles:
+        raise ValueError("neither a feed nor a page with articles")
+    return "page", page.articles
+
+
+class FetchRound:
+    def __init__(
+        self,
+        engine: Engine,
+        fetcher: Fetcher,
+        *,
+        interval: dt.timedelta,
+        clock: Clock,
+    ) -> None:
+        self.engine, self.fetcher, self.interval, self.clock = engine, fetcher, interval, clock
+        self._running = asyncio.Lock()
+
+    async def run(self, urls: Sequence[str], *, force: bool = False) -> FetchReport:
+        """Fetch the sources in `urls` that are due (all of them when `force`)."""
+        if self._running.locked():
+            log.info("the last fetch round is still running; this one is skipped")
+            return FetchReport([])
+        async with self._running:
+            canonical = list(dict.fromkeys(canonical_url(u) or u for u in urls))
+            records = await asyncio.to_thread(self._records, canonical)
+            now = self.clock()
+            gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
+
+            async def one(record: SourceRecord) -> SourceResult:
+                if not force and not health.is_due(record, now):
+                    when = record.next_fetch_at.isoformat() if record.next_fetch_at else "?"
+                    return SourceResult(record.url, "skipped", error=f"next try at {when}")
+                async with gate:
+                    return await self._fetch(record)
+
+            results = await asyncio.gather(*(one(r) for r in records))
+            return FetchReport(list(results))
+
+    def _records(self, urls: list[str]) -> list[SourceRecord]:
+        with open_session(self.engine) as session, session.begin():
+            records = health.known_sources(session=session, urls=urls)
+            for record in records:
+                session.expunge(record)
+            return records
+
+    async def _fetch(self, record: SourceRecord) -> SourceResult:
+        url = record.url
+        try:
+            return await self._fetch_and_store(record)
+        except Exception as error:  # one source's surprise must not end the round
+            log.exception("fetching %s failed unexpectedly", url)
+            result = SourceResult(url, "failed", error=f"{type(error).__name__}: {error}")
+            await asyncio.to_thread(self._record, record, result, None, None)
+            return result
+
+    async def _fetch_and_store(self, record: SourceRecord) -> SourceResult:
+        url = record.url
+        try:
+            if not await self.fetcher.allowed(url):
+                result = SourceResult(url, "skipped", error="robots.txt does not allow it")
+                await asyncio.to_thread(self._record, record, result, None, None)
+                return result
+            response = await self.fetcher.get(
+                url, etag=record.etag, last_modified=record.last_modified
+            )
+        except FetchError as error:
+            result = SourceResult(url, "failed", error.status, error=str(error))
+            log.warning("source %s: %s", url, error)
+            await asyncio.to_thread(self._record, record, result, None, error.retry_after)
+            return result
+        if response.status == 304:
+            result = SourceResult(url, "not_modified", 304)
+            await asyncio.to_thread(self._record, record, result, response, None)
+            return result
+        try:
+            kind, articles = read_articles(response)
+        except ValueError as error:
+            result = SourceResult(url, "failed", response.status, error=str(error))
+            log.warning("source %s: %s", url, error)
+            await asyncio.to_thread(self._record, record, result, None, None)
+            return result
+        record.kind = kind
+        stored = await asyncio.to_thread(
+            ingest_articles,
+            self.engine,
+            source=url,
+            content=response.body,
+            articles=articles,
+            site=source_name(response.url),
+            now=self.clock(),
+        )
+        new, updated = stored or (0, 0)
+        result = SourceResult(url, "ok", 200, new, updated)
+        await asyncio.to_thread(self._record, record, result, response, None)
+        return result
+
+    def _record(
+        self,
+        record: SourceRecord,
+        result: SourceResult,
+        response: Response | None,
+        retry_after: float | None,
+    ) -> None:
+        """Write the source's health after a fetch."""
+        now = self.clock()
+        with open_session(self.engine) as session, session.begin():
+            stored = health.get_source(session=session, url=record.url)
+            if stored is None:
+                return
+            stored.last_fetch_at, stored.last_status = now, result.http_status
+            stored.kind = record.kind
+            if result.status in ("ok", "not_modified"):
+                stored.last_success_at, stored.failures, stored.last_error = now, 0, None
+                if response is not None:
+                    stored.etag = response.headers.get("ETag") or stored.etag
+                    stored.last_modified = response.headers.get("Last-Modified") or (
+                        stored.last_modified
+                    )
+            elif result.status == "failed":
+                stored.failures += 1
+                stored.last_error = (result.error or "")[:1000]
+            else:  # skipped: robots.txt, or not due
+                stored.last_error = result.error
+            stored.next_fetch_at = next_try(
+                now=now, interval=self.interval, failures=stored.failures, retry_after=retry_after
+            )
+            health.save_source(session=session, record=stored)
