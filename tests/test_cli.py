@@ -40,7 +40,11 @@ def test_latest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     items = json.loads(out)
     assert code == 0 and len(items) == 10
     for item in items:
-        assert set(item) == {"id", "title", "summary", "countries", "snapshot_date", "first_seen"}
+        assert set(item) == {
+            *("id", "title", "summary", "countries", "snapshot_date", "first_seen"),
+            *("url", "source"),
+        }
+        assert item["url"] is None and item["source"] is None  # snapshot text has no links
         assert isinstance(item["id"], int) and isinstance(item["summary"], str)
         assert item["summary"]
         assert set(item["countries"]) <= {"KZ", "KG", "TJ", "TM", "UZ", "AF"}
