@@ -13,8 +13,7 @@ from storage.models import SourceRecord
 def known_sources(*, session: Session, urls: Sequence[str]) -> list[SourceRecord]:
     """The records of `urls`, created (due at once) for those seen the first time."""
     found = {
-        r.url: r
-        for r in session.exec(select(SourceRecord).where(col(SourceRecord.url).in_(urls)))
+        r.url: r for r in session.exec(select(SourceRecord).where(col(SourceRecord.url).in_(urls)))
     }
     for url in urls:
         if url not in found:

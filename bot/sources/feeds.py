@@ -27,6 +27,9 @@ _EXCERPT_END = re.compile(
 )
 
 
+_DECLARED_ENCODING = re.compile(r"""(<\?xml[^>]{0,200}?encoding\s*=\s*["'])[\w.:-]{1,40}""")
+
+
 @dataclass(frozen=True)
 class Feed:
     title: str
@@ -49,7 +52,16 @@ def parse_feed(text: str, base_url: str) -> Feed | None:
         return None
     # Only markup reaches feedparser (looks_like_feed): given a string that looks like a
     # URL or a path it would fetch or open it itself.
-    parsed = feedparser.parse(text, response_headers={"content-location": base_url})
+    # The text is decoded already (bot.sources.charset): its declaration must not make
+    # feedparser decode it a second time as, say, KOI8-R.
+    text = _DECLARED_ENCODING.sub(r"\1utf-8", text, count=1)
+    parsed = feedparser.parse(
+        text.encode("utf-8"),
+        response_headers={
+            "content-location": base_url,
+            "content-type": "application/xml; charset=utf-8",
+        },
+    )
     if not parsed.get("version") and not parsed.entries:
         return None
     seen: set[str] = set()

@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from multidict import CIMultiDict
 
 from bot.sources.urls import web_url_problem
 
@@ -55,7 +56,7 @@ class FetchLimits:
 class Response:
     url: str  # after redirects
     status: int  # 200 or 304
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # case-insensitive, as HTTP's are
     body: bytes
 
     @property
@@ -133,6 +134,7 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._hosts: dict[str, tuple[asyncio.Lock, list[float]]] = {}
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -216,12 +218,12 @@ class Fetcher:
                         raise FetchError(f"HTTP {r.status} without a Location", r.status)
                     return urljoin(url, location)
                 if r.status == 304:
-                    return Response(url, 304, dict(r.headers), b"")
+                    return Response(url, 304, CIMultiDict(r.headers), b"")
                 if r.status != 200:
                     retry = retry_after_seconds(r.headers.get("Retry-After"))
                     raise FetchError(f"HTTP {r.status} {r.reason or ''}".strip(), r.status, retry)
                 body = await self._read_capped(r, cap)
-                return Response(url, 200, dict(r.headers), body)
+                return Response(url, 200, CIMultiDict(r.headers), body)
         except FetchError:
             raise
         except TimeoutError:
@@ -251,12 +253,14 @@ class Fetcher:
         self._check(url)  # a refused URL says so, not that its robots.txt failed
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        cached = self._robots.get(origin)
-        if cached is None or time.monotonic() - cached[0] > ROBOTS_TTL_SECONDS:
-            rules = await self._read_robots(origin)
-            self._robots[origin] = (time.monotonic(), rules)
-        else:
-            rules = cached[1]
+        # One read per site, however many of its sources ask at once.
+        async with self._robots_locks.setdefault(origin, asyncio.Lock()):
+            cached = self._robots.get(origin)
+            if cached is None or time.monotonic() - cached[0] > ROBOTS_TTL_SECONDS:
+                rules = await self._read_robots(origin)
+                self._robots[origin] = (time.monotonic(), rules)
+            else:
+                rules = cached[1]
         return rules is None or rules.can_fetch(self._agent, url)
 
     async def _read_robots(self, origin: str) -> urllib.robotparser.RobotFileParser | None:

@@ -1,0 +1,427 @@
+"""Feeds and pages fetched from a local HTTP server: every answer a source may give.
+
+Each case checks that nothing crashes, that the source's health records it, that
+the other sources in the round are fetched, and that what is stored stays as it
+was when a source answers with garbage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import gzip
+import itertools
+import socket
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from sqlalchemy import text as sql
+from sqlalchemy.engine import Engine
+
+from bot.news.ingest import ingest_paths
+from bot.sources import fetcher as fetcher_module
+from bot.sources.fetch_round import FetchReport, FetchRound, next_try
+from bot.sources.fetcher import Fetcher, FetchLimits, PublicOnlyResolver
+from storage import repo, sources
+from storage.db import open_session
+from tests.sources_server import BRIDGE, FEED, TALKS, item, rss, serve, status, text
+
+NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+INTERVAL = dt.timedelta(minutes=15)
+QUICK = FetchLimits(max_bytes=1_000_000, connect_timeout=2, total_timeout=2, host_interval=0)
+
+
+def fetch(
+    engine: Engine,
+    routes: dict[str, Any],
+    paths: list[str],
+    *,
+    limits: FetchLimits = QUICK,
+    allow_private: bool = True,
+    rounds: int = 1,
+) -> tuple[list[FetchReport], list[str]]:
+    """Serve `routes`, run `rounds` fetch rounds over `paths`; the reports and paths asked."""
+
+    async def scenario() -> tuple[list[FetchReport], list[str]]:
+        async with serve(routes) as (base, served):
+            fetcher = Fetcher(
+                allow_private=allow_private, contact="ops@steppe.example", limits=limits
+            )
+            runner = FetchRound(engine, fetcher, interval=INTERVAL, clock=lambda: NOW)
+            try:
+                reports = [
+                    await runner.run([base + p for p in paths], force=True) for _ in range(rounds)
+                ]
+            finally:
+                await fetcher.close()
+            return reports, served.paths()
+
+    return asyncio.run(scenario())
+
+
+def health(engine: Engine) -> dict[str, Any]:
+    with open_session(engine) as session:
+        return {r.url.split("/", 3)[-1]: r for r in sources.all_sources(session=session)}
+
+
+def stored(engine: Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(sql("SELECT title, body, url, source FROM article ORDER BY id"))
+        return [tuple(row) for row in rows]
+
+
+def test_a_feed_is_stored_with_links_and_then_answers_304(engine: Engine) -> None:
+    async def feed(request: web.Request) -> web.Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return web.Response(status=304)
+        return web.Response(text=FEED, content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    (first, second), asked = fetch(engine, {"/feed": feed}, ["/feed"], rounds=2)
+    assert first.as_json()["articles_new"] == 2
+    assert second.sources[0].status == "not_modified" and second.sources[0].http_status == 304
+    rows = stored(engine)
+    assert (
+        rows[0][0],
+        rows[0][2],
+    ) == ("Kazakhstan Opens a Bridge Over the Ili", "https://steppe.example/kz/bridge")
+    assert rows[0][3] == "127.0.0.1"  # the site name: the host the feed came from
+    source = health(engine)["feed"]
+    assert source.kind == "feed" and source.failures == 0 and source.last_status == 304
+    assert source.etag == '"v1"'
+    assert asked.count("/robots.txt") == 1  # read once, kept for the hour
+
+
+def test_304_after_last_modified(engine: Engine) -> None:
+    stamp = "Tue, 01 Dec 2026 08:00:00 GMT"
+
+    async def feed(request: web.Request) -> web.Response:
+        if request.headers.get("If-Modified-Since") == stamp:
+            return web.Response(status=304)
+        return web.Response(text=FEED, content_type="text/xml", headers={"Last-Modified": stamp})
+
+    (_, second), _ = fetch(engine, {"/feed": feed}, ["/feed"], rounds=2)
+    assert second.sources[0].status == "not_modified"
+
+
+@pytest.mark.parametrize("code", [404, 410, 500])
+def test_http_errors_are_recorded_and_back_off(engine: Engine, code: int) -> None:
+    reports, _ = fetch(engine, {"/feed": status(code)}, ["/feed"], rounds=2)
+    result = reports[-1].sources[0]
+    assert result.status == "failed" and result.http_status == code
+    source = health(engine)["feed"]
+    assert source.failures == 2 and source.last_status == code
+    assert source.next_fetch_at == NOW + 2 * INTERVAL  # twice the interval after two in a row
+
+
+def test_503_with_retry_after_is_honoured(engine: Engine) -> None:
+    fetch(engine, {"/feed": status(503, **{"Retry-After": "7200"})}, ["/feed"])
+    source = health(engine)["feed"]
+    assert source.last_status == 503 and source.next_fetch_at == NOW + dt.timedelta(hours=2)
+
+
+def test_backoff_doubles_up_to_six_hours() -> None:
+    waits = [
+        next_try(now=NOW, interval=INTERVAL, failures=n, retry_after=None) - NOW for n in range(12)
+    ]
+    assert waits[:4] == [INTERVAL, INTERVAL, 2 * INTERVAL, 4 * INTERVAL]
+    assert max(waits) == dt.timedelta(hours=6)
+    assert next_try(
+        now=NOW, interval=INTERVAL, failures=1, retry_after=10**9
+    ) - NOW == dt.timedelta(hours=6)
+
+
+def _silent_server() -> tuple[socket.socket, int]:
+    """Accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    return listener, listener.getsockname()[1]
+
+
+def test_a_server_that_never_answers_times_out_and_others_are_still_fetched(engine: Engine) -> None:
+    listener, port = _silent_server()
+
+    async def scenario() -> FetchReport:
+        async with serve({"/feed": text(FEED)}) as (base, _):
+            fetcher = Fetcher(allow_private=True, limits=QUICK)
+            runner = FetchRound(engine, fetcher, interval=INTERVAL, clock=lambda: NOW)
+            try:
+                return await runner.run(
+                    [f"http://127.0.0.1:{port}/feed", base + "/feed"], force=True
+                )
+            finally:
+                await fetcher.close()
+
+    try:
+        report = asyncio.run(scenario())
+    finally:
+        listener.close()
+    silent, good = report.sources
+    assert silent.status == "failed" and "timed out" in (silent.error or "")
+    assert good.status == "ok" and good.articles_new == 2
+
+
+def test_a_body_that_drips_is_cut_off_by_the_total_timeout(engine: Engine) -> None:
+    async def drip(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/xml"})
+        await response.prepare(request)
+        for char in FEED:
+            await response.write(char.encode())
+            await asyncio.sleep(1)
+        return response
+
+    (report,), _ = fetch(engine, {"/feed": drip}, ["/feed"])
+    assert report.sources[0].status == "failed" and "timed out" in (report.sources[0].error or "")
+
+
+def test_a_50_mb_body_is_cut_off_at_the_cap(engine: Engine) -> None:
+    async def huge(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        chunk = b"<p>" + b"x" * 65_536 + b"</p>"
+        for _ in range(50 * 16):
+            await response.write(chunk)
+        return response
+
+    (report,), _ = fetch(engine, {"/page": huge}, ["/page"])
+    assert report.sources[0].status == "failed" and "larger than" in (report.sources[0].error or "")
+
+
+def test_a_gzip_bomb_is_cut_off_after_decompression(engine: Engine) -> None:
+    bomb = gzip.compress(b"<p>" + b"0" * 200_000_000, compresslevel=9)  # 200 MB as ~200 kB
+
+    async def handler(_: web.Request) -> web.Response:
+        return web.Response(
+            body=bomb, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
+        )
+
+    (report,), _ = fetch(engine, {"/page": handler}, ["/page"])
+    assert report.sources[0].status == "failed" and "decompressed" in (
+        report.sources[0].error or ""
+    )
+
+
+def test_deflate_bodies_are_read(engine: Engine) -> None:
+    body = zlib.compress(FEED.encode())
+    handler = text(body, "text/xml; charset=utf-8", **{"Content-Encoding": "deflate"})
+    (report,), _ = fetch(engine, {"/feed": handler}, ["/feed"])
+    assert report.sources[0].articles_new == 2
+
+
+def test_garbage_changes_nothing_stored(engine: Engine) -> None:
+    fetch(engine, {"/feed": text(FEED)}, ["/feed"])
+    before = stored(engine)
+    routes = {
+        "/broken": text("<rss><channel><item><title>Broken", "text/xml"),
+        "/binary": text(bytes(range(256)) * 100, "application/octet-stream"),
+        "/empty": text(""),
+    }
+    (report,), _ = fetch(engine, routes, ["/broken", "/binary", "/empty"])
+    assert all(s.status in ("failed", "ok") for s in report.sources)
+    assert {s.url.rsplit("/", 1)[-1]: s.status for s in report.sources}["binary"] == "failed"
+    assert {s.url.rsplit("/", 1)[-1]: s.status for s in report.sources}["empty"] == "failed"
+    assert stored(engine)[: len(before)] == before
+
+
+def test_malformed_xml_is_reported(engine: Engine) -> None:
+    (report,), _ = fetch(
+        engine, {"/feed": text("<rss><channel><item>&bogus;<<<</rss>", "text/xml")}, ["/feed"]
+    )
+    assert report.sources[0].status == "failed"
+    assert health(engine)["feed"].failures == 1
+
+
+def test_html_served_as_a_feed_is_read_as_a_page(engine: Engine) -> None:
+    page = (
+        "<html><head><title>Steppe Wire</title></head><body>"
+        '<article><h2><a href="/kg/osh">Osh Opens a New Market</a></h2><p>The market in Osh opened on Friday.</p></article>'
+        '<article><h2><a href="/tj/rogun">Rogun Adds a Turbine</a></h2><p>Tajikistan started a third turbine.</p></article>'
+        "</body></html>"
+    )
+    (report,), _ = fetch(engine, {"/feed": text(page, "application/rss+xml")}, ["/feed"])
+    assert report.sources[0].status == "ok" and report.sources[0].articles_new == 2
+    assert health(engine)["feed"].kind == "page"
+    assert {row[2].rsplit("/", 2)[-2:][0] for row in stored(engine)} == {"kg", "tj"}
+
+
+def test_charsets_wrong_missing_and_cp1251(engine: Engine) -> None:
+    def russian(title: str) -> str:
+        return rss(
+            item(
+                title,
+                link=f"https://steppe.example/ru/{len(title)}",
+                description="Мост через Или открыт в понедельник.",
+            )
+        )
+
+    routes = {
+        "/wrong": text(
+            russian("Казахстан открыл новый мост").encode("cp1251"), "text/xml; charset=utf-8"
+        ),
+        "/missing": text(
+            russian("Казахстан открыл новый мост")
+            .replace(' encoding="utf-8"', "")
+            .encode("cp1251"),
+            "text/xml",
+        ),
+        "/koi8": text(
+            russian("Узбекистан открыл новую дорогу").replace("utf-8", "koi8-r").encode("koi8_r"),
+            "text/xml",
+        ),
+    }
+    (report,), _ = fetch(engine, routes, ["/wrong", "/missing", "/koi8"])
+    wrong, missing, koi8 = report.sources
+    assert wrong.status == "failed" and "utf-8" in (wrong.error or "")
+    assert missing.status == "ok" and missing.articles_new == 1
+    assert koi8.status == "ok"
+    assert {row[0] for row in stored(engine)} == {
+        "Казахстан открыл новый мост",
+        "Узбекистан открыл новую дорогу",
+    }
+
+
+def test_a_redirect_loop_stops(engine: Engine) -> None:
+    (report,), asked = fetch(
+        engine, {"/a": status(302, Location="/b"), "/b": status(301, Location="/a")}, ["/a"]
+    )
+    assert report.sources[0].status == "failed" and "redirects" in (report.sources[0].error or "")
+    assert asked.count("/a") + asked.count("/b") == 6  # the first request and five redirects
+
+
+def test_a_redirect_to_a_private_address_is_refused(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The test server is on 127.0.0.1: call it public here, and 10.x private as it is.
+    real = fetcher_module._public
+    monkeypatch.setattr(fetcher_module, "_public", lambda a: a == "127.0.0.1" or real(a))
+    routes = {"/feed": status(302, Location="http://10.1.2.3/feed")}
+    (report,), _ = fetch(engine, routes, ["/feed"], allow_private=False)
+    assert report.sources[0].status == "failed"
+    assert "10.1.2.3 is not a public address" in (report.sources[0].error or "")
+
+
+def test_private_hosts_are_refused_unless_allowed(engine: Engine) -> None:
+    (report,), asked = fetch(engine, {"/feed": text(FEED)}, ["/feed"], allow_private=False)
+    assert report.sources[0].status == "failed" and "refused" in (report.sources[0].error or "")
+    assert asked == []  # not even robots.txt was asked for
+
+    async def resolve() -> None:
+        resolver = PublicOnlyResolver()
+        try:
+            await resolver.resolve("localhost", 80)
+        finally:
+            await resolver.close()
+
+    with pytest.raises(OSError, match="non-public"):
+        asyncio.run(resolve())
+
+
+def test_robots_txt_is_obeyed(engine: Engine) -> None:
+    routes = {
+        "/robots.txt": text("User-agent: *\nDisallow: /private\n", "text/plain"),
+        "/private/feed": text(FEED),
+        "/feed": text(FEED),
+    }
+    (report,), asked = fetch(engine, routes, ["/private/feed", "/feed"])
+    private, public = report.sources
+    assert private.status == "skipped" and "robots.txt" in (private.error or "")
+    assert public.status == "ok"
+    assert "/private/feed" not in asked
+
+
+def test_one_request_a_second_per_host(engine: Engine) -> None:
+    async def scenario() -> list[float]:
+        async with serve({"/a": text(FEED), "/b": text(rss(TALKS))}) as (base, served):
+            fetcher = Fetcher(allow_private=True, limits=FetchLimits(host_interval=1.0))
+            runner = FetchRound(engine, fetcher, interval=INTERVAL, clock=lambda: NOW)
+            try:
+                await runner.run([base + "/a", base + "/b"], force=True)
+            finally:
+                await fetcher.close()
+            return [t for _, _, t in served.requests]
+
+    times = asyncio.run(scenario())
+    assert len(times) == 3  # robots.txt, then the two feeds
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.95  # a lower bound: a busy machine only makes the gaps longer
+
+
+def test_items_without_link_date_or_title_and_duplicate_guids(engine: Engine) -> None:
+    feed = rss(
+        item("No Link, Still a Story About Bishkek", date=None, description="Bishkek council met."),
+        item(None, link="https://steppe.example/untitled", description="Untitled item"),
+        BRIDGE,
+        BRIDGE.replace("Kazakhstan Opens a Bridge Over the Ili", "A Copy With the Same GUID"),
+    )
+    (report,), _ = fetch(engine, {"/feed": text(feed)}, ["/feed"])
+    assert report.sources[0].articles_new == 2
+    rows = {row[0]: row for row in stored(engine)}
+    assert rows["No Link, Still a Story About Bishkek"][2] is None
+    assert "A Copy With the Same GUID" not in rows
+
+
+def test_the_same_story_in_a_snapshot_and_a_feed_is_one_article(
+    engine: Engine, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Kazakhstan Opens a Bridge Over the Ili\n\nKazakhstan opened a road bridge over the Ili river on Monday...\n",
+        encoding="utf-8",
+    )
+    ingest_paths(engine, [page], max_bytes=100_000, clock=lambda: NOW)
+    (report,), _ = fetch(engine, {"/feed": text(FEED)}, ["/feed"])
+    assert report.sources[0].articles_new == 1 and report.sources[0].articles_updated == 1
+    with open_session(engine) as session:
+        bridge = repo.latest_articles(session=session, limit=10)
+    linked = [a for a in bridge if a.title.startswith("Kazakhstan Opens")]
+    assert len(linked) == 1 and linked[0].url == "https://steppe.example/kz/bridge"
+    # The feed's whole text replaced the snapshot's cut one.
+    assert "cuts the drive" in " ".join(linked[0].summary)
+
+
+def test_the_cli_fetch_json_shape(
+    engine: Engine,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import json
+
+    from bot.__main__ import main
+
+    async def scenario() -> tuple[int, str]:
+        async with serve({"/feed": text(FEED), "/gone": status(410)}) as (base, _):
+            monkeypatch.setenv("DATABASE_URL", database_url)
+            monkeypatch.setenv("SOURCES_ALLOW_PRIVATE", "true")
+            code = await asyncio.to_thread(
+                main, ["fetch", base + "/feed", base + "/gone", "--json"]
+            )
+            return code, capsys.readouterr().out
+
+    code, out = asyncio.run(scenario())
+    report = json.loads(out)
+    assert code == 0
+    assert set(report) == {"sources", "articles_new", "articles_updated"}
+    ok, gone = report["sources"]
+    assert set(ok) == {"url", "status", "http_status", "articles_new", "articles_updated", "error"}
+    assert (ok["status"], ok["articles_new"], gone["status"], gone["http_status"]) == (
+        "ok",
+        2,
+        "failed",
+        410,
+    )
+    assert main(["sources", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {
+        "url",
+        "kind",
+        "last_fetch_at",
+        "last_success_at",
+        "last_status",
+        "failures",
+        "next_fetch_at",
+    } <= set(listed[0])
+    assert main(["fetch", "ftp://steppe.example/feed"]) == 2
