@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.news.compose import MESSAGE_LIMIT, compose_digest, pack_messages, utf16_len
+from tests.telegram_html import html_problems
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,7 @@ class A:
     summary: tuple[str, ...]
     countries: tuple[str, ...]
     page_date: dt.date | None = dt.date(2026, 2, 21)
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,17 @@ def test_a_huge_article_is_shortened_not_dropped() -> None:
 def test_pack_messages_keeps_order() -> None:
     blocks = ["a" * 3000, "b" * 3000, "c" * 10]
     assert pack_messages(blocks) == ["a" * 3000, "b" * 3000 + "\n\n" + "c" * 10]
+
+
+def test_a_title_with_a_url_is_a_link_and_the_url_is_escaped() -> None:
+    linked = A("Bridge & Road", ("Opened.",), ("KZ",), url='https://steppe.example/a?b=1&c="2"')
+    plain = A("Snapshot Story", ("Text.",), ("KZ",))
+    [message] = compose_digest([linked, plain], ["KZ"])
+    assert (
+        '<b><a href="https://steppe.example/a?b=1&amp;c=&quot;2&quot;">Bridge &amp; Road</a></b>'
+        in message
+    )
+    assert "<b>Snapshot Story</b>" in message  # no URL: no link
+    assert html_problems(message) == []
+    odd = A("Odd Link", ("Text.",), ("KZ",), url="javascript:alert(1)")
+    assert "<a " not in compose_digest([odd], ["KZ"])[0]

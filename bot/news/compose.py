@@ -27,6 +27,8 @@ class ArticleView(Protocol):
     def countries(self) -> tuple[str, ...]: ...
     @property
     def page_date(self) -> dt.date | None: ...
+    @property
+    def url(self) -> str | None: ...
 
 
 class RateView(Protocol):
@@ -68,9 +70,13 @@ def format_date(day: dt.date) -> str:
 
 
 def render_article(article: ArticleView, *, hide_flag: str | None = None) -> str:
-    """One article: bold title with its flags, summary, page date; text escaped."""
+    """One article: bold title (a link to the story when it has a URL) with its flags,
+    summary, page date; text escaped. Link previews are off where messages are sent."""
     flags = "".join(BY_CODE[c].flag for c in article.countries if c in BY_CODE and c != hide_flag)
-    title = f"<b>{escape(article.title)}</b>" + (f" {flags}" if flags else "")
+    title = escape(article.title)
+    if article.url and article.url.startswith(("https://", "http://")):
+        title = f'<a href="{html.escape(article.url, quote=True)}">{title}</a>'
+    title = f"<b>{title}</b>" + (f" {flags}" if flags else "")
     summary = escape(" ".join(article.summary))
     # Leave room for the date line and the headings that may share its block.
     budget = MESSAGE_LIMIT - utf16_len(title) - 200

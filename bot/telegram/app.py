@@ -38,6 +38,8 @@ from bot.delivery.chatlimit import ChatRates
 from bot.delivery.digest_jobs import DigestPlanner, Dispatcher, wall_clock
 from bot.delivery.instance import HEARTBEAT_SECONDS, INSTANCE_NAME, InstanceRegistry
 from bot.delivery.sender import Sender
+from bot.sources.fetch_round import FetchRound
+from bot.sources.fetcher import Fetcher
 from bot.sources.snapshot_folder import SnapshotWatcher
 from bot.store import Store
 from bot.telegram import texts
@@ -89,6 +91,8 @@ class Newsbot:
     watcher: SnapshotWatcher
     instances: InstanceRegistry
     http: tuple[AiohttpRequest, ...]  # closed by hand if start-up fails before PTB owns them
+    fetcher: Fetcher | None = None  # with `fetch_round`, when SOURCES lists any
+    fetch_round: FetchRound | None = None
 
 
 def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock) -> Newsbot:
@@ -127,8 +131,23 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
     watcher = SnapshotWatcher(engine, settings, clock)
     instances = InstanceRegistry(store, sender.gate, settings.send_rate_per_second)
+    fetcher = fetch_round = None
+    if settings.sources:
+        fetcher = Fetcher(
+            allow_private=settings.sources_allow_private, contact=settings.fetch_contact
+        )
+        interval = dt.timedelta(minutes=settings.fetch_interval_minutes)
+        fetch_round = FetchRound(engine, fetcher, interval=interval, clock=clock)
     return Newsbot(
-        application, handlers, planner, dispatcher, watcher, instances, (requests, polling)
+        application,
+        handlers,
+        planner,
+        dispatcher,
+        watcher,
+        instances,
+        (requests, polling),
+        fetcher,
+        fetch_round,
     )
 
 
@@ -176,8 +195,16 @@ def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
     async def heartbeat(_context: object) -> None:
         await bot.instances.beat()
 
+    async def fetch(_context: object) -> None:
+        if bot.fetch_round is not None:
+            await bot.fetch_round.run(settings.sources)
+
     once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+    # The fetch job ticks at least once a minute; each source's own next_fetch_at
+    # (its interval, or its backoff after failures) says whether it is fetched.
+    fetch_tick = min(settings.fetch_interval_minutes * 60, 60.0)
     for name, callback, interval in [
+        *([("fetch", fetch, fetch_tick)] if bot.fetch_round is not None else []),
         ("ingest", ingest, settings.ingest_interval_minutes * 60),
         ("digest-tick", digest_tick, settings.digest_tick_seconds),
         ("heartbeat", heartbeat, HEARTBEAT_SECONDS),
@@ -345,5 +372,7 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         if application.running:
             await application.stop()
         await application.shutdown()
+        if bot.fetcher is not None:
+            await bot.fetcher.close()
         await bot.instances.leave()
         await bot.handlers.store.close()

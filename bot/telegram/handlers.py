@@ -23,7 +23,7 @@ from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.picker import DONE, parse_callback, picker_markup
 from bot.telegram.updates import CURRENT_UPDATE
-from storage import digests, repo, subscribers, updates
+from storage import digests, repo, sources, subscribers, updates
 from storage.models import ExchangeRateRecord as Rate
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
@@ -261,6 +261,12 @@ class Handlers:
                 repo.count_articles(session=session),
                 repo.last_ingest_at(session=session),
                 texts.run_line(run.started_at, run.report) if run else None,
+                [
+                    texts.SourceHealth(
+                        r.url, r.failures, r.last_status, r.last_success_at, r.last_error
+                    )
+                    for r in sources.all_sources(session=session)
+                ],
             )
 
         await self._reply(update, context, await self.store.run(gather))

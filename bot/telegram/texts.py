@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.news.compose import escape, format_date
@@ -104,20 +105,48 @@ def run_line(started_at: dt.datetime, report: str | None) -> str:
     return f"{started_at:%Y-%m-%d %H:%M} UTC, " + (report or "still delivering")
 
 
+@dataclass(frozen=True)
+class SourceHealth:
+    url: str
+    failures: int
+    last_status: int | None
+    last_success_at: dt.datetime | None
+    last_error: str | None
+
+
+MAX_SOURCES_SHOWN = 20
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+
+
 def stats_text(
     subscribers: Mapping[str, int],
     articles: int,
     last_ingest: dt.datetime | None,
     last_digest_run: str | None,
+    sources: Sequence[SourceHealth] = (),
 ) -> str:
-    def when(moment: dt.datetime | None) -> str:
-        return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
-
-    return (
-        "<b>newsbot stats</b>\n"
+    lines = [
+        "<b>newsbot stats</b>",
         f"Subscribers: {subscribers.get('active', 0)} active, "
-        f"{subscribers.get('paused', 0)} paused, {subscribers.get('blocked', 0)} inactive\n"
-        f"Articles stored: {articles}\n"
-        f"Last ingest: {when(last_ingest)}\n"
-        f"Last digest run: {escape(last_digest_run or 'none yet')}"
-    )
+        f"{subscribers.get('paused', 0)} paused, {subscribers.get('blocked', 0)} inactive",
+        f"Articles stored: {articles}",
+        f"Last ingest: {_when(last_ingest)}",
+        f"Last digest run: {escape(last_digest_run or 'none yet')}",
+    ]
+    if sources:
+        lines.append("<b>Sources</b>")
+    for source in sources[:MAX_SOURCES_SHOWN]:
+        state = "✅" if source.failures == 0 else f"⚠️ {source.failures} failures in a row"
+        error = (
+            f": {escape(source.last_error[:120])}" if source.failures and source.last_error else ""
+        )
+        lines.append(
+            f"{state} {escape(source.url[:120])} (HTTP {source.last_status or '—'},"
+            f" last success {_when(source.last_success_at)}){error}"
+        )
+    if len(sources) > MAX_SOURCES_SHOWN:
+        lines.append(f"… and {len(sources) - MAX_SOURCES_SHOWN} more: newsbot sources")
+    return "\n".join(lines)
