@@ -425,3 +425,25 @@ def test_the_cli_fetch_json_shape(
         "next_fetch_at",
     } <= set(listed[0])
     assert main(["fetch", "ftp://steppe.example/feed"]) == 2
+
+
+def test_feed_and_page_text_keeps_its_non_ascii_characters() -> None:
+    from bot.sources.feeds import parse_feed
+    from bot.sources.pages import parse_page
+
+    feed = parse_feed(
+        rss(
+            item(
+                "Uzbekistan’s Reform",
+                link="https://steppe.example/r",
+                description="<p>Узбекистан’s президент «сказал».</p>",
+            )
+        ),
+        "https://steppe.example/feed",
+    )
+    assert feed is not None and feed.articles[0].paragraphs == ("Узбекистан’s президент «сказал».",)
+    page = parse_page(
+        '<?xml version="1.0" encoding="koi8-r"?><html><body><h1>Заголовок</h1><p>Один.</p><p>Два.</p><p>Три — «ёж».</p></body></html>',
+        "https://steppe.example/a",
+    )
+    assert page is not None and page.articles[0].paragraphs[-1] == "Три — «ёж»."

@@ -23,7 +23,9 @@ def parse_html(markup: str) -> html.HtmlElement | None:
     if not markup.strip():
         return None
     try:
-        parser = html.HTMLParser(no_network=True, remove_comments=True, recover=True)
+        parser = html.HTMLParser(
+            encoding="utf-8", no_network=True, remove_comments=True, recover=True
+        )
         root = html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError):
         return None

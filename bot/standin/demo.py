@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import TextIO
 
 from pydantic import SecretStr
+from sqlalchemy.engine import Engine
 
 from bot.config import Settings
 from bot.standin.bot_api import FakeBotApi, SentMessage
+from bot.standin.local_site import FeedItem, LocalSite, rss_feed
 from bot.telegram.app import build_bot, serve
 from storage.db import make_engine
 from storage.migrate import upgrade_schema
@@ -40,6 +42,7 @@ SCRIPT: tuple[str, ...] = (
 # An answer is complete once the bot has been quiet this long: longer than the
 # one second Telegram's per-chat limit puts between two messages of a long answer.
 QUIET_SECONDS = 1.3
+_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>')
 _TAG = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
 
 
@@ -49,6 +52,8 @@ class Transcript:
         self.bold = out.isatty()
 
     def _plain(self, text: str) -> str:
+        # A linked title shows its link: "Title ↗ http://…".
+        text = _LINK.sub(lambda m: f"{m.group(2)} ↗ {html.unescape(m.group(1))}", text)
         if self.bold:
             text = text.replace("<b>", "\033[1m").replace("</b>", "\033[0m")
         return html.unescape(_TAG.sub("", text))
@@ -135,6 +140,14 @@ async def run_demo(
             f"snapshots into a temporary SQLite file; Telegram is a local stand-in.",
             file=out,
         )
+        site = LocalSite()
+        feed_url = await _serve_feed(site, files)
+        fetched = await _fetch_once(engine, feed_url)
+        print(
+            f"A local news site serves them as an RSS feed at {feed_url}; one fetch linked"
+            f" {fetched} of them to their pages.",
+            file=out,
+        )
         api = FakeBotApi()
         await api.start()
         settings = Settings(
@@ -143,6 +156,8 @@ async def run_demo(
             database_url=database_url,
             snapshot_dir=str(Path(folder) / "snapshots"),
             admin_chat_ids=[DEMO_CHAT],
+            sources=[feed_url],
+            sources_allow_private=True,  # the demo's site is on loopback
         )
         stop = asyncio.Event()
         bot = asyncio.create_task(serve(build_bot(settings, engine), stop))
@@ -157,7 +172,41 @@ async def run_demo(
             stop.set()
             await bot
             await api.stop()
+            await site.stop()
             engine.dispose()
+
+
+async def _serve_feed(site: LocalSite, files: Sequence[Path]) -> str:
+    """The sample articles as an RSS feed on the local site, each with a page URL."""
+    from bot.news.snapshot import parse_snapshot
+
+    base = await site.start()
+    items, seen = [], set()
+    for path in files:
+        for article in parse_snapshot(path.read_text(encoding="utf-8", errors="replace")).articles:
+            slug = re.sub(r"[^a-z0-9]+", "-", article.title.lower()).strip("-")[:60]
+            if slug not in seen:
+                seen.add(slug)
+                items.append(FeedItem(article.title, f"{base}/news/{slug}", article.body))
+    site.documents["/feed"] = (rss_feed("Demo news", base, items), "application/rss+xml")
+    return f"{base}/feed"
+
+
+async def _fetch_once(engine: Engine, feed_url: str) -> int:
+    """One fetch round over the demo's feed; how many articles it linked or added."""
+    import datetime as dt
+
+    from bot.clock import system_clock
+    from bot.sources.fetch_round import FetchRound
+    from bot.sources.fetcher import Fetcher, FetchLimits
+
+    fetcher = Fetcher(allow_private=True, limits=FetchLimits(host_interval=0))
+    try:
+        rounds = FetchRound(engine, fetcher, interval=dt.timedelta(minutes=15), clock=system_clock)
+        report = await rounds.run([feed_url], force=True)
+    finally:
+        await fetcher.close()
+    return sum(s.articles_new + s.articles_updated for s in report.sources)
 
 
 async def _scripted(chat: DemoChat, script: Sequence[str]) -> None:
