@@ -91,3 +91,9 @@ def test_parsing_benchmark_runs() -> None:
         overall = next(line for line in out.splitlines() if line.startswith("all"))
         figures = [float(x) for x in overall.split()[2:7]]
         assert len(figures) == 5 and all(0 <= x <= 1 for x in figures)
+
+
+def test_sources_benchmark_runs() -> None:
+    out = _run("sources.py", "--feeds", "3", "--items", "4")
+    assert "first round: 12 articles stored" in out
+    assert "second round: 3 of 3 answered 304" in out and "peak memory" in out
