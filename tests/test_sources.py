@@ -447,3 +447,27 @@ def test_feed_and_page_text_keeps_its_non_ascii_characters() -> None:
         "https://steppe.example/a",
     )
     assert page is not None and page.articles[0].paragraphs[-1] == "Три — «ёж»."
+
+
+def test_an_excerpt_is_upgraded_from_its_own_page(engine: Engine) -> None:
+    title = "Uzbek and Kyrgyz Ministers Meet on Water"
+
+    async def feed(request: web.Request) -> web.Response:
+        link = f"http://{request.host}/uz/water"
+        excerpt = "The water ministers of Uzbekistan and Kyrgyzstan met in Osh [&#8230;]"
+        return web.Response(
+            text=rss(item(title, link=link, description=excerpt)), content_type="text/xml"
+        )
+
+    page = (
+        "<html><body><nav><a href='/'>Home</a></nav><article><h1>Uzbek, Kyrgyz Ministers Meet on Water</h1>"
+        "<p>The water ministers of Uzbekistan and Kyrgyzstan met in Osh on Tuesday.</p>"
+        "<p>They agreed on summer releases from the Toktogul reservoir.</p>"
+        "<p>Farmers in the Fergana valley depend on them.</p></article></body></html>"
+    )
+    routes = {"/feed": feed, "/uz/water": text(page, "text/html; charset=utf-8")}
+    (report,), asked = fetch(engine, routes, ["/feed"])
+    assert (report.sources[0].articles_new, report.sources[0].articles_updated) == (1, 1)
+    ((stored_title, body, url, _),) = stored(engine)
+    assert stored_title == title and "Farmers in the Fergana" in body and url.endswith("/uz/water")
+    assert asked.count("/uz/water") == 1

@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy.engine import Engine
 
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=6)
 MAX_CONCURRENT_SOURCES = 8
+# Article pages fetched per source and round for the whole text of an excerpt.
+MAX_FULL_TEXT_FETCHES = 5
 
 
 @dataclass
@@ -171,9 +173,50 @@ class FetchRound:
             now=self.clock(),
         )
         new, updated = stored or (0, 0)
+        if stored is not None:  # a body not seen before: its excerpts may be new too
+            fuller = await self._full_texts(articles)
+            updated += fuller
         result = SourceResult(url, "ok", 200, new, updated)
         await asyncio.to_thread(self._record, record, result, response, None)
         return result
+
+    async def _full_texts(self, articles: Sequence[Article]) -> int:
+        """Fetch the pages of up to MAX_FULL_TEXT_FETCHES excerpts; how many it upgraded.
+
+        A feed's summary or a listing's teaser is cut; the story's own page has the
+        whole text, which the "fuller text upgrades" rule then stores in its place.
+        A page that fails is skipped: the excerpt stays, and nothing else changes.
+        """
+        upgraded = 0
+        excerpts = [a for a in articles if a.truncated and a.url][:MAX_FULL_TEXT_FETCHES]
+        for excerpt in excerpts:
+            assert excerpt.url is not None
+            try:
+                if not await self.fetcher.allowed(excerpt.url):
+                    continue
+                response = await self.fetcher.get(excerpt.url)
+                if response.status != 200:
+                    continue
+                page = parse_page(decode_body(response.body, response.content_type), response.url)
+            except (FetchError, UndecodableError) as error:
+                log.info("full text of %s not fetched: %s", excerpt.url, error)
+                continue
+            if page is None or page.kind != "article" or page.articles[0].truncated:
+                continue
+            # The feed's title and URL: the page's <h1> may word the title differently.
+            full = replace(page.articles[0], title=excerpt.title, url=excerpt.url)
+            full = replace(full, published=excerpt.published)
+            stored = await asyncio.to_thread(
+                ingest_articles,
+                self.engine,
+                source=excerpt.url,
+                content=response.body,
+                articles=[full],
+                site=source_name(excerpt.url),
+                now=self.clock(),
+            )
+            upgraded += stored[1] if stored else 0
+        return upgraded
 
     def _record(
         self,

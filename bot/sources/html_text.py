@@ -8,6 +8,7 @@ the document, which the fetcher caps before it gets here.
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from lxml import etree, html
 
@@ -56,8 +57,8 @@ def paragraphs_of(element: html.HtmlElement) -> list[str]:
 
 def html_paragraphs(markup: str) -> list[str]:
     """Paragraphs of an HTML fragment (a feed item's description or content)."""
-    if "<" not in markup:
-        text = clean(markup)
+    if "<" not in markup:  # plain text, but still HTML's: "[&#8230;]" is "[…]"
+        text = clean(unescape(markup))
         return [text] if text else []
     root = parse_html(markup)
     return [] if root is None else paragraphs_of(root)
