@@ -41,7 +41,7 @@ def test_grouped_by_country_with_flags_and_escaped_text() -> None:
     assert message.index("🇺🇿 <b>Uzbekistan</b>") < message.index("🇰🇿 <b>Kazakhstan</b>")
     assert message.count("Border Deal Signed") == 1  # placed once, under Uzbekistan
     assert "<b>Border Deal Signed</b> 🇰🇿" in message
-    assert "KZT/USD 0.00200 (-0.1%)" in message
+    assert "1 USD = 500.0 KZT (−0.1%)" in message
 
 
 def test_more_than_the_cap_points_to_latest() -> None:

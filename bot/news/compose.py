@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from bot.news.rates import readable_rate
 from bot.news.regions import BY_CODE
 
 MESSAGE_LIMIT = 4096
@@ -91,8 +92,9 @@ def render_rates(rates: Iterable[RateView], currencies: Sequence[str]) -> str | 
     if not shown:
         return None
     shown.sort(key=lambda r: currencies.index(r.currency))
-    lines = [f"{r.currency}/{r.base} {r.rate:.5f} ({escape(r.change)})" for r in shown]
-    return "💱 <b>Exchange rates</b>\n" + "\n".join(lines)
+    readable = (readable_rate(r.currency, r.base, r.rate, r.change) for r in shown)
+    lines = [escape(line) for line in readable if line]
+    return ("💱 <b>Exchange rates</b>\n" + "\n".join(lines)) if lines else None
 
 
 def pack_messages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:

@@ -48,7 +48,7 @@ def test_first_contact_to_digest(api: FakeBotApi, bot: BotProcess, db_url: str) 
     digest = chat.send_all("/digest")
     text = "\n".join(m.text for m in digest)
     assert "Central Asia news digest" in text and "🇰🇿 <b>Kazakhstan</b>" in text
-    assert "💱 <b>Exchange rates</b>" in text and "KZT/USD" in text and "UZS/USD" in text
+    assert "💱 <b>Exchange rates</b>" in text and " KZT (" in text and "1 USD = 12,500 UZS" in text
     [again] = chat.send("/digest")
     assert again.text.startswith("Nothing new for 🇰🇿 Kazakhstan, 🇺🇿 Uzbekistan")
 
