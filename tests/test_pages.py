@@ -175,3 +175,26 @@ def test_a_page_with_text_but_no_title_says_so() -> None:
     snapshot = parse_snapshot(page)
     assert snapshot.articles == () and snapshot.unread_lines == 2
     assert parse_snapshot("• KZT/USD = 0.00193 -0%\n").unread_lines == 0
+
+
+def test_bylines_widgets_and_caption_credits_are_not_news() -> None:
+    page = """Dec 1, 2025
+Kazakhstan Opens a New Bridge Over the River
+Aigerim Sadykova
+5 hours ago
+Share on Facebook
+The bridge opened on Monday, officials said.
+Kassym-Jomart Tokayev at the opening; image: Akorda
+It cost a lot.
+3 min read
+Uzbekistan Raises the Minimum Wage Again
+The government raised it by 10 percent."""
+    snapshot = parse_snapshot(page)
+    assert snapshot.date is not None and snapshot.date.isoformat() == "2025-12-01"
+    assert [(a.title, a.paragraphs) for a in snapshot.articles] == [
+        (
+            "Kazakhstan Opens a New Bridge Over the River",
+            ("The bridge opened on Monday, officials said.", "It cost a lot."),
+        ),
+        ("Uzbekistan Raises the Minimum Wage Again", ("The government raised it by 10 percent.",)),
+    ]

@@ -57,6 +57,20 @@ _PAGE_HEADING = re.compile(
 # "Home > News > Kazakhstan", "Our People > Jane Doe": short parts joined by > or ».
 _BREADCRUMB = re.compile(r"^[^>»]{1,60}(?:\s[>»]\s[^>»]{1,60})+$")
 _AUTHOR_CRUMB = re.compile(r"^our people\s*[>»]\s*(.{1,80})$", re.IGNORECASE)
+# Social buttons, reading times, relative dates: "Share on Facebook", "3 min read",
+# "5 hours ago", "Updated: 12:30".
+_WIDGET = re.compile(
+    r"^(?:(?:share|follow us|subscribe|join us)(?: (?:on|to|via))? [\w ]{1,30}"
+    r"|(?:facebook|twitter|x|telegram|whatsapp|linkedin|vk|email|e-mail|print|copy link)"
+    r"|\d{1,3} min(?:ute)?s? read|reading time:? .{1,20}"
+    r"|\d{1,3} (?:seconds?|minutes?|hours?|days?|weeks?|months?) ago"
+    r"|(?:updated|published|posted)(?: on)?:? .{1,40})$",
+    re.IGNORECASE,
+)
+# A caption that ends in its credit: "Kassym-Jomart Tokayev; image: Akorda".
+_CAPTION_CREDIT = re.compile(
+    r"[;,.|]\s*(?:image|photo|photos|credit|source)s?\s*:\s*\S.{0,80}$", re.I
+)
 _AVATAR = re.compile(r"^(?:\S+\s){0,4}avatar(?:\s+(?:photo|image|picture))?\W*$", re.IGNORECASE)
 
 
@@ -69,6 +83,8 @@ def is_furniture(line: str) -> bool:
         or _DIGEST_POINTER.match(line)
         or _PAGE_HEADING.match(line)
         or _AVATAR.match(line)
+        or _WIDGET.match(line)
+        or (len(line) <= 200 and _CAPTION_CREDIT.search(line))
         or (_BREADCRUMB.match(line) and len(line) <= 200)
     )
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from bot.news import page_chrome
 from bot.news.countries import mention_scores
 from bot.news.headings import is_subheading, title_cased, title_shaped
+from bot.news.text import words
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ _MONTH_NUMBER = {
     for names in (_MONTHS, _RUSSIAN_MONTHS)
     for number, name in enumerate(names, start=1)
 }
-_MONTH = "(" + "|".join((*_MONTHS, *_RUSSIAN_MONTHS)) + ")"
+_MONTH_NUMBER.update({name[:3].lower(): n for n, name in enumerate(_MONTHS, start=1)})
+_MONTH_NUMBER["sept"] = 9
+# Full names, then the short forms ("Dec", "Sept."), longest first so the regex takes them whole.
+_MONTH = "(" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
 # "22 December 2025", "Monday, 22 December 2025", "December 22, 2025".
 _DATE = re.compile(
@@ -102,6 +106,8 @@ _SENTENCE_END = re.compile(r"[.!?…\"”’)\]]$|[.!?][\"”’)]+$")
 _LISTING_SNIPPET_CHARS = 1200
 # How many paragraphs after a title-shaped line the sub-heading test reads.
 _LOOKAHEAD = 3
+# A name under a title has two or three words ("Jane Doe", "Aigerim K. Sadykova").
+_BYLINE_WORDS = 3
 # A page without a counter is a listing when nearly every title has one paragraph.
 _LISTING_RHYTHM = 0.8
 
@@ -125,7 +131,7 @@ def _parse_rate(match: re.Match[str]) -> ExchangeRate | None:
 
 def _parse_date(match: re.Match[str]) -> dt.date | None:
     day, month_name = match.group(1) or match.group(4), match.group(2) or match.group(3)
-    month = _MONTH_NUMBER[month_name.lower()]
+    month = _MONTH_NUMBER[month_name.lower().rstrip(".")]
     try:
         return dt.date(int(match.group(5)), month, int(day))
     except ValueError:
@@ -234,9 +240,32 @@ def _sort_lines(text: str) -> _Sorted:
             body, read_more = page_chrome.strip_read_more(line)
             shaped = not read_more and not _BULLET.match(body) and title_shaped(body)
             kept.append(_Line(body, shaped, read_more))
+    kept = _without_bylines(kept)
     if kept and kept[-1].title_shaped and _cut_off(kept):
         kept[-1] = _Line(kept[-1].text, False)
     return page_date, rates, total, kept
+
+
+def _without_bylines(lines: list[_Line]) -> list[_Line]:
+    """Drop a bare name under a title: "Aigerim Sadykova" is who wrote it, not a title.
+
+    A line of at most `_BYLINE_WORDS` capitalised words right after a longer
+    title-shaped line; a sub-heading never comes straight after its title.
+    """
+    kept: list[_Line] = []
+    for line in lines:
+        previous = kept[-1] if kept else None
+        name = words(line.text)
+        if (
+            previous is not None
+            and previous.title_shaped
+            and line.title_shaped
+            and len(name) <= _BYLINE_WORDS < len(words(previous.text))
+            and all(w[0].isupper() for w in name)
+        ):
+            continue
+        kept.append(line)
+    return kept
 
 
 def _cut_off(lines: list[_Line]) -> bool:
