@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import SourceRecord
@@ -38,3 +39,20 @@ def save_source(*, session: Session, record: SourceRecord) -> None:
 
 def is_due(record: SourceRecord, now: dt.datetime) -> bool:
     return record.next_fetch_at is None or record.next_fetch_at <= now
+
+
+def claim(*, session: Session, url: str, now: dt.datetime, until: dt.datetime) -> bool:
+    """Take a due source for this instance until `until`; False if it is not due (any more).
+
+    One conditional UPDATE: of several instances sharing the database, exactly one
+    sees its row change, so a source is fetched once a round, not once per instance.
+    """
+    result = session.connection().execute(
+        update(SourceRecord)
+        .where(
+            col(SourceRecord.url) == url,
+            or_(col(SourceRecord.next_fetch_at).is_(None), col(SourceRecord.next_fetch_at) <= now),
+        )
+        .values(next_fetch_at=until)
+    )
+    return result.rowcount == 1

@@ -471,3 +471,23 @@ def test_an_excerpt_is_upgraded_from_its_own_page(engine: Engine) -> None:
     ((stored_title, body, url, _),) = stored(engine)
     assert stored_title == title and "Farmers in the Fergana" in body and url.endswith("/uz/water")
     assert asked.count("/uz/water") == 1
+
+
+def test_two_instances_fetch_a_due_source_once(engine: Engine) -> None:
+    async def scenario() -> tuple[list[FetchReport], list[str]]:
+        async with serve({"/feed": text(FEED)}) as (base, served):
+            fetchers = [Fetcher(allow_private=True, limits=QUICK) for _ in range(2)]
+            rounds = [FetchRound(engine, f, interval=INTERVAL, clock=lambda: NOW) for f in fetchers]
+            try:
+                reports = await asyncio.gather(*(r.run([base + "/feed"]) for r in rounds))
+                again = await rounds[0].run([base + "/feed"])  # not due before the interval
+            finally:
+                for f in fetchers:
+                    await f.close()
+            return [*reports, again], served.paths()
+
+    reports, asked = asyncio.run(scenario())
+    statuses = sorted(r.sources[0].status for r in reports[:2])
+    assert statuses == ["ok", "skipped"] and asked.count("/feed") == 1
+    assert reports[2].sources[0].status == "skipped"
+    assert health(engine)["feed"].next_fetch_at == NOW + INTERVAL

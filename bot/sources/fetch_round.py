@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.news.ingest import ingest_articles
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=6)
 MAX_CONCURRENT_SOURCES = 8
+# How long a claimed source is this instance's: longer than a round can take.
+CLAIM = dt.timedelta(minutes=10)
 # Article pages fetched per source and round for the whole text of an excerpt.
 MAX_FULL_TEXT_FETCHES = 5
 
@@ -105,26 +108,46 @@ class FetchRound:
             return FetchReport([])
         async with self._running:
             canonical = list(dict.fromkeys(canonical_url(u) or u for u in urls))
-            records = await asyncio.to_thread(self._records, canonical)
             now = self.clock()
+            records = await asyncio.to_thread(self._records, canonical, now, force)
             gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
 
-            async def one(record: SourceRecord) -> SourceResult:
-                if not force and not health.is_due(record, now):
+            async def one(record: SourceRecord, mine: bool) -> SourceResult:
+                if not mine:
                     when = record.next_fetch_at.isoformat() if record.next_fetch_at else "?"
                     return SourceResult(record.url, "skipped", error=f"next try at {when}")
                 async with gate:
                     return await self._fetch(record)
 
-            results = await asyncio.gather(*(one(r) for r in records))
+            results = await asyncio.gather(*(one(r, mine) for r, mine in records))
             return FetchReport(list(results))
 
-    def _records(self, urls: list[str]) -> list[SourceRecord]:
+    def _records(
+        self, urls: list[str], now: dt.datetime, force: bool
+    ) -> list[tuple[SourceRecord, bool]]:
+        """Each source's record, and whether this round fetches it.
+
+        A due source is claimed for `CLAIM` first, so another instance's round skips
+        it; the claim ends when the fetch records its result (or runs out, if this
+        process dies). `force` (the command line) fetches every source regardless.
+        """
+        for attempt in range(2):
+            try:
+                with open_session(self.engine) as session, session.begin():
+                    records = health.known_sources(session=session, urls=urls)
+            except IntegrityError:  # another instance created the same rows just now
+                if attempt:
+                    raise
+                continue
+            break
+        chosen = []
         with open_session(self.engine) as session, session.begin():
-            records = health.known_sources(session=session, urls=urls)
             for record in records:
-                session.expunge(record)
-            return records
+                mine = force or health.claim(
+                    session=session, url=record.url, now=now, until=now + CLAIM
+                )
+                chosen.append((record, mine))
+        return chosen
 
     async def _fetch(self, record: SourceRecord) -> SourceResult:
         url = record.url
