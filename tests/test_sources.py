@@ -8,6 +8,7 @@ was when a source answers with garbage.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import gzip
 import itertools
@@ -491,3 +492,57 @@ def test_two_instances_fetch_a_due_source_once(engine: Engine) -> None:
     assert statuses == ["ok", "skipped"] and asked.count("/feed") == 1
     assert reports[2].sources[0].status == "skipped"
     assert health(engine)["feed"].next_fetch_at == NOW + INTERVAL
+
+
+def test_a_host_that_never_accepts_the_connection_times_out(engine: Engine) -> None:
+    # A listening socket whose backlog is full: the kernel drops further SYNs, so
+    # connecting hangs as it does to a host that is down.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(("127.0.0.1", port))
+        fillers.append(filler)
+    limits = FetchLimits(connect_timeout=1, total_timeout=10, host_interval=0)
+
+    async def scenario() -> FetchReport:
+        fetcher = Fetcher(allow_private=True, limits=limits)
+        runner = FetchRound(engine, fetcher, interval=INTERVAL, clock=lambda: NOW)
+        try:
+            return await runner.run([f"http://127.0.0.1:{port}/feed"], force=True)
+        finally:
+            await fetcher.close()
+
+    try:
+        report = asyncio.run(scenario())
+    finally:
+        for sock in [listener, *fillers]:
+            sock.close()
+    assert report.sources[0].status == "failed"
+    assert "could not connect within 1 s" in (report.sources[0].error or "")
+
+
+def test_stats_show_each_sources_health() -> None:
+    from bot.telegram.texts import SourceHealth, stats_text
+    from tests.telegram_html import html_problems
+
+    text = stats_text(
+        {"active": 3},
+        10,
+        None,
+        None,
+        [
+            SourceHealth("https://steppe.example/feed", 0, 200, NOW, None),
+            SourceHealth(
+                "https://broken.example/<feed>", 4, 503, None, "HTTP 503 <Service Unavailable>"
+            ),
+        ],
+    )
+    assert "✅ https://steppe.example/feed (HTTP 200" in text
+    assert "⚠️ 4 failures in a row https://broken.example/&lt;feed&gt;" in text
+    assert "HTTP 503 &lt;Service Unavailable&gt;" in text and html_problems(text) == []

@@ -226,6 +226,10 @@ class Fetcher:
                 return Response(url, 200, CIMultiDict(r.headers), body)
         except FetchError:
             raise
+        except aiohttp.ConnectionTimeoutError:
+            raise FetchError(
+                f"could not connect within {self.limits.connect_timeout:g} s"
+            ) from None
         except TimeoutError:
             raise FetchError(f"timed out (limit {self.limits.total_timeout:g} s)") from None
         except aiohttp.ClientConnectorError as error:
