@@ -150,7 +150,7 @@ def _at_most(args: list[str], what: str) -> None:
 def parse_countries(args: list[str]) -> tuple[str, ...]:
     """`/country kz uz`, `/country kazakhstan`, `/country kyrgyz republic`, `/country all`."""
     _at_most(args, "/country")
-    if [a.lower() for a in args] == ["all"]:
+    if [a.lower() for a in args] in (["all"], ["все"]):
         return tuple(c.code for c in COUNTRIES)
     codes: list[str] = []
     words = [w.strip(",;") for w in args if w.strip(",;")]

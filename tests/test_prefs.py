@@ -103,6 +103,10 @@ def test_digest_cursor_never_moves_back() -> None:
         (["kyrgyz", "republic,", "TJ"], ("KG", "TJ")),
         (["uz", "uz"], ("UZ",)),
         (["ALL"], ("KZ", "KG", "TJ", "TM", "UZ", "AF")),
+        # Russian names, as issue #15 asks: any case, older names too.
+        (["казахстан", "Узбекистан"], ("KZ", "UZ")),
+        (["Киргизия,", "туркмения"], ("KG", "TM")),
+        (["все"], ("KZ", "KG", "TJ", "TM", "UZ", "AF")),
     ],
 )
 def test_country_arguments(args: list[str], expected: tuple[str, ...]) -> None:
@@ -116,7 +120,13 @@ def test_unknown_country_names_the_valid_ones() -> None:
 
 @pytest.mark.parametrize(
     ("args", "expected"),
-    [([], (None, 5)), (["kz"], ("KZ", 5)), (["3", "uz"], ("UZ", 3)), (["99"], (None, 20))],
+    [
+        ([], (None, 5)),
+        (["kz"], ("KZ", 5)),
+        (["3", "uz"], ("UZ", 3)),
+        (["99"], (None, 20)),
+        (["узбекистан"], ("UZ", 5)),
+    ],
 )
 def test_latest_arguments(args: list[str], expected: tuple[str | None, int]) -> None:
     assert rules.parse_latest(args) == expected
