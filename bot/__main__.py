@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", help="preview the digest for some countries")
     digest.add_argument("--country", type=_country_code, action="append", required=True)
     digest.add_argument("--json", action="store_true")
+    digest.add_argument(
+        "--language", choices=["en", "ru"], default="en", help="the digest's language (en)"
+    )
 
     fetch = commands.add_parser("fetch", help="one fetch round now over URLs, else SOURCES")
     fetch.add_argument("urls", nargs="*", metavar="URL")
@@ -228,7 +231,11 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
         articles = repo.latest_articles(session=session, countries=countries, limit=10_000)
         rates = repo.latest_rates(session=session)
     messages = compose_digest(
-        articles, countries, rates=rates, max_per_country=settings.digest_max_per_country
+        articles,
+        countries,
+        rates=rates,
+        max_per_country=settings.digest_max_per_country,
+        language=args.language,
     )
     if args.json:
         print(json.dumps({"messages": messages}, ensure_ascii=False))

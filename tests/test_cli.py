@@ -66,6 +66,10 @@ def test_digest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(isinstance(m, str) and len(m.encode("utf-16-le")) // 2 <= 4096 for m in messages)
     text = "\n".join(messages)
     assert "🇰🇿 <b>Kazakhstan</b>" in text and "🇺🇿 <b>Uzbekistan</b>" in text
+    code, out, _ = run(capsys, "digest", "--country", "uz", "--language", "ru", "--json")
+    russian = "\n".join(json.loads(out)["messages"])
+    assert code == 0 and "🇺🇿 <b>Узбекистан</b>" in russian and "Курсы валют" in russian
+    assert run(capsys, "digest", "--country", "uz", "--language", "de")[0] == 2
 
 
 def test_empty_database_answers_politely(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from bot.i18n import DEFAULT_LANGUAGE, format_day, translator
 from bot.news.rates import readable_rate
 from bot.news.regions import BY_CODE
 
@@ -66,11 +67,18 @@ def _shorten(text: str, limit: int) -> str:
     return (head if space else text[:end]).rstrip() + ELLIPSIS
 
 
-def format_date(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+def format_date(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
+    return format_day(day, language)
 
 
-def render_article(article: ArticleView, *, hide_flag: str | None = None) -> str:
+def country_name(code: str, language: str = DEFAULT_LANGUAGE) -> str:
+    country = BY_CODE[code]
+    return country.name_ru if language == "ru" else country.name
+
+
+def render_article(
+    article: ArticleView, *, hide_flag: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> str:
     """One article: bold title (a link to the story when it has a URL) with its flags,
     summary, page date; text escaped. Link previews are off where messages are sent."""
     flags = "".join(BY_CODE[c].flag for c in article.countries if c in BY_CODE and c != hide_flag)
@@ -83,18 +91,21 @@ def render_article(article: ArticleView, *, hide_flag: str | None = None) -> str
     budget = MESSAGE_LIMIT - utf16_len(title) - 200
     lines = [title, _shorten(summary, budget)] if summary else [title]
     if article.page_date is not None:
-        lines.append(f"<i>{format_date(article.page_date)}</i>")
+        lines.append(f"<i>{format_date(article.page_date, language)}</i>")
     return "\n".join(lines)
 
 
-def render_rates(rates: Iterable[RateView], currencies: Sequence[str]) -> str | None:
+def render_rates(
+    rates: Iterable[RateView], currencies: Sequence[str], language: str = DEFAULT_LANGUAGE
+) -> str | None:
     shown = [r for r in rates if r.currency in currencies]
     if not shown:
         return None
     shown.sort(key=lambda r: currencies.index(r.currency))
-    readable = (readable_rate(r.currency, r.base, r.rate, r.change) for r in shown)
+    readable = (readable_rate(r.currency, r.base, r.rate, r.change, language) for r in shown)
     lines = [escape(line) for line in readable if line]
-    return ("💱 <b>Exchange rates</b>\n" + "\n".join(lines)) if lines else None
+    heading = translator(language).gettext("Exchange rates")
+    return (f"💱 <b>{escape(heading)}</b>\n" + "\n".join(lines)) if lines else None
 
 
 def pack_messages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -120,13 +131,17 @@ def compose_digest(
     *,
     rates: Iterable[RateView] = (),
     max_per_country: int = 5,
-    title: str = "Central Asia news digest",
+    title: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[str]:
     """The digest messages for a chat following `countries`; [] when nothing is new.
 
     `articles` come newest first.  Each article appears once, under the first of
     the chat's countries it is tagged with; its other countries show as flags.
+    Headings, dates and numbers are in `language`; article texts stay as written.
     """
+    t = translator(language)
+    title = title or t.gettext("Central Asia news digest")
     blocks: list[str] = []
     placed: set[int] = set()
     for code in countries:
@@ -135,28 +150,35 @@ def compose_digest(
         if not mine:
             continue
         placed.update(i for i, _ in mine)
-        rendered = [render_article(a, hide_flag=code) for _, a in mine[:max_per_country]]
+        rendered = [
+            render_article(a, hide_flag=code, language=language) for _, a in mine[:max_per_country]
+        ]
         # The country heading travels with its first article, never alone at a message end.
-        heading = f"{country.flag} <b>{escape(country.name)}</b>"
+        heading = f"{country.flag} <b>{escape(country_name(code, language))}</b>"
         if not blocks:
             heading = f"📰 <b>{escape(title)}</b>\n\n{heading}"
         blocks.append(f"{heading}\n\n{rendered[0]}")
         blocks.extend(rendered[1:])
         if len(mine) > max_per_country:
             more = len(mine) - max_per_country
-            blocks.append(f"<i>and {more} more — /latest {code.lower()}</i>")
+            line = t.ngettext(
+                "and {n} more — /latest {code}", "and {n} more — /latest {code}", more
+            )
+            blocks.append(f"<i>{escape(line.format(n=more, code=code.lower()))}</i>")
     if not placed:
         return []
     currencies = [BY_CODE[c].currency for c in countries]
-    rates_block = render_rates(rates, currencies)
+    rates_block = render_rates(rates, currencies, language)
     if rates_block:
         blocks.append(rates_block)
     return pack_messages(blocks)
 
 
-def compose_latest(articles: Sequence[ArticleView], heading: str) -> list[str]:
+def compose_latest(
+    articles: Sequence[ArticleView], heading: str, language: str = DEFAULT_LANGUAGE
+) -> list[str]:
     """The /latest answer: a heading, then each article with its flags, newest first."""
-    blocks = [render_article(a) for a in articles]
+    blocks = [render_article(a, language=language) for a in articles]
     if blocks:
         blocks[0] = f"{heading}\n\n{blocks[0]}"
     return pack_messages(blocks)

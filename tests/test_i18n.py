@@ -1,0 +1,95 @@
+"""Translations: every message in the code has a Russian one; plurals, dates and rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import catalog_path, format_day, language_for, translator
+from bot.news.compose import compose_digest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)[sd]")
+
+
+def _messages_in_code() -> set[tuple[str, ...]]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT / "bot"), method_map=[("**.py", "python")]
+    ):
+        found.add(message if isinstance(message, tuple) else (message,))
+    return found
+
+
+def test_every_message_has_a_russian_translation_with_the_same_placeholders() -> None:
+    with catalog_path("ru").open("rb") as po:
+        catalog = read_po(po, locale="ru")
+    in_code = _messages_in_code()
+    assert in_code, "no messages found: is the extractor looking in the right place?"
+    for message in in_code:
+        entry = catalog.get(message[0])
+        assert entry is not None, f"no Russian for {message[0]!r}: bash scripts/update_catalog.sh"
+        assert not entry.fuzzy, f"fuzzy Russian for {message[0]!r}"
+        translations = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        assert all(translations), f"empty Russian for {message[0]!r}"
+        wanted = set(PLACEHOLDER.findall(message[0]))
+        for translation in translations:
+            assert set(PLACEHOLDER.findall(translation)) == wanted, translation
+
+
+@pytest.mark.parametrize(
+    ("n", "word"),
+    [(0, "статей"), (1, "статья"), (2, "статьи"), (5, "статей"), (11, "статей"), (12, "статей"),
+     (21, "статья"), (22, "статьи"), (25, "статей"), (111, "статей")],
+)  # fmt: skip
+def test_russian_plurals(n: int, word: str) -> None:
+    line = translator("ru").ngettext(
+        "and {n} more — /latest {code}", "and {n} more — /latest {code}", n
+    )
+    assert line.format(n=n, code="kz") == f"и ещё {n} {word} — /latest kz"
+
+
+def test_dates_in_both_languages() -> None:
+    day = dt.date(2026, 12, 2)
+    assert format_day(day, "en") == "2 Dec 2026"
+    assert format_day(day, "ru") == "2 декабря 2026"
+
+
+@pytest.mark.parametrize(
+    ("code", "language"),
+    [("ru", "ru"), ("ru-RU", "ru"), ("kk", "ru"), ("uz", "ru"), ("uk", "ru"), ("en", "en"),
+     ("de", "en"), (None, "en"), ("", "en")],
+)  # fmt: skip
+def test_language_from_telegrams_language_code(code: str | None, language: str) -> None:
+    assert language_for(code) == language
+
+
+def test_a_russian_digest_preview() -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class A:
+        title: str
+        summary: tuple[str, ...]
+        countries: tuple[str, ...]
+        page_date: dt.date | None = dt.date(2026, 12, 2)
+        url: str | None = None
+
+    @dataclass(frozen=True)
+    class R:
+        currency: str = "UZS"
+        base: str = "USD"
+        rate: float = 0.00008
+        change: str = "-0.19%"
+
+    articles = [A(f"Story {n}", ("Text.",), ("UZ",)) for n in range(7)]
+    [message] = compose_digest(articles, ["UZ"], rates=[R()], max_per_country=5, language="ru")
+    assert "📰 <b>Дайджест новостей Центральной Азии</b>" in message
+    assert "🇺🇿 <b>Узбекистан</b>" in message and "<i>2 декабря 2026</i>" in message
+    assert "и ещё 2 статьи — /latest uz" in message
+    assert "💱 <b>Курсы валют</b>\n1 USD = 12\u00a0500 UZS (−0,19%)" in message
