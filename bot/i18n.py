@@ -66,3 +66,14 @@ def format_number(value: float, decimals: int, language: str) -> str:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, pattern, locale="ru")
     return f"{value:,.{decimals}f}"
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog; it is translated where it is shown."""
+    return message
+
+
+def say(language: str, message: str, /, **params: object) -> str:
+    """`message` in `language`, its `{placeholders}` filled in."""
+    text = translator(language).gettext(message)
+    return text.format(**params) if params else text

@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.i18n import N_
 from bot.news.regions import BY_CODE, COUNTRIES, MAX_NAME_WORDS, parse_country
 from storage.subscribers import ChatPrefs
 
@@ -30,8 +31,22 @@ MAX_ECHO = 40  # characters of a user's word quoted back in an error
 _INVISIBLE = {"Cc", "Cf"}
 
 
+_LANGUAGE_WORDS = {
+    **dict.fromkeys(("en", "eng", "english", "английский", "англ"), "en"),
+    **dict.fromkeys(("ru", "rus", "russian", "русский", "рус", "по-русски"), "ru"),
+}
+
+
 class BadArgument(ValueError):
-    """A command argument the user must correct; the message says how."""
+    """A command argument the user must correct; the message says how.
+
+    `message` is the English text with `{placeholders}`, marked for translation;
+    the reply translates it into the chat's language and fills in `params`.
+    """
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message.format(**params))
+        self.message, self.params = message, params
 
 
 def next_digest_at(now: dt.datetime, local_time: dt.time, zone: str) -> dt.datetime:
@@ -53,13 +68,35 @@ def next_digest_at(now: dt.datetime, local_time: dt.time, zone: str) -> dt.datet
 
 
 def new_chat(
-    chat_id: int, chat_type: str, digest_time: dt.time, zone: str, *, now: dt.datetime
+    chat_id: int,
+    chat_type: str,
+    digest_time: dt.time,
+    zone: str,
+    *,
+    now: dt.datetime,
+    language: str = "en",
 ) -> ChatPrefs:
     """A chat that first talks to the bot at `now` (its first digest reaches back from then)."""
     return ChatPrefs(
         chat_id=chat_id, chat_type=chat_type, status="active", countries=(),
-        digest_time=digest_time, timezone=zone, subscribed_at=now,
+        digest_time=digest_time, timezone=zone, subscribed_at=now, language=language,
     )  # fmt: skip
+
+
+def set_language(prefs: ChatPrefs, language: str) -> ChatPrefs:
+    return replace(prefs, language=language)
+
+
+def parse_language(args: list[str]) -> str:
+    """`/language ru`, `/language English`, `/language русский`."""
+    _at_most(args, "/language")
+    word = " ".join(args).strip().casefold()
+    if word in _LANGUAGE_WORDS:
+        return _LANGUAGE_WORDS[word]
+    raise BadArgument(
+        N_("I don't know the language “{word}”. Send /language ru or /language en."),
+        word=quoted(word),
+    )
 
 
 def _rescheduled(prefs: ChatPrefs, now: dt.datetime) -> ChatPrefs:
@@ -144,7 +181,9 @@ def quoted(word: str) -> str:
 
 def _at_most(args: list[str], what: str) -> None:
     if len(args) > MAX_ARGS:
-        raise BadArgument(f"That's too many words for {what}: {MAX_ARGS} at most.")
+        raise BadArgument(
+            N_("That's too many words for {command}: {most} at most."), command=what, most=MAX_ARGS
+        )
 
 
 def parse_countries(args: list[str]) -> tuple[str, ...]:
@@ -166,13 +205,17 @@ def parse_countries(args: list[str]) -> tuple[str, ...]:
             index = end
             break
         else:
-            raise BadArgument(unknown_country(words[index]))
+            raise unknown_country(words[index])
     return tuple(dict.fromkeys(codes))
 
 
-def unknown_country(word: str) -> str:
+def unknown_country(word: str) -> BadArgument:
     valid = ", ".join(f"{c.code.lower()} ({c.name})" for c in COUNTRIES)
-    return f"I don't know the country “{quoted(word)}”. Choose from: {valid}."
+    return BadArgument(
+        N_("I don't know the country “{word}”. Choose from: {valid}."),
+        word=quoted(word),
+        valid=valid,
+    )
 
 
 def parse_latest(args: list[str]) -> tuple[str | None, int]:
@@ -181,7 +224,7 @@ def parse_latest(args: list[str]) -> tuple[str | None, int]:
     numbers = [a for a in args if a.lstrip("+-").isdecimal()]
     names = [a for a in args if a not in numbers]
     if len(numbers) > 1:
-        raise BadArgument("Give one number at most, e.g. /latest kz 10.")
+        raise BadArgument(N_("Give one number at most, e.g. /latest kz 10."))
     count = LATEST_DEFAULT
     if numbers:
         negative = numbers[0].startswith("-")
@@ -189,13 +232,13 @@ def parse_latest(args: list[str]) -> tuple[str | None, int]:
         # A 30-digit number is simply "many": no huge int is built from a user's text.
         count = int(digits) if len(digits) <= 6 else LATEST_MAX
         if negative or count < 1:
-            raise BadArgument("The number must be 1 or more, e.g. /latest 10.")
+            raise BadArgument(N_("The number must be 1 or more, e.g. /latest 10."))
         count = min(count, LATEST_MAX)
     if not names:
         return None, count
     codes = parse_countries(names)
     if len(codes) > 1:
-        raise BadArgument("Name one country at a time, e.g. /latest uz.")
+        raise BadArgument(N_("Name one country at a time, e.g. /latest uz."))
     return (codes[0] if codes else None), count  # "/latest ," names no country
 
 
@@ -205,7 +248,8 @@ def parse_time(args: list[str]) -> dt.time:
     match = _TIME.match(text)
     if match is None:
         raise BadArgument(
-            f"That isn't a time I understand. Send 24-hour local time: {TIME_EXAMPLE}"
+            N_("That isn't a time I understand. Send 24-hour local time: {example}"),
+            example=TIME_EXAMPLE,
         )
     return dt.time(int(match.group(1)), int(match.group(2)))
 
@@ -229,7 +273,9 @@ def parse_zone(args: list[str]) -> str:
     except ValueError:
         pass
     raise BadArgument(
-        f"I don't know the time zone “{quoted(text)}”. Send an IANA name: {ZONE_EXAMPLE}"
+        N_("I don't know the time zone “{zone}”. Send an IANA name: {example}"),
+        zone=quoted(text),
+        example=ZONE_EXAMPLE,
     )
 
 

@@ -122,6 +122,7 @@ class Subscriber(SQLModel, table=True):
     # Digests have covered every article with an id up to this one (see ingest's lock).
     digest_cursor: int | None = None
     last_digest_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    language: str = Field(default="en", max_length=8)  # every message to the chat, digests too
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -31,6 +31,7 @@ class ChatPrefs:
     digest_cursor: int | None = None
     last_digest_at: dt.datetime | None = None
     subscribed_at: dt.datetime | None = None  # when the chat first talked to the bot
+    language: str = "en"  # "en" or "ru": the bot's replies and digests to this chat
 
 
 def _prefs(row: Subscriber) -> ChatPrefs:
@@ -46,6 +47,7 @@ def _prefs(row: Subscriber) -> ChatPrefs:
         digest_cursor=row.digest_cursor,
         last_digest_at=row.last_digest_at,
         subscribed_at=row.created_at,
+        language=row.language,
     )
 
 
@@ -55,6 +57,7 @@ def _write(row: Subscriber, prefs: ChatPrefs) -> None:
     row.digest_time, row.timezone = prefs.digest_time, prefs.timezone
     row.timezone_chosen, row.next_digest_at = prefs.timezone_chosen, prefs.next_digest_at
     row.digest_cursor, row.last_digest_at = prefs.digest_cursor, prefs.last_digest_at
+    row.language = prefs.language
     row.updated_at = utcnow()
 
 

@@ -7,20 +7,22 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.i18n import catalog_path, format_day, language_for, translator
 from bot.news.compose import compose_digest
 
 ROOT = Path(__file__).resolve().parent.parent
+# gettext's own names, and `say(language, message)` / `text(language, message)`.
+KEYWORDS = {**DEFAULT_KEYWORDS, "say": (2,), "text": (2,)}
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)[sd]")
 
 
 def _messages_in_code() -> set[tuple[str, ...]]:
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT / "bot"), method_map=[("**.py", "python")]
+        str(ROOT / "bot"), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         found.add(message if isinstance(message, tuple) else (message,))
     return found

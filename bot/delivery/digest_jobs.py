@@ -24,7 +24,7 @@ from bot import prefs as rules
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.instance import INSTANCE_NAME
-from bot.delivery.schedule import OLDEST_NEWS, DigestPlan, plan_digest
+from bot.delivery.schedule import OLDEST_NEWS, DigestKey, DigestPlan, plan_digest
 from bot.delivery.sender import ChatGone, Deferred, Sender, SendStats
 from bot.store import Store
 from storage import digests, repo, subscribers
@@ -90,7 +90,7 @@ class DigestPlanner:
         )
         rates = repo.latest_rates(session=session)
         newest = repo.newest_article_id(session=session)  # same snapshot as the candidates
-        composed: dict[tuple[tuple[str, ...], tuple[int, ...]], list[str]] = {}
+        composed: dict[DigestKey, list[str]] = {}
         return [
             plan_digest(
                 chat,

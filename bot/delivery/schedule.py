@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.i18n import N_, say
 from bot.news.compose import ArticleView, RateView, compose_digest
 from bot.prefs import next_digest_at
 from storage.repo import StoredArticle
@@ -19,7 +20,9 @@ from storage.subscribers import ChatPrefs
 
 FIRST_DIGEST_WINDOW = dt.timedelta(hours=24)  # a new chat also gets the day before it came
 OLDEST_NEWS = dt.timedelta(days=7)  # never older than this, however long a chat was away
-NOTHING_NEW_TODAY = "📰 Nothing new for your countries today. /latest shows the newest."
+# Chats with the same countries, language and unsent articles get the same messages.
+DigestKey = tuple[tuple[str, ...], str, tuple[int, ...]]
+NOTHING_NEW_TODAY = N_("📰 Nothing new for your countries today. /latest shows the newest.")
 
 
 def latest_occurrence(now: dt.datetime, local_time: dt.time, zone: str) -> dt.datetime:
@@ -78,7 +81,7 @@ def plan_digest(
     grace: dt.timedelta,
     max_per_country: int,
     send_empty: bool = False,
-    composed: dict[tuple[tuple[str, ...], tuple[int, ...]], list[str]] | None = None,
+    composed: dict[DigestKey, list[str]] | None = None,
 ) -> DigestPlan:
     """The digest of a chat whose `next_digest_at` has come, or is about to.
 
@@ -100,16 +103,20 @@ def plan_digest(
             prefs.digest_cursor,
         )  # fmt: skip
     mine = unsent(prefs, articles, due_at)
-    key = (prefs.countries, tuple(a.id for a in mine))
+    key = (prefs.countries, prefs.language, tuple(a.id for a in mine))
     cache = composed if composed is not None else {}
     if key not in cache:
         views: list[ArticleView] = list(mine)
         cache[key] = compose_digest(
-            views, prefs.countries, rates=rates, max_per_country=max_per_country
+            views,
+            prefs.countries,
+            rates=rates,
+            max_per_country=max_per_country,
+            language=prefs.language,
         )
     messages = cache[key]
     if not messages and send_empty and prefs.countries:
-        messages = [NOTHING_NEW_TODAY]
+        messages = [say(prefs.language, NOTHING_NEW_TODAY)]
     return DigestPlan(
         chat_id=prefs.chat_id,
         planned_from=prefs.next_digest_at,

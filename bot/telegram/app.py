@@ -160,6 +160,7 @@ def _add_handlers(application: Application, handlers: Handlers) -> None:  # type
         ("time", handlers.time),
         ("timezone", handlers.timezone),
         ("settings", handlers.show_settings),
+        ("language", handlers.language),
         ("stop", handlers.stop),
         ("help", handlers.help),
         ("stats", handlers.stats),
@@ -215,11 +216,13 @@ def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
 
 
 async def register_commands(application: Application) -> None:  # type: ignore[type-arg]
-    menu = [BotCommand(name, description) for name, description in texts.COMMANDS]
-    try:
-        await application.bot.set_my_commands(menu)
-    except NetworkError as error:  # the menu is a convenience; the bot works without it
-        log.warning("could not register the command menu: %s", error)
+    """The command menu: English for everyone, Russian for users whose Telegram is Russian."""
+    for language, code in (("en", None), ("ru", "ru")):
+        menu = [BotCommand(name, description) for name, description in texts.commands(language)]
+        try:
+            await application.bot.set_my_commands(menu, language_code=code)
+        except NetworkError as error:  # the menu is a convenience; the bot works without it
+            log.warning("could not register the %s command menu: %s", language, error)
 
 
 class StoppedWhileStarting(Exception):

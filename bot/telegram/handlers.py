@@ -17,8 +17,8 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.delivery.schedule import OLDEST_NEWS, unsent
 from bot.delivery.sender import ChatGone, Sender
-from bot.news.compose import compose_digest, compose_latest, escape
-from bot.news.regions import BY_CODE
+from bot.i18n import language_for, say
+from bot.news.compose import compose_digest, compose_latest, country_name
 from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.picker import DONE, parse_callback, picker_markup
@@ -55,10 +55,27 @@ class Handlers:
     async def _chat(self, chat_id: int) -> ChatPrefs | None:
         return await self.store.run(lambda s: subscribers.get_chat(session=s, chat_id=chat_id))
 
-    async def _change(self, chat: Chat, change: Change, create: bool = True) -> ChatPrefs | None:
+    async def _language(self, update: Update, current: ChatPrefs | None = None) -> str:
+        """The chat's language; for a chat not yet stored, its user's (`language_code`)."""
+        if current is None and update.effective_chat is not None:
+            current = await self._chat(update.effective_chat.id)
+        if current is not None:
+            return current.language
+        user = update.effective_user
+        return language_for(user.language_code if user else None)
+
+    async def _change(
+        self, chat: Chat, change: Change, create: bool = True, language: str = "en"
+    ) -> ChatPrefs | None:
+        """Change the chat's settings; a chat seen the first time starts in `language`."""
         now = self.clock()
         fresh = rules.new_chat(
-            chat.id, chat.type, self.settings.digest_time, self.settings.default_timezone, now=now
+            chat.id,
+            chat.type,
+            self.settings.digest_time,
+            self.settings.default_timezone,
+            now=now,
+            language=language,
         )
 
         update_id = CURRENT_UPDATE.get()
@@ -91,7 +108,9 @@ class Handlers:
     async def _refuse_unless_allowed(self, update: Update, context: Context) -> bool:
         if await self._may_change(update, context):
             return False
-        await self._reply(update, context, texts.ADMINS_ONLY)
+        await self._reply(
+            update, context, texts.text(await self._language(update), texts.ADMINS_ONLY)
+        )
         return True
 
     # -- commands ------------------------------------------------------------------------------
@@ -102,66 +121,75 @@ class Handlers:
             return
         before = await self._chat(update.effective_chat.id)
         now = self.clock()
-        after = await self._change(update.effective_chat, lambda p: rules.subscribe(p, now))
+        language = await self._language(update, before)
+        after = await self._change(
+            update.effective_chat, lambda p: rules.subscribe(p, now), language=language
+        )
         assert after is not None
         resumed = before is not None and before.status != "active"
         user = update.effective_user
         first_name = user.first_name if user and update.effective_chat.type == "private" else None
-        greeting = texts.greeting(first_name, resumed)
+        greeting = texts.greeting(language, first_name, resumed)
+        prompt = texts.text(language, texts.PICKER_PROMPT)
         await self._reply(
-            update, context, f"{greeting}\n\n{texts.PICKER_PROMPT}", picker_markup(after.countries)
+            update, context, f"{greeting}\n\n{prompt}", picker_markup(after.countries, language)
         )
 
     async def country(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
         args = rules.clean_args(context.args or [])
+        current = await self._chat(update.effective_chat.id)
+        language = await self._language(update, current)
         if not args:
-            current = await self._chat(update.effective_chat.id)
             chosen = current.countries if current else ()
-            await self._reply(update, context, texts.PICKER_PROMPT, picker_markup(chosen))
+            prompt = texts.text(language, texts.PICKER_PROMPT)
+            await self._reply(update, context, prompt, picker_markup(chosen, language))
             return
         try:
             codes = rules.parse_countries(args)
         except rules.BadArgument as error:
-            await self._reply(update, context, escape(str(error)))
+            await self._reply(update, context, texts.refusal(language, error))
             return
         if await self._refuse_unless_allowed(update, context):
             return
         now = self.clock()
         after = await self._change(
-            update.effective_chat, lambda p: rules.set_countries(p, codes, now)
+            update.effective_chat, lambda p: rules.set_countries(p, codes, now), language=language
         )
         assert after is not None
-        await self._reply(update, context, texts.picked(after))
+        await self._reply(update, context, texts.picked(language, after))
 
     async def latest(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
         try:
             named, count = rules.parse_latest(rules.clean_args(context.args or []))
         except rules.BadArgument as error:
-            await self._reply(update, context, escape(str(error)))
+            await self._reply(update, context, texts.refusal(await self._language(update), error))
             return
         current = await self._chat(update.effective_chat.id)
+        language = await self._language(update, current)
         codes = (named,) if named else (current.countries if current else ())
         articles = await self.store.run(
             lambda s: repo.latest_articles(session=s, countries=codes, limit=count)
         )
+        countries = texts.country_list(language, codes)
         if not articles:
-            where = f" for {texts.country_list(codes)}" if codes else ""
-            await self._reply(update, context, texts.NOTHING_STORED.replace(" yet", f"{where} yet"))
+            nothing = texts.NOTHING_STORED_FOR if codes else texts.NOTHING_STORED
+            await self._reply(update, context, say(language, nothing, countries=countries))
             return
         if codes:
-            heading = f"📰 <b>Latest</b> — {texts.country_list(codes)}"
+            heading = say(language, texts.LATEST_HEADING, countries=countries)
         else:
-            heading = "📰 <b>Latest from all countries</b> (/country chooses yours)"
-        await self._reply(update, context, compose_latest(articles, heading))
+            heading = say(language, "📰 <b>Latest from all countries</b> (/country chooses yours)")
+        await self._reply(update, context, compose_latest(articles, heading, language))
 
     async def digest(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
         chat_id = update.effective_chat.id
         current = await self._chat(chat_id)
+        language = await self._language(update, current)
         if current is None or not current.countries:
-            await self._reply(update, context, "Choose countries first: /country")
+            await self._reply(update, context, say(language, "Choose countries first: /country"))
             return
         if await self._refuse_unless_allowed(update, context):
             return
@@ -185,9 +213,10 @@ class Handlers:
             current.countries,
             rates=rates,
             max_per_country=self.settings.digest_max_per_country,
+            language=language,
         )
         if not messages:
-            await self._reply(update, context, texts.nothing_new(current.countries))
+            await self._reply(update, context, texts.nothing_new(language, current.countries))
         else:
             await self._reply(update, context, messages)
         # Only after the messages went out: a failed send leaves them "not yet sent".
@@ -207,11 +236,16 @@ class Handlers:
     async def _set_schedule(self, update: Update, context: Context, *, zone: bool) -> None:
         assert update.effective_chat is not None
         args = rules.clean_args(context.args or [])
+        current = await self._chat(update.effective_chat.id)
+        language = await self._language(update, current)
         if not args:
-            current = await self._chat(update.effective_chat.id)
             example = rules.ZONE_EXAMPLE if zone else rules.TIME_EXAMPLE
-            now_line = f"Now: {texts.schedule_line(current)}. " if current else ""
-            await self._reply(update, context, f"{now_line}To change it: {example}")
+            if current:
+                schedule = texts.schedule_line(language, current)
+                answer = say(language, texts.SCHEDULE_NOW, schedule=schedule, example=example)
+            else:
+                answer = say(language, texts.SCHEDULE_HOW, example=example)
+            await self._reply(update, context, answer)
             return
         try:
             change: Change
@@ -222,36 +256,62 @@ class Handlers:
                 at = rules.parse_time(args)
                 change = lambda p: rules.set_time(p, at, self.clock())  # noqa: E731
         except rules.BadArgument as error:
-            await self._reply(update, context, escape(str(error)))
+            await self._reply(update, context, texts.refusal(language, error))
             return
         if await self._refuse_unless_allowed(update, context):
             return
-        after = await self._change(update.effective_chat, change)
+        after = await self._change(update.effective_chat, change, language=language)
         assert after is not None
-        await self._reply(update, context, texts.time_set(after))
+        await self._reply(update, context, texts.time_set(language, after))
+
+    async def language(self, update: Update, context: Context) -> None:
+        """`/language ru|en`: every reply and digest to this chat in that language."""
+        assert update.effective_chat is not None
+        args = rules.clean_args(context.args or [])
+        current = await self._chat(update.effective_chat.id)
+        language = await self._language(update, current)
+        if not args:
+            await self._reply(update, context, say(language, texts.LANGUAGE_HOW))
+            return
+        try:
+            chosen = rules.parse_language(args)
+        except rules.BadArgument as error:
+            await self._reply(update, context, texts.refusal(language, error))
+            return
+        if await self._refuse_unless_allowed(update, context):
+            return
+        after = await self._change(
+            update.effective_chat, lambda p: rules.set_language(p, chosen), language=chosen
+        )
+        assert after is not None
+        await self._reply(update, context, say(chosen, texts.LANGUAGE_SET))
 
     async def show_settings(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
         current = await self._chat(update.effective_chat.id)
-        await self._reply(
-            update, context, texts.settings_text(current) if current else texts.NOT_SUBSCRIBED
-        )
+        language = await self._language(update, current)
+        answer = texts.settings_text(language, current) if current else None
+        await self._reply(update, context, answer or say(language, texts.NOT_SUBSCRIBED))
 
     async def stop(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
         if await self._refuse_unless_allowed(update, context):
             return
         after = await self._change(update.effective_chat, rules.pause, create=False)
-        await self._reply(update, context, texts.paused() if after else texts.NOT_SUBSCRIBED)
+        language = await self._language(update, after)
+        answer = texts.paused(language) if after else say(language, texts.NOT_SUBSCRIBED)
+        await self._reply(update, context, answer)
 
     async def help(self, update: Update, context: Context) -> None:
-        await self._reply(update, context, texts.help_text())
+        await self._reply(update, context, texts.help_text(await self._language(update)))
 
     async def stats(self, update: Update, context: Context) -> None:
         chat, user = update.effective_chat, update.effective_user
         admins = set(self.settings.admin_chat_ids)
         if not ((chat and chat.id in admins) or (user and user.id in admins)):
-            await self._reply(update, context, texts.STATS_REFUSED)
+            await self._reply(
+                update, context, texts.text(await self._language(update), texts.STATS_REFUSED)
+            )
             return
 
         def gather(session: Session) -> str:
@@ -278,20 +338,24 @@ class Handlers:
         command, _, addressee = message.text.split()[0].partition("@")
         if addressee and addressee.lower() != (context.bot.username or "").lower():
             return  # a command for another bot in the same group
-        shown = escape(rules.quoted(command))
-        await self._reply(update, context, texts.UNKNOWN_COMMAND.format(command=shown))
+        language = await self._language(update)
+        answer = texts.text(language, texts.UNKNOWN_COMMAND, command=rules.quoted(command))
+        await self._reply(update, context, answer)
 
     async def slow_down(self, chat_id: int) -> None:
         """A chat's commands came faster than it can be answered, and some were dropped."""
         try:
-            await self.sender.send(chat_id, texts.SLOW_DOWN)
+            current = await self._chat(chat_id)
+            await self.sender.send(
+                chat_id, say(current.language if current else "en", texts.SLOW_DOWN)
+            )
         except ChatGone as gone:
             await self.mark_gone(gone.chat_id)
         except Exception as error:  # a courtesy notice: never worth more than a log line
             log.info("could not tell chat %s to slow down: %s", chat_id, error)
 
     async def plain_text(self, update: Update, context: Context) -> None:
-        await self._reply(update, context, texts.PLAIN_TEXT)
+        await self._reply(update, context, say(await self._language(update), texts.PLAIN_TEXT))
 
     # -- the country picker ----------------------------------------------------------------------
 
@@ -300,22 +364,28 @@ class Handlers:
         assert query is not None
         choice = parse_callback(query.data)
         chat = update.effective_chat
+        language = await self._language(update)
         if choice is None or chat is None:
-            await query.answer(texts.STALE_BUTTON)
+            await query.answer(say(language, texts.STALE_BUTTON))
             return
         if not await self._may_change(update, context):
-            await query.answer(texts.ADMINS_ONLY)
+            await query.answer(say(language, texts.ADMINS_ONLY))
             return
         now = self.clock()
+        text: str
         if choice == DONE:
             after = await self._chat(chat.id)
-            text, markup, note = texts.picked(after) if after else texts.NOT_SUBSCRIBED, None, None
+            text = texts.picked(language, after) if after else say(language, texts.NOT_SUBSCRIBED)
+            markup, note = None, None
         else:
-            after = await self._change(chat, lambda p: rules.toggle_country(p, choice, now))
+            after = await self._change(
+                chat, lambda p: rules.toggle_country(p, choice, now), language=language
+            )
             assert after is not None
-            name = BY_CODE[choice].name
-            note = f"{name} {'added' if choice in after.countries else 'removed'}"
-            text, markup = texts.PICKER_PROMPT, picker_markup(after.countries)
+            added = texts.COUNTRY_ADDED if choice in after.countries else texts.COUNTRY_REMOVED
+            note = say(language, added, country=country_name(choice, language))
+            text = say(language, texts.PICKER_PROMPT)
+            markup = picker_markup(after.countries, language)
         await query.answer(note)
         try:
             await self.sender.call(
@@ -340,7 +410,10 @@ class Handlers:
                   exc_info=error)  # fmt: skip
         if chat is not None:
             try:
-                await self.sender.send(chat.id, texts.ERROR)
+                current = await self._chat(chat.id)
+                await self.sender.send(
+                    chat.id, say(current.language if current else "en", texts.ERROR)
+                )
             except Exception as second:  # the apology is best effort
                 log.warning("could not tell chat %s about the error: %s", chat.id, second)
 

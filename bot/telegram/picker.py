@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import say
+from bot.news.compose import country_name
 from bot.news.regions import BY_CODE, COUNTRIES
 
 PREFIX = "country:"
 DONE = "done"
 
 
-def picker_markup(selected: tuple[str, ...]) -> InlineKeyboardMarkup:
+def picker_markup(selected: tuple[str, ...], language: str = "en") -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
-            f"{'✅ ' if c.code in selected else ''}{c.flag} {c.name}",
+            f"{'✅ ' if c.code in selected else ''}{c.flag} {country_name(c.code, language)}",
             callback_data=f"{PREFIX}{c.code}",  # "country:KZ": far under Telegram's 64 bytes
         )
         for c in COUNTRIES
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([InlineKeyboardButton("Done", callback_data=f"{PREFIX}{DONE}")])
+    rows.append([InlineKeyboardButton(say(language, "Done"), callback_data=f"{PREFIX}{DONE}")])
     return InlineKeyboardMarkup(rows)
 
 

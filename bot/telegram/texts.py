@@ -1,4 +1,9 @@
-"""Every reply the bot writes that is not an article: plain functions, HTML out."""
+"""Every reply the bot writes that is not an article: plain functions, HTML out, any language.
+
+Each text is English in the code, marked for the catalog (`N_` or `say`), and
+shown in the chat's language (`bot.i18n`). `/stats` is for the operators and
+stays English.
+"""
 
 from __future__ import annotations
 
@@ -7,97 +12,139 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.news.compose import escape, format_date
+from bot.i18n import N_, say
+from bot.news.compose import country_name, escape, format_date
 from bot.news.regions import BY_CODE
+from bot.prefs import BadArgument
 from storage.subscribers import ChatPrefs
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Subscribe, or resume daily digests"),
-    ("country", "Choose countries: /country kz uz"),
-    ("latest", "Newest articles: /latest [country] [n]"),
-    ("digest", "Your digest now: what you have not seen"),
-    ("time", "Daily digest time: /time 08:30"),
-    ("timezone", "Your time zone: /timezone Asia/Tashkent"),
-    ("settings", "Your countries, time and status"),
-    ("stop", "Pause daily digests (settings are kept)"),
-    ("help", "What I can do"),
+    ("start", N_("Subscribe, or resume daily digests")),
+    ("country", N_("Choose countries: /country kz uz")),
+    ("latest", N_("Newest articles: /latest [country] [n]")),
+    ("digest", N_("Your digest now: what you have not seen")),
+    ("time", N_("Daily digest time: /time 08:30")),
+    ("timezone", N_("Your time zone: /timezone Asia/Tashkent")),
+    ("language", N_("Language: /language ru or /language en")),
+    ("settings", N_("Your countries, time and status")),
+    ("stop", N_("Pause daily digests (settings are kept)")),
+    ("help", N_("What I can do")),
 )
 
-PICKER_PROMPT = "Which countries do you follow? Tap to choose, then Done."
-UNKNOWN_COMMAND = "I don't know {command}. /help lists what I can do."
-PLAIN_TEXT = "I answer commands — /help lists them."
-NOTHING_STORED = "No news stored yet — I check for new articles every few minutes."
-NOT_SUBSCRIBED = "You're not subscribed yet. Send /start to begin."
-ADMINS_ONLY = "Only this group's admins can change its settings."
-STATS_REFUSED = "Sorry, /stats is for the bot's operators."
-STALE_BUTTON = "That button has expired. Send /country for a fresh picker."
-SLOW_DOWN = "⏳ That's more than I can answer at once: I skipped some. One at a time, please."
-ERROR = "Sorry, something went wrong on my side. Please try again in a minute."
+PICKER_PROMPT = N_("Which countries do you follow? Tap to choose, then Done.")
+PICKER_DONE = N_("Done")
+UNKNOWN_COMMAND = N_("I don't know {command}. /help lists what I can do.")
+PLAIN_TEXT = N_("I answer commands — /help lists them.")
+NOTHING_STORED = N_("No news stored yet — I check for new articles every few minutes.")
+NOTHING_STORED_FOR = N_(
+    "No news stored for {countries} yet — I check for new articles every few minutes."
+)
+NOT_SUBSCRIBED = N_("You're not subscribed yet. Send /start to begin.")
+ADMINS_ONLY = N_("Only this group's admins can change its settings.")
+STATS_REFUSED = N_("Sorry, /stats is for the bot's operators.")
+STALE_BUTTON = N_("That button has expired. Send /country for a fresh picker.")
+SLOW_DOWN = N_("⏳ That's more than I can answer at once: I skipped some. One at a time, please.")
+ERROR = N_("Sorry, something went wrong on my side. Please try again in a minute.")
+COUNTRY_ADDED = N_("{country} added")
+COUNTRY_REMOVED = N_("{country} removed")
+LATEST_HEADING = N_("📰 <b>Latest</b> — {countries}")
+SCHEDULE_NOW = N_("Now: {schedule}. To change it: {example}")
+SCHEDULE_HOW = N_("To change it: {example}")
+LANGUAGE_SET = N_("I'll write in English from now on.")
+LANGUAGE_HOW = N_("Language: English. To change it: /language ru or /language en")
 
 
-def help_text() -> str:
-    lines = [f"/{name} — {escape(description)}" for name, description in COMMANDS]
-    return "<b>newsbot</b>: short daily digests of Central Asia news.\n\n" + "\n".join(lines)
+def text(language: str, message: str, /, **params: object) -> str:
+    """A marked message in `language`, its parameters HTML-escaped."""
+    return say(language, message, **{k: escape(str(v)) for k, v in params.items()})
 
 
-def greeting(first_name: str | None, resumed: bool) -> str:
+def refusal(language: str, error: BadArgument) -> str:
+    """What a user must correct, in their language."""
+    return text(language, error.message, **error.params)
+
+
+def commands(language: str) -> list[tuple[str, str]]:
+    """The command menu, as `setMyCommands` shows it in `language`."""
+    return [(name, say(language, description)) for name, description in COMMANDS]
+
+
+def help_text(language: str) -> str:
+    lines = [f"/{name} — {escape(description)}" for name, description in commands(language)]
+    intro = say(language, "<b>newsbot</b>: short daily digests of Central Asia news.")
+    return intro + "\n\n" + "\n".join(lines)
+
+
+def greeting(language: str, first_name: str | None, resumed: bool) -> str:
     name = f", {escape(first_name)}" if first_name else ""
     if resumed:
-        return f"Welcome back{name}! Your daily digest is on again."
-    return (
-        f"Hello{name}! I send a short daily digest of Central Asia news, "
+        return say(language, "Welcome back{name}! Your daily digest is on again.", name=name)
+    return say(
+        language,
+        "Hello{name}! I send a short daily digest of Central Asia news, "
         "summarised from The Times of Central Asia.\n"
-        "Pick your countries below; /help lists everything else."
+        "Pick your countries below; /help lists everything else.",
+        name=name,
     )
 
 
-def country_list(codes: tuple[str, ...]) -> str:
-    return ", ".join(f"{BY_CODE[c].flag} {BY_CODE[c].name}" for c in codes) or "none yet"
+def country_list(language: str, codes: tuple[str, ...]) -> str:
+    shown = ", ".join(f"{BY_CODE[c].flag} {country_name(c, language)}" for c in codes)
+    return shown or say(language, "none yet")
 
 
-def schedule_line(prefs: ChatPrefs) -> str:
+def schedule_line(language: str, prefs: ChatPrefs) -> str:
     line = f"{prefs.digest_time:%H:%M} {escape(prefs.timezone)}"
     if prefs.next_digest_at is not None:
         local = prefs.next_digest_at.astimezone(ZoneInfo(prefs.timezone))
-        line += f" (next: {format_date(local.date())}, {local:%H:%M})"
+        when = f"{format_date(local.date(), language)}, {local:%H:%M}"
+        line += " " + say(language, "(next: {when})", when=when)
     return line
 
 
-def picked(prefs: ChatPrefs) -> str:
+def picked(language: str, prefs: ChatPrefs) -> str:
     if not prefs.countries:
-        return "No countries chosen, so no digest will come. /country to pick some."
-    return (
-        f"Following: {country_list(prefs.countries)}.\n"
-        f"Daily digest at {schedule_line(prefs)}. /latest shows the newest now."
+        return say(language, "No countries chosen, so no digest will come. /country to pick some.")
+    return say(
+        language,
+        "Following: {countries}.\nDaily digest at {schedule}. /latest shows the newest now.",
+        countries=country_list(language, prefs.countries),
+        schedule=schedule_line(language, prefs),
     )
 
 
-def settings_text(prefs: ChatPrefs) -> str:
+def settings_text(language: str, prefs: ChatPrefs) -> str:
     status = {
-        "active": "subscribed",
-        "paused": "paused — /start resumes",
-        "blocked": "inactive (messages could not be delivered)",
+        "active": N_("subscribed"),
+        "paused": N_("paused — /start resumes"),
+        "blocked": N_("inactive (messages could not be delivered)"),
     }[prefs.status]
-    return (
-        "<b>Your settings</b>\n"
-        f"Countries: {country_list(prefs.countries)}\n"
-        f"Daily digest: {schedule_line(prefs)}\n"
-        f"Status: {status}"
+    return say(
+        language,
+        "<b>Your settings</b>\nCountries: {countries}\nDaily digest: {schedule}\n"
+        "Language: {language}\nStatus: {status}",
+        countries=country_list(language, prefs.countries),
+        schedule=schedule_line(language, prefs),
+        language=say(language, "English"),
+        status=say(language, status),
     )
 
 
-def time_set(prefs: ChatPrefs) -> str:
-    return f"Daily digest time set: {schedule_line(prefs)}."
+def time_set(language: str, prefs: ChatPrefs) -> str:
+    return say(
+        language, "Daily digest time set: {schedule}.", schedule=schedule_line(language, prefs)
+    )
 
 
-def paused() -> str:
-    return "Daily digests paused. Your countries and time are kept; /start resumes."
+def paused(language: str) -> str:
+    return say(language, "Daily digests paused. Your countries and time are kept; /start resumes.")
 
 
-def nothing_new(countries: tuple[str, ...]) -> str:
-    return (
-        f"Nothing new for {country_list(countries)} since your last digest. "
-        "/latest shows the newest anyway."
+def nothing_new(language: str, countries: tuple[str, ...]) -> str:
+    return say(
+        language,
+        "Nothing new for {countries} since your last digest. /latest shows the newest anyway.",
+        countries=country_list(language, countries),
     )
 
 
@@ -140,9 +187,8 @@ def stats_text(
         lines.append("<b>Sources</b>")
     for source in sources[:MAX_SOURCES_SHOWN]:
         state = "✅" if source.failures == 0 else f"⚠️ {source.failures} failures in a row"
-        error = (
-            f": {escape(source.last_error[:120])}" if source.failures and source.last_error else ""
-        )
+        failing = source.failures and source.last_error
+        error = f": {escape((source.last_error or '')[:120])}" if failing else ""
         lines.append(
             f"{state} {escape(source.url[:120])} (HTTP {source.last_status or '—'},"
             f" last success {_when(source.last_success_at)}){error}"
