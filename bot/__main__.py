@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="try the bot: no token, no internet")
     demo.add_argument("--interactive", action="store_true", help="type the messages yourself")
     demo.add_argument("--snapshots", type=Path, help="snapshot file or folder to ingest first")
+    demo.add_argument(
+        "--language", choices=["en", "ru"], default="en", help="the demo user's Telegram language"
+    )
 
     summary = commands.add_parser("summarize", help="summarise one text (stdin when no FILE)")
     summary.add_argument("file", nargs="?", type=Path, metavar="FILE")
@@ -325,7 +328,7 @@ def run_demo(_settings: Settings, args: argparse.Namespace) -> int:
     snapshots = args.snapshots or SAMPLES
     if not snapshots.exists():
         raise UsageError(f"no sample snapshots at {snapshots} (give --snapshots PATH)")
-    asyncio.run(run_demo(snapshots=snapshots, interactive=args.interactive))
+    asyncio.run(run_demo(snapshots=snapshots, interactive=args.interactive, language=args.language))
     return 0
 
 

@@ -95,6 +95,8 @@ def candidate_articles(
             countries=tuple(sorted(tags.get(r.id or 0, []))),
             page_date=r.page_date,
             first_seen=r.first_seen,
+            url=r.url,
+            source=r.source,
         )
         for r in records
     ]

@@ -95,3 +95,19 @@ def test_a_russian_digest_preview() -> None:
     assert "🇺🇿 <b>Узбекистан</b>" in message and "<i>2 декабря 2026</i>" in message
     assert "и ещё 2 статьи — /latest uz" in message
     assert "💱 <b>Курсы валют</b>\n1 USD = 12\u00a0500 UZS (−0,19%)" in message
+
+
+def test_stats_in_russian() -> None:
+    from bot.telegram.texts import SourceHealth, stats_text
+
+    text = stats_text(
+        "ru",
+        {"active": 2},
+        5,
+        None,
+        None,
+        [SourceHealth("https://a.example/", 3, 500, None, "HTTP 500")],
+    )
+    assert text.startswith("<b>Статистика newsbot</b>")
+    assert "Подписчики: активных 2" in text and "Последняя рассылка: пока не было" in text
+    assert "сбоев подряд: 3" in text

@@ -532,6 +532,7 @@ def test_stats_show_each_sources_health() -> None:
     from tests.telegram_html import html_problems
 
     text = stats_text(
+        "en",
         {"active": 3},
         10,
         None,

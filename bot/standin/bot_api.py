@@ -71,7 +71,8 @@ class FakeBotApi:
         self.username = username
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, JSON]] = []
-        self.commands: list[JSON] = []
+        self.commands: list[JSON] = []  # the default menu
+        self.menus: dict[str, list[JSON]] = {}  # by language_code
         self.callback_answers: list[JSON] = []
         self.blocked: set[int] = set()
         self.chat_admins: dict[int, set[int]] = {}
@@ -98,9 +99,10 @@ class FakeBotApi:
         user_id: int | None = None,
         chat_type: str = "private",
         first_name: str = "Test",
+        language_code: str | None = None,
     ) -> JSON:
         message = self.user_message(chat_id, text, user_id=user_id, chat_type=chat_type,
-                                    first_name=first_name)  # fmt: skip
+                                    first_name=first_name, language_code=language_code)  # fmt: skip
         return self._push({"message": message})
 
     def user_message(
@@ -111,14 +113,18 @@ class FakeBotApi:
         user_id: int | None = None,
         chat_type: str = "private",
         first_name: str = "Test",
+        language_code: str | None = None,
     ) -> JSON:
         """A message from a user as Telegram shows it to the bot (`text` None: no text)."""
         user_id = user_id if user_id is not None else chat_id
+        sender: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            sender["language_code"] = language_code  # the user's Telegram app language
         message: JSON = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": _chat(chat_id, chat_type, first_name),
-            "from": {"id": user_id, "is_bot": False, "first_name": first_name},
+            "from": sender,
         }
         if text is not None:
             message["text"] = text
@@ -438,11 +444,15 @@ class FakeBotApi:
         return True
 
     async def _set_my_commands(self, params: JSON) -> bool:
-        self.commands = list(params.get("commands") or [])
+        # One menu per language_code, as Telegram keeps them; "" is the default menu.
+        language = str(params.get("language_code") or "")
+        self.menus[language] = list(params.get("commands") or [])
+        if not language:
+            self.commands = self.menus[language]
         return True
 
-    async def _get_my_commands(self, _params: JSON) -> list[JSON]:
-        return self.commands
+    async def _get_my_commands(self, params: JSON) -> list[JSON]:
+        return self.menus.get(str(params.get("language_code") or ""), [])
 
     async def _get_chat_member(self, params: JSON) -> JSON:
         chat_id, user_id = _int(params.get("chat_id")), _int(params.get("user_id"))

@@ -32,9 +32,9 @@ DEMO_CHAT = 4242
 SAMPLES = Path(__file__).resolve().parents[2] / "tests" / "seeds"
 SCRIPT: tuple[str, ...] = (
     "/start",
-    "tap Kazakhstan",
-    "tap Uzbekistan",
-    "tap Done",
+    "tap 🇰🇿",
+    "tap 🇺🇿",
+    "tap done",
     "/latest",
     "/digest",
     "/settings",
@@ -74,8 +74,8 @@ class Transcript:
 
 
 class DemoChat:
-    def __init__(self, api: FakeBotApi, transcript: Transcript) -> None:
-        self.api, self.transcript = api, transcript
+    def __init__(self, api: FakeBotApi, transcript: Transcript, language_code: str | None) -> None:
+        self.api, self.transcript, self.language_code = api, transcript, language_code
 
     def _buttons(self) -> list[tuple[str, str, int]]:
         for message in reversed(self.api.messages_to(DEMO_CHAT)):
@@ -93,14 +93,17 @@ class DemoChat:
         seen, answers = len(self.api.messages_to(DEMO_CHAT)), len(self.api.callback_answers)
         if line.lower().startswith("tap "):
             wanted = line[4:].strip().lower()
-            match = [b for b in self._buttons() if wanted in b[0].lower()]
+            # By label ("tap Kazakhstan", "tap 🇰🇿") or by its data ("tap done").
+            match = [b for b in self._buttons() if wanted in b[0].lower() or wanted in b[1]]
             if not match:
                 print("      (no such button here)", file=self.transcript.out)
                 return
             _label, data, message_id = match[0]
             self.api.push_callback(DEMO_CHAT, message_id, data, first_name="Demo")
         else:
-            self.api.push_message(DEMO_CHAT, line, first_name="Demo")
+            self.api.push_message(
+                DEMO_CHAT, line, first_name="Demo", language_code=self.language_code
+            )
         await self._settle(seen, answers)
         for answer in self.api.callback_answers[answers:]:
             if answer.get("text"):
@@ -124,7 +127,11 @@ class DemoChat:
 
 
 async def run_demo(
-    *, snapshots: Path = SAMPLES, interactive: bool = False, out: TextIO = sys.stdout
+    *,
+    snapshots: Path = SAMPLES,
+    interactive: bool = False,
+    out: TextIO = sys.stdout,
+    language: str = "en",
 ) -> None:
     from bot.news.ingest import ingest_paths  # the text stack loads only when needed
 
@@ -166,7 +173,8 @@ async def run_demo(
                 if bot.done():
                     await bot  # start-up failed: raise its error
                 await asyncio.sleep(0.02)
-            chat = DemoChat(api, Transcript(out))
+            # The demo user's Telegram speaks `language`: the bot answers in it.
+            chat = DemoChat(api, Transcript(out), language_code=language)
             await (_interactive(chat, stop) if interactive else _scripted(chat, SCRIPT))
         finally:
             stop.set()

@@ -314,13 +314,16 @@ class Handlers:
             )
             return
 
+        language = await self._language(update)
+
         def gather(session: Session) -> str:
             run = digests.last_run(session=session)
             return texts.stats_text(
+                language,
                 subscribers.count_by_status(session=session),
                 repo.count_articles(session=session),
                 repo.last_ingest_at(session=session),
-                texts.run_line(run.started_at, run.report) if run else None,
+                texts.run_line(language, run.started_at, run.report) if run else None,
                 [
                     texts.SourceHealth(
                         r.url, r.failures, r.last_status, r.last_success_at, r.last_error

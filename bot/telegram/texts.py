@@ -1,8 +1,7 @@
 """Every reply the bot writes that is not an article: plain functions, HTML out, any language.
 
 Each text is English in the code, marked for the catalog (`N_` or `say`), and
-shown in the chat's language (`bot.i18n`). `/stats` is for the operators and
-stays English.
+shown in the chat's language (`bot.i18n`).
 """
 
 from __future__ import annotations
@@ -148,8 +147,8 @@ def nothing_new(language: str, countries: tuple[str, ...]) -> str:
     )
 
 
-def run_line(started_at: dt.datetime, report: str | None) -> str:
-    return f"{started_at:%Y-%m-%d %H:%M} UTC, " + (report or "still delivering")
+def run_line(language: str, started_at: dt.datetime, report: str | None) -> str:
+    return f"{started_at:%Y-%m-%d %H:%M} UTC, " + (report or say(language, "still delivering"))
 
 
 @dataclass(frozen=True)
@@ -164,35 +163,49 @@ class SourceHealth:
 MAX_SOURCES_SHOWN = 20
 
 
-def _when(moment: dt.datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+def _when(language: str, moment: dt.datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else say(language, "never")
 
 
 def stats_text(
+    language: str,
     subscribers: Mapping[str, int],
     articles: int,
     last_ingest: dt.datetime | None,
     last_digest_run: str | None,
     sources: Sequence[SourceHealth] = (),
 ) -> str:
+    # Not nested in the call below: the catalog's extractor reads one call at a time.
+    last_run = last_digest_run or say(language, "not yet")
     lines = [
-        "<b>newsbot stats</b>",
-        f"Subscribers: {subscribers.get('active', 0)} active, "
-        f"{subscribers.get('paused', 0)} paused, {subscribers.get('blocked', 0)} inactive",
-        f"Articles stored: {articles}",
-        f"Last ingest: {_when(last_ingest)}",
-        f"Last digest run: {escape(last_digest_run or 'none yet')}",
+        say(language, "<b>newsbot stats</b>"),
+        say(
+            language,
+            "Subscribers: {active} active, {paused} paused, {blocked} inactive",
+            active=subscribers.get("active", 0),
+            paused=subscribers.get("paused", 0),
+            blocked=subscribers.get("blocked", 0),
+        ),
+        say(language, "Articles stored: {count}", count=articles),
+        say(language, "Last ingest: {when}", when=_when(language, last_ingest)),
+        say(language, "Last digest run: {run}", run=escape(last_run)),
     ]
     if sources:
-        lines.append("<b>Sources</b>")
+        lines.append(say(language, "<b>Sources</b>"))
     for source in sources[:MAX_SOURCES_SHOWN]:
-        state = "✅" if source.failures == 0 else f"⚠️ {source.failures} failures in a row"
+        state = "✅"
+        if source.failures:
+            state = "⚠️ " + say(language, "{n} failures in a row", n=source.failures)
         failing = source.failures and source.last_error
         error = f": {escape((source.last_error or '')[:120])}" if failing else ""
-        lines.append(
-            f"{state} {escape(source.url[:120])} (HTTP {source.last_status or '—'},"
-            f" last success {_when(source.last_success_at)}){error}"
+        health = say(
+            language,
+            "(HTTP {status}, last success {when})",
+            status=source.last_status or "—",
+            when=_when(language, source.last_success_at),
         )
+        lines.append(f"{state} {escape(source.url[:120])} {health}{error}")
     if len(sources) > MAX_SOURCES_SHOWN:
-        lines.append(f"… and {len(sources) - MAX_SOURCES_SHOWN} more: newsbot sources")
+        more = len(sources) - MAX_SOURCES_SHOWN
+        lines.append(say(language, "… and {n} more: newsbot sources", n=more))
     return "\n".join(lines)

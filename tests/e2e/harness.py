@@ -197,8 +197,16 @@ class BotProcess:
 class Chat:
     """One chat with the bot: send text or tap buttons, then read what came back."""
 
-    def __init__(self, api: FakeBotApi, chat_id: int, *, chat_type: str = "private") -> None:
+    def __init__(
+        self,
+        api: FakeBotApi,
+        chat_id: int,
+        *,
+        chat_type: str = "private",
+        language_code: str | None = None,
+    ) -> None:
         self.api, self.chat_id, self.chat_type = api, chat_id, chat_type
+        self.language_code = language_code  # the user's Telegram language ("ru", "en"…)
 
     def received(self) -> list[SentMessage]:
         return self.api.messages_to(self.chat_id)
@@ -206,7 +214,13 @@ class Chat:
     def send(self, text: str, *, expect: int = 1, user_id: int | None = None) -> list[SentMessage]:
         """Send `text`; return the `expect` messages (or edits) the bot answers with."""
         before = len(self.received())
-        self.api.push_message(self.chat_id, text, user_id=user_id, chat_type=self.chat_type)
+        self.api.push_message(
+            self.chat_id,
+            text,
+            user_id=user_id,
+            chat_type=self.chat_type,
+            language_code=self.language_code,
+        )
         if expect == 0:
             return []
         wait_until(lambda: len(self.received()) >= before + expect, f"an answer to {text!r}")
@@ -219,7 +233,13 @@ class Chat:
         the end: everything before the help text answers `text`.
         """
         before = len(self.received())
-        self.api.push_message(self.chat_id, text, user_id=user_id, chat_type=self.chat_type)
+        self.api.push_message(
+            self.chat_id,
+            text,
+            user_id=user_id,
+            chat_type=self.chat_type,
+            language_code=self.language_code,
+        )
         self.api.push_message(self.chat_id, "/help", user_id=user_id, chat_type=self.chat_type)
 
         def help_index() -> int | None:

@@ -25,13 +25,14 @@ def test_scripted_demo_prints_the_conversation() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("Ingested 28 articles from 5 sample snapshots")
-    steps = ["/start", "tap Kazakhstan", "tap Uzbekistan", "tap Done", "/latest", "/digest"]
+    steps = ["/start", "tap 🇰🇿", "tap 🇺🇿", "tap done", "/latest", "/digest"]
     positions = [out.index(f"you ▸ {step}") for step in [*steps, "/settings"]]
     assert positions == sorted(positions)
     assert "[ ✅ 🇰🇿 Kazakhstan ]" in out and "(a notice pops up) Uzbekistan added" in out
     assert "Following: 🇰🇿 Kazakhstan, 🇺🇿 Uzbekistan." in out
     assert "📰 Central Asia news digest" in out and "💱 Exchange rates" in out
     assert "Status: subscribed" in out
+    assert " ↗ http://127.0.0.1:" in out  # titles link to the local site's pages
     assert "<b>" not in out and "&amp;" not in out  # HTML rendered for a terminal
     assert "INFO" not in result.stderr + out and "WARNING" not in result.stderr + out
 
@@ -43,3 +44,12 @@ def test_interactive_demo_reads_the_keyboard() -> None:
     assert "📰 Latest — 🇹🇯 Tajikistan" in result.stdout
     assert "(no such button here)" in result.stdout
     assert "I don't know /bogus. /help lists what I can do." in result.stdout
+
+
+def test_the_demo_in_russian() -> None:
+    result = _demo("--language", "ru")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Здравствуйте, Demo!" in out and "[ ✅ 🇰🇿 Казахстан ]" in out
+    assert "📰 Дайджест новостей Центральной Азии" in out and "💱 Курсы валют" in out
+    assert "Статус: подписка активна" in out

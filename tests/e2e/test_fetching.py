@@ -44,12 +44,15 @@ def test_the_bot_fetches_its_sources_and_links_titles(
             chat = Chat(api, 7001)
             chat.send("/start", expect=1)
             (reply,) = chat.send("/latest kz 3")
+            chat.send("/country kz")
+            digest = chat.send_all("/digest")
         finally:
             assert process.stop() == 0
     assert (
         '<a href="https://steppe.example/kz/cable-car">Astana Opens a Cable Car to the Steppe Park</a>'
         in reply.text
     )
+    assert any('<a href="https://steppe.example/kz/cable-car">' in m.text for m in digest)
     health = {s.url.rsplit("/", 1)[-1]: s for s in known}
     assert health["missing"].last_status == 404 and health["missing"].failures >= 1
     assert "/feed" in site.requests and "Traceback" not in process.log()
