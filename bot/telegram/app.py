@@ -45,7 +45,7 @@ from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.handlers import Handlers
-from bot.telegram.picker import PREFIX
+from bot.telegram.picker import LANGUAGE_PREFIX, PREFIX
 from bot.telegram.updates import PerChatUpdateProcessor
 from bot.telegram.webhook import WebhookServer
 from storage import repo, updates
@@ -171,6 +171,9 @@ def _add_handlers(application: Application, handlers: Handlers) -> None:  # type
     for name, callback in commands:
         application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(CallbackQueryHandler(handlers.picker_button, pattern=f"^{PREFIX}"))
+    application.add_handler(
+        CallbackQueryHandler(handlers.language_button, pattern=f"^{LANGUAGE_PREFIX}")
+    )
     # Any other button (a stale keyboard of an older version) is answered, not ignored.
     application.add_handler(CallbackQueryHandler(handlers.picker_button))
     application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))

@@ -21,7 +21,13 @@ from bot.i18n import language_for, say
 from bot.news.compose import compose_digest, compose_latest, country_name
 from bot.store import Store
 from bot.telegram import texts
-from bot.telegram.picker import DONE, parse_callback, picker_markup
+from bot.telegram.picker import (
+    DONE,
+    language_markup,
+    parse_callback,
+    parse_language_callback,
+    picker_markup,
+)
 from bot.telegram.updates import CURRENT_UPDATE
 from storage import digests, repo, sources, subscribers, updates
 from storage.models import ExchangeRateRecord as Rate
@@ -290,8 +296,39 @@ class Handlers:
         assert update.effective_chat is not None
         current = await self._chat(update.effective_chat.id)
         language = await self._language(update, current)
-        answer = texts.settings_text(language, current) if current else None
-        await self._reply(update, context, answer or say(language, texts.NOT_SUBSCRIBED))
+        if current is None:
+            await self._reply(update, context, say(language, texts.NOT_SUBSCRIBED))
+            return
+        answer = texts.settings_text(language, current)
+        await self._reply(update, context, answer, language_markup(language))
+
+    async def language_button(self, update: Update, context: Context) -> None:
+        """The language button under /settings: switch, and show the settings in it."""
+        query = update.callback_query
+        assert query is not None
+        chosen = parse_language_callback(query.data)
+        chat = update.effective_chat
+        language = await self._language(update)
+        if chosen is None or chat is None:
+            await query.answer(say(language, texts.STALE_BUTTON))
+            return
+        if not await self._may_change(update, context):
+            await query.answer(say(language, texts.ADMINS_ONLY))
+            return
+        after = await self._change(
+            chat, lambda p: rules.set_language(p, chosen), create=False, language=chosen
+        )
+        if after is None:
+            await query.answer(say(language, texts.NOT_SUBSCRIBED))
+            return
+        await query.answer(say(chosen, texts.LANGUAGE_SET))
+        text, markup = texts.settings_text(chosen, after), language_markup(chosen)
+        try:
+            await self.sender.call(
+                chat.id, lambda: query.edit_message_text(text, reply_markup=markup)
+            )
+        except BadRequest as error:  # a double tap: the language is stored either way
+            log.info("settings in chat %s not edited: %s", chat.id, error.message)
 
     async def stop(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None

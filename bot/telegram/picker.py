@@ -1,4 +1,5 @@
-"""The country picker: an inline keyboard edited in place as countries are toggled."""
+"""Inline keyboards: the country picker (edited in place as countries are toggled) and
+the language switch under /settings."""
 
 from __future__ import annotations
 
@@ -31,3 +32,25 @@ def parse_callback(data: str | None) -> str | None:
         return None
     choice = data.removeprefix(PREFIX)
     return choice if choice == DONE or choice in BY_CODE else None
+
+
+LANGUAGE_PREFIX = "language:"
+# Each language's button is labelled in that language: a reader finds their own.
+_LANGUAGE_BUTTONS = {"en": "🇬🇧 English", "ru": "🇷🇺 Русский"}
+
+
+def language_markup(current: str) -> InlineKeyboardMarkup:
+    """One button under /settings: switch to the other language."""
+    other = "ru" if current == "en" else "en"
+    button = InlineKeyboardButton(_LANGUAGE_BUTTONS[other], callback_data=LANGUAGE_PREFIX + other)
+    return InlineKeyboardMarkup([[button]])
+
+
+def parse_language_callback(data: str | None) -> str | None:
+    """ "ru" or "en" for a language button of ours; None for anything else."""
+    choice = (data or "").removeprefix(LANGUAGE_PREFIX)
+    return (
+        choice
+        if data and data.startswith(LANGUAGE_PREFIX) and choice in _LANGUAGE_BUTTONS
+        else None
+    )

@@ -81,3 +81,13 @@ def test_a_russian_conversation(api: FakeBotApi, bot: BotProcess, clock: FakeClo
     assert "Countries: 🇰🇿 Kazakhstan, 🇺🇿 Uzbekistan" in settings.text
     [back] = chat.send("/language русский")
     assert back.text == "Теперь я пишу по-русски."
+    # The button under /settings switches too, and shows the settings in the new language.
+    [settings] = chat.send("/settings")
+    assert [label for label, _ in chat.buttons(settings)] == ["🇬🇧 English"]
+    assert (
+        chat.tap("language:en", message_id=settings.message_id)
+        == "I'll write in English from now on."
+    )
+    edited = chat.received()[-1]
+    assert edited.method == "editMessageText" and "Language: English" in edited.text
+    assert [label for label, _ in chat.buttons(edited)] == ["🇷🇺 Русский"]
