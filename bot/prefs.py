@@ -80,11 +80,40 @@ def new_chat(
     return ChatPrefs(
         chat_id=chat_id, chat_type=chat_type, status="active", countries=(),
         digest_time=digest_time, timezone=zone, subscribed_at=now, language=language,
+        brevity=DEFAULT_BREVITY,
     )  # fmt: skip
 
 
 def set_language(prefs: ChatPrefs, language: str) -> ChatPrefs:
     return replace(prefs, language=language)
+
+
+# How much of each story a digest and /latest show. New chats start "short": one
+# sentence a story is what a reader skims on a phone, and twice as many stories fit
+# in a message; "full" (three sentences) is one command away, "headlines" another.
+BREVITIES = ("headlines", "short", "full")
+DEFAULT_BREVITY = "short"
+_BREVITY_WORDS = {
+    **dict.fromkeys(("headlines", "titles", "заголовки"), "headlines"),
+    **dict.fromkeys(("short", "brief", "кратко", "коротко"), "short"),
+    **dict.fromkeys(("full", "long", "полностью", "подробно"), "full"),
+}
+
+
+def set_brevity(prefs: ChatPrefs, brevity: str) -> ChatPrefs:
+    return replace(prefs, brevity=brevity)
+
+
+def parse_brevity(args: list[str]) -> str:
+    """`/brief headlines | short | full` (Russian: заголовки | кратко | полностью)."""
+    _at_most(args, "/brief")
+    word = " ".join(args).strip().casefold()
+    if word in _BREVITY_WORDS:
+        return _BREVITY_WORDS[word]
+    raise BadArgument(
+        N_("Send /brief headlines, /brief short or /brief full (not “{word}”)."),
+        word=quoted(word),
+    )
 
 
 def parse_language(args: list[str]) -> str:

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pot="$(mktemp --suffix=.pot)"
-.venv/bin/pybabel -q extract -F babel.cfg -k say:2 -k text:2 --no-location --omit-header -o "$pot" .
+.venv/bin/pybabel -q extract -F babel.cfg -k say:2 -k say_escaped:2 --no-location --omit-header -o "$pot" .
 .venv/bin/pybabel -q update -i "$pot" -d bot/locale -D newsbot -l ru --no-fuzzy-matching
 rm -f "$pot"

@@ -123,6 +123,7 @@ class Subscriber(SQLModel, table=True):
     digest_cursor: int | None = None
     last_digest_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     language: str = Field(default="en", max_length=8)  # every message to the chat, digests too
+    brevity: str = Field(default="short", max_length=16)  # "headlines", "short" or "full"
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -32,6 +32,7 @@ class ChatPrefs:
     last_digest_at: dt.datetime | None = None
     subscribed_at: dt.datetime | None = None  # when the chat first talked to the bot
     language: str = "en"  # "en" or "ru": the bot's replies and digests to this chat
+    brevity: str = "short"  # "headlines", "short" (one sentence) or "full" (three)
 
 
 def _prefs(row: Subscriber) -> ChatPrefs:
@@ -48,6 +49,7 @@ def _prefs(row: Subscriber) -> ChatPrefs:
         last_digest_at=row.last_digest_at,
         subscribed_at=row.created_at,
         language=row.language,
+        brevity=row.brevity,
     )
 
 
@@ -57,7 +59,7 @@ def _write(row: Subscriber, prefs: ChatPrefs) -> None:
     row.digest_time, row.timezone = prefs.digest_time, prefs.timezone
     row.timezone_chosen, row.next_digest_at = prefs.timezone_chosen, prefs.next_digest_at
     row.digest_cursor, row.last_digest_at = prefs.digest_cursor, prefs.last_digest_at
-    row.language = prefs.language
+    row.language, row.brevity = prefs.language, prefs.brevity
     row.updated_at = utcnow()
 
 

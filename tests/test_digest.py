@@ -87,3 +87,16 @@ def test_a_title_with_a_url_is_a_link_and_the_url_is_escaped() -> None:
     assert html_problems(message) == []
     odd = A("Odd Link", ("Text.",), ("KZ",), url="javascript:alert(1)")
     assert "<a " not in compose_digest([odd], ["KZ"])[0]
+
+
+def test_brevity_headlines_short_and_full() -> None:
+    story = A("Bridge Opens", ("One.", "Two.", "Three."), ("KZ",))
+    full, short, headlines = (
+        compose_digest([story], ["KZ"], brevity=b)[0] for b in ("full", "short", "headlines")
+    )
+    assert "One. Two. Three." in full and "<i>21 Feb 2026</i>" in full
+    assert "One." in short and "Two." not in short
+    assert "<b>Bridge Opens</b>" in headlines and "One." not in headlines and "<i>" not in headlines
+    many = [A(f"Story number {n}", ("A long sentence about it. " * 8,), ("KZ",)) for n in range(40)]
+    packed = compose_digest(many, ["KZ"], max_per_country=40, brevity="headlines")
+    assert len(packed) < len(compose_digest(many, ["KZ"], max_per_country=40, brevity="full"))

@@ -14,8 +14,8 @@ from bot.i18n import catalog_path, format_day, language_for, translator
 from bot.news.compose import compose_digest
 
 ROOT = Path(__file__).resolve().parent.parent
-# gettext's own names, and `say(language, message)` / `text(language, message)`.
-KEYWORDS = {**DEFAULT_KEYWORDS, "say": (2,), "text": (2,)}
+# gettext's own names, and `say(language, message)` / `say_escaped(language, message)`.
+KEYWORDS = {**DEFAULT_KEYWORDS, "say": (2,), "say_escaped": (2,)}
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)[sd]")
 
 

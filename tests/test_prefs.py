@@ -206,3 +206,12 @@ def test_huge_and_negative_counts() -> None:
     for bad in (["-" + "9" * 30], ["-0"], ["0" * 30]):
         with pytest.raises(rules.BadArgument, match="1 or more"):
             rules.parse_latest(bad)
+
+
+def test_brevity_arguments() -> None:
+    assert rules.parse_brevity(["headlines"]) == "headlines"
+    assert rules.parse_brevity(["Кратко"]) == "short"
+    assert rules.parse_brevity(["full"]) == "full"
+    with pytest.raises(rules.BadArgument, match="/brief headlines"):
+        rules.parse_brevity(["medium"])
+    assert rules.new_chat(1, "private", dt.time(9), "Asia/Almaty", now=NOW).brevity == "short"

@@ -20,8 +20,8 @@ from storage.subscribers import ChatPrefs
 
 FIRST_DIGEST_WINDOW = dt.timedelta(hours=24)  # a new chat also gets the day before it came
 OLDEST_NEWS = dt.timedelta(days=7)  # never older than this, however long a chat was away
-# Chats with the same countries, language and unsent articles get the same messages.
-DigestKey = tuple[tuple[str, ...], str, tuple[int, ...]]
+# Chats with the same countries, language, brevity and unsent articles get the same messages.
+DigestKey = tuple[tuple[str, ...], str, str, tuple[int, ...]]
 NOTHING_NEW_TODAY = N_("📰 Nothing new for your countries today. /latest shows the newest.")
 
 
@@ -103,7 +103,7 @@ def plan_digest(
             prefs.digest_cursor,
         )  # fmt: skip
     mine = unsent(prefs, articles, due_at)
-    key = (prefs.countries, prefs.language, tuple(a.id for a in mine))
+    key = (prefs.countries, prefs.language, prefs.brevity, tuple(a.id for a in mine))
     cache = composed if composed is not None else {}
     if key not in cache:
         views: list[ArticleView] = list(mine)
@@ -113,6 +113,7 @@ def plan_digest(
             rates=rates,
             max_per_country=max_per_country,
             language=prefs.language,
+            brevity=prefs.brevity,
         )
     messages = cache[key]
     if not messages and send_empty and prefs.countries:

@@ -63,7 +63,7 @@ def _shorten(text: str, limit: int) -> str:
         if used > limit - 1:
             break
         end = index + 1
-    head, space, _ = text[:end].rpartition(" ")
+    head, space, _rest = text[:end].rpartition(" ")
     return (head if space else text[:end]).rstrip() + ELLIPSIS
 
 
@@ -77,7 +77,11 @@ def country_name(code: str, language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def render_article(
-    article: ArticleView, *, hide_flag: str | None = None, language: str = DEFAULT_LANGUAGE
+    article: ArticleView,
+    *,
+    hide_flag: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
+    brevity: str = "full",
 ) -> str:
     """One article: bold title (a link to the story when it has a URL) with its flags,
     summary, page date; text escaped. Link previews are off where messages are sent."""
@@ -86,11 +90,13 @@ def render_article(
     if article.url and article.url.startswith(("https://", "http://")):
         title = f'<a href="{html.escape(article.url, quote=True)}">{title}</a>'
     title = f"<b>{title}</b>" + (f" {flags}" if flags else "")
-    summary = escape(" ".join(article.summary))
+    # "headlines": the title alone; "short": the first summary sentence; "full": all three.
+    sentences = {"headlines": 0, "short": 1}.get(brevity, len(article.summary))
+    summary = escape(" ".join(article.summary[:sentences]))
     # Leave room for the date line and the headings that may share its block.
     budget = MESSAGE_LIMIT - utf16_len(title) - 200
     lines = [title, _shorten(summary, budget)] if summary else [title]
-    if article.page_date is not None:
+    if article.page_date is not None and brevity != "headlines":
         lines.append(f"<i>{format_date(article.page_date, language)}</i>")
     return "\n".join(lines)
 
@@ -133,6 +139,7 @@ def compose_digest(
     max_per_country: int = 5,
     title: str | None = None,
     language: str = DEFAULT_LANGUAGE,
+    brevity: str = "full",
 ) -> list[str]:
     """The digest messages for a chat following `countries`; [] when nothing is new.
 
@@ -149,9 +156,10 @@ def compose_digest(
         mine = [(i, a) for i, a in enumerate(articles) if code in a.countries and i not in placed]
         if not mine:
             continue
-        placed.update(i for i, _ in mine)
+        placed.update(i for i, _article in mine)
         rendered = [
-            render_article(a, hide_flag=code, language=language) for _, a in mine[:max_per_country]
+            render_article(a, hide_flag=code, language=language, brevity=brevity)
+            for _index, a in mine[:max_per_country]
         ]
         # The country heading travels with its first article, never alone at a message end.
         heading = f"{country.flag} <b>{escape(country_name(code, language))}</b>"
@@ -175,10 +183,13 @@ def compose_digest(
 
 
 def compose_latest(
-    articles: Sequence[ArticleView], heading: str, language: str = DEFAULT_LANGUAGE
+    articles: Sequence[ArticleView],
+    heading: str,
+    language: str = DEFAULT_LANGUAGE,
+    brevity: str = "full",
 ) -> list[str]:
     """The /latest answer: a heading, then each article with its flags, newest first."""
-    blocks = [render_article(a, language=language) for a in articles]
+    blocks = [render_article(a, language=language, brevity=brevity) for a in articles]
     if blocks:
         blocks[0] = f"{heading}\n\n{blocks[0]}"
     return pack_messages(blocks)

@@ -161,6 +161,7 @@ def _add_handlers(application: Application, handlers: Handlers) -> None:  # type
         ("timezone", handlers.timezone),
         ("settings", handlers.show_settings),
         ("language", handlers.language),
+        ("brief", handlers.brief),
         ("stop", handlers.stop),
         ("help", handlers.help),
         ("stats", handlers.stats),

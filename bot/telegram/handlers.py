@@ -115,7 +115,7 @@ class Handlers:
         if await self._may_change(update, context):
             return False
         await self._reply(
-            update, context, texts.text(await self._language(update), texts.ADMINS_ONLY)
+            update, context, texts.say_escaped(await self._language(update), texts.ADMINS_ONLY)
         )
         return True
 
@@ -136,7 +136,7 @@ class Handlers:
         user = update.effective_user
         first_name = user.first_name if user and update.effective_chat.type == "private" else None
         greeting = texts.greeting(language, first_name, resumed)
-        prompt = texts.text(language, texts.PICKER_PROMPT)
+        prompt = texts.say_escaped(language, texts.PICKER_PROMPT)
         await self._reply(
             update, context, f"{greeting}\n\n{prompt}", picker_markup(after.countries, language)
         )
@@ -148,7 +148,7 @@ class Handlers:
         language = await self._language(update, current)
         if not args:
             chosen = current.countries if current else ()
-            prompt = texts.text(language, texts.PICKER_PROMPT)
+            prompt = texts.say_escaped(language, texts.PICKER_PROMPT)
             await self._reply(update, context, prompt, picker_markup(chosen, language))
             return
         try:
@@ -187,7 +187,8 @@ class Handlers:
             heading = say(language, texts.LATEST_HEADING, countries=countries)
         else:
             heading = say(language, "📰 <b>Latest from all countries</b> (/country chooses yours)")
-        await self._reply(update, context, compose_latest(articles, heading, language))
+        brevity = current.brevity if current else rules.DEFAULT_BREVITY
+        await self._reply(update, context, compose_latest(articles, heading, language, brevity))
 
     async def digest(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
@@ -220,6 +221,7 @@ class Handlers:
             rates=rates,
             max_per_country=self.settings.digest_max_per_country,
             language=language,
+            brevity=current.brevity,
         )
         if not messages:
             await self._reply(update, context, texts.nothing_new(language, current.countries))
@@ -269,6 +271,31 @@ class Handlers:
         after = await self._change(update.effective_chat, change, language=language)
         assert after is not None
         await self._reply(update, context, texts.time_set(language, after))
+
+    async def brief(self, update: Update, context: Context) -> None:
+        """`/brief headlines | short | full`: how much of each story digests and /latest show."""
+        assert update.effective_chat is not None
+        args = rules.clean_args(context.args or [])
+        current = await self._chat(update.effective_chat.id)
+        language = await self._language(update, current)
+        if not args:
+            brevity = current.brevity if current else rules.DEFAULT_BREVITY
+            name = say(language, texts.BREVITY_NAMES[brevity])
+            await self._reply(update, context, say(language, texts.BREVITY_HOW, brevity=name))
+            return
+        try:
+            chosen = rules.parse_brevity(args)
+        except rules.BadArgument as error:
+            await self._reply(update, context, texts.refusal(language, error))
+            return
+        if await self._refuse_unless_allowed(update, context):
+            return
+        after = await self._change(
+            update.effective_chat, lambda p: rules.set_brevity(p, chosen), language=language
+        )
+        assert after is not None
+        name = say(language, texts.BREVITY_NAMES[chosen])
+        await self._reply(update, context, say(language, texts.BREVITY_SET, brevity=name))
 
     async def language(self, update: Update, context: Context) -> None:
         """`/language ru|en`: every reply and digest to this chat in that language."""
@@ -346,9 +373,8 @@ class Handlers:
         chat, user = update.effective_chat, update.effective_user
         admins = set(self.settings.admin_chat_ids)
         if not ((chat and chat.id in admins) or (user and user.id in admins)):
-            await self._reply(
-                update, context, texts.text(await self._language(update), texts.STATS_REFUSED)
-            )
+            refused = texts.say_escaped(await self._language(update), texts.STATS_REFUSED)
+            await self._reply(update, context, refused)
             return
 
         language = await self._language(update)
@@ -379,7 +405,7 @@ class Handlers:
         if addressee and addressee.lower() != (context.bot.username or "").lower():
             return  # a command for another bot in the same group
         language = await self._language(update)
-        answer = texts.text(language, texts.UNKNOWN_COMMAND, command=rules.quoted(command))
+        answer = texts.say_escaped(language, texts.UNKNOWN_COMMAND, command=rules.quoted(command))
         await self._reply(update, context, answer)
 
     async def slow_down(self, chat_id: int) -> None:

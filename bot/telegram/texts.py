@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("time", N_("Daily digest time: /time 08:30")),
     ("timezone", N_("Your time zone: /timezone Asia/Tashkent")),
     ("language", N_("Language: /language ru or /language en")),
+    ("brief", N_("How much of each story: /brief headlines | short | full")),
     ("settings", N_("Your countries, time and status")),
     ("stop", N_("Pause daily digests (settings are kept)")),
     ("help", N_("What I can do")),
@@ -49,18 +50,25 @@ COUNTRY_REMOVED = N_("{country} removed")
 LATEST_HEADING = N_("📰 <b>Latest</b> — {countries}")
 SCHEDULE_NOW = N_("Now: {schedule}. To change it: {example}")
 SCHEDULE_HOW = N_("To change it: {example}")
+BREVITY_NAMES = {
+    "headlines": N_("titles only"),
+    "short": N_("one sentence a story"),
+    "full": N_("three sentences a story"),
+}
+BREVITY_SET = N_("Digests and /latest now show {brevity}.")
+BREVITY_HOW = N_("Now: {brevity}. To change it: /brief headlines, /brief short or /brief full")
 LANGUAGE_SET = N_("I'll write in English from now on.")
 LANGUAGE_HOW = N_("Language: English. To change it: /language ru or /language en")
 
 
-def text(language: str, message: str, /, **params: object) -> str:
+def say_escaped(language: str, message: str, /, **params: object) -> str:
     """A marked message in `language`, its parameters HTML-escaped."""
     return say(language, message, **{k: escape(str(v)) for k, v in params.items()})
 
 
 def refusal(language: str, error: BadArgument) -> str:
     """What a user must correct, in their language."""
-    return text(language, error.message, **error.params)
+    return say_escaped(language, error.message, **error.params)
 
 
 def commands(language: str) -> list[tuple[str, str]]:
@@ -121,9 +129,10 @@ def settings_text(language: str, prefs: ChatPrefs) -> str:
     return say(
         language,
         "<b>Your settings</b>\nCountries: {countries}\nDaily digest: {schedule}\n"
-        "Language: {language}\nStatus: {status}",
+        "Stories: {brevity}\nLanguage: {language}\nStatus: {status}",
         countries=country_list(language, prefs.countries),
         schedule=schedule_line(language, prefs),
+        brevity=say(language, BREVITY_NAMES.get(prefs.brevity, BREVITY_NAMES["full"])),
         language=say(language, "English"),
         status=say(language, status),
     )
