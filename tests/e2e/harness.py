@@ -84,7 +84,11 @@ def free_port() -> int:
 
 
 def add_subscribers(db_url: str, chat_ids: range, due: dt.datetime) -> None:
-    """Chats following KZ and UZ, digest at 09:00 Almaty, first due at `due`."""
+    """Chats following KZ and UZ, digest at 09:00 Almaty, first due at `due`.
+
+    They read the three-sentence summaries (`/brief full`): digests of several
+    messages, which the delivery tests need (per-chat pacing, parts sent once).
+    """
     engine = make_engine(db_url)
     with open_session(engine) as session, session.begin():
         for chat_id in chat_ids:
@@ -94,7 +98,9 @@ def add_subscribers(db_url: str, chat_ids: range, due: dt.datetime) -> None:
                 session=session,
                 chat_id=chat_id,
                 create=fresh,
-                change=lambda p, at=subscribed: rules.set_countries(p, ("KZ", "UZ"), at),  # type: ignore[misc]
+                change=lambda p, at=subscribed: rules.set_brevity(  # type: ignore[misc]
+                    rules.set_countries(p, ("KZ", "UZ"), at), "full"
+                ),
             )
     engine.dispose()
 
