@@ -106,26 +106,23 @@ def set_brevity(prefs: ChatPrefs, brevity: str) -> ChatPrefs:
 
 def parse_brevity(args: list[str]) -> str:
     """`/brief headlines | short | full` (Russian: заголовки | кратко | полностью)."""
-    _at_most(args, "/brief")
-    word = " ".join(args).strip().casefold()
-    if word in _BREVITY_WORDS:
-        return _BREVITY_WORDS[word]
-    raise BadArgument(
-        N_("Send /brief headlines, /brief short or /brief full (not “{word}”)."),
-        word=quoted(word),
-    )
+    refusal = N_("Send /brief headlines, /brief short or /brief full (not “{word}”).")
+    return _one_of(args, "/brief", _BREVITY_WORDS, refusal)
 
 
 def parse_language(args: list[str]) -> str:
     """`/language ru`, `/language English`, `/language русский`."""
-    _at_most(args, "/language")
+    refusal = N_("I don't know the language “{word}”. Send /language ru or /language en.")
+    return _one_of(args, "/language", _LANGUAGE_WORDS, refusal)
+
+
+def _one_of(args: list[str], command: str, words: dict[str, str], refusal: str) -> str:
+    """The choice `args` name among `words` (any case), or `refusal` with the word."""
+    _at_most(args, command)
     word = " ".join(args).strip().casefold()
-    if word in _LANGUAGE_WORDS:
-        return _LANGUAGE_WORDS[word]
-    raise BadArgument(
-        N_("I don't know the language “{word}”. Send /language ru or /language en."),
-        word=quoted(word),
-    )
+    if word in words:
+        return words[word]
+    raise BadArgument(refusal, word=quoted(word))
 
 
 def _rescheduled(prefs: ChatPrefs, now: dt.datetime) -> ChatPrefs:

@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 
 from bot.i18n import catalog_path, format_day, language_for, translator
 from bot.news.compose import compose_digest
+from tests.test_digest import A, R
 
 ROOT = Path(__file__).resolve().parent.parent
 # gettext's own names, and `say(language, message)` / `say_escaped(language, message)`.
@@ -72,25 +73,10 @@ def test_language_from_telegrams_language_code(code: str | None, language: str) 
 
 
 def test_a_russian_digest_preview() -> None:
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class A:
-        title: str
-        summary: tuple[str, ...]
-        countries: tuple[str, ...]
-        page_date: dt.date | None = dt.date(2026, 12, 2)
-        url: str | None = None
-
-    @dataclass(frozen=True)
-    class R:
-        currency: str = "UZS"
-        base: str = "USD"
-        rate: float = 0.00008
-        change: str = "-0.19%"
-
-    articles = [A(f"Story {n}", ("Text.",), ("UZ",)) for n in range(7)]
-    [message] = compose_digest(articles, ["UZ"], rates=[R()], max_per_country=5, language="ru")
+    day = dt.date(2026, 12, 2)
+    articles = [A(f"Story {n}", ("Text.",), ("UZ",), page_date=day) for n in range(7)]
+    rates = [R("UZS", "USD", 0.00008, "-0.19%")]
+    [message] = compose_digest(articles, ["UZ"], rates=rates, max_per_country=5, language="ru")
     assert "📰 <b>Дайджест новостей Центральной Азии</b>" in message
     assert "🇺🇿 <b>Узбекистан</b>" in message and "<i>2 декабря 2026</i>" in message
     assert "и ещё 2 статьи — /latest uz" in message

@@ -241,28 +241,30 @@ class Handlers:
     async def timezone(self, update: Update, context: Context) -> None:
         await self._set_schedule(update, context, zone=True)
 
-    async def _set_schedule(self, update: Update, context: Context, *, zone: bool) -> None:
+    async def _setting(
+        self,
+        update: Update,
+        context: Context,
+        *,
+        parse: Callable[[list[str]], Change],
+        shown: Callable[[str, ChatPrefs | None], str],
+        done: Callable[[str, ChatPrefs], str],
+    ) -> None:
+        """One setting command: alone it says what is set; with arguments it parses them
+        (a refusal says how to correct them), checks who may change it, stores, confirms.
+
+        `parse` turns the arguments into the change to make; `done` writes the
+        confirmation in the chat's language after the change (a new one, for /language).
+        """
         assert update.effective_chat is not None
         args = rules.clean_args(context.args or [])
         current = await self._chat(update.effective_chat.id)
         language = await self._language(update, current)
         if not args:
-            example = rules.ZONE_EXAMPLE if zone else rules.TIME_EXAMPLE
-            if current:
-                schedule = texts.schedule_line(language, current)
-                answer = say(language, texts.SCHEDULE_NOW, schedule=schedule, example=example)
-            else:
-                answer = say(language, texts.SCHEDULE_HOW, example=example)
-            await self._reply(update, context, answer)
+            await self._reply(update, context, shown(language, current))
             return
         try:
-            change: Change
-            if zone:
-                name = rules.parse_zone(args)
-                change = lambda p: rules.set_zone(p, name, self.clock())  # noqa: E731
-            else:
-                at = rules.parse_time(args)
-                change = lambda p: rules.set_time(p, at, self.clock())  # noqa: E731
+            change = parse(args)
         except rules.BadArgument as error:
             await self._reply(update, context, texts.refusal(language, error))
             return
@@ -270,54 +272,57 @@ class Handlers:
             return
         after = await self._change(update.effective_chat, change, language=language)
         assert after is not None
-        await self._reply(update, context, texts.time_set(language, after))
+        await self._reply(update, context, done(after.language, after))
+
+    async def _set_schedule(self, update: Update, context: Context, *, zone: bool) -> None:
+        example = rules.ZONE_EXAMPLE if zone else rules.TIME_EXAMPLE
+
+        def parse(args: list[str]) -> Change:
+            if zone:
+                name = rules.parse_zone(args)
+                return lambda p: rules.set_zone(p, name, self.clock())
+            at = rules.parse_time(args)
+            return lambda p: rules.set_time(p, at, self.clock())
+
+        def shown(language: str, current: ChatPrefs | None) -> str:
+            if current is None:
+                return say(language, texts.SCHEDULE_HOW, example=example)
+            schedule = texts.schedule_line(language, current)
+            return say(language, texts.SCHEDULE_NOW, schedule=schedule, example=example)
+
+        await self._setting(update, context, parse=parse, shown=shown, done=texts.time_set)
 
     async def brief(self, update: Update, context: Context) -> None:
         """`/brief headlines | short | full`: how much of each story digests and /latest show."""
-        assert update.effective_chat is not None
-        args = rules.clean_args(context.args or [])
-        current = await self._chat(update.effective_chat.id)
-        language = await self._language(update, current)
-        if not args:
-            brevity = current.brevity if current else rules.DEFAULT_BREVITY
-            name = say(language, texts.BREVITY_NAMES[brevity])
-            await self._reply(update, context, say(language, texts.BREVITY_HOW, brevity=name))
-            return
-        try:
+
+        def parse(args: list[str]) -> Change:
             chosen = rules.parse_brevity(args)
-        except rules.BadArgument as error:
-            await self._reply(update, context, texts.refusal(language, error))
-            return
-        if await self._refuse_unless_allowed(update, context):
-            return
-        after = await self._change(
-            update.effective_chat, lambda p: rules.set_brevity(p, chosen), language=language
-        )
-        assert after is not None
-        name = say(language, texts.BREVITY_NAMES[chosen])
-        await self._reply(update, context, say(language, texts.BREVITY_SET, brevity=name))
+            return lambda p: rules.set_brevity(p, chosen)
+
+        def shown(language: str, current: ChatPrefs | None) -> str:
+            name = texts.BREVITY_NAMES[current.brevity if current else rules.DEFAULT_BREVITY]
+            return say(language, texts.BREVITY_HOW, brevity=say(language, name))
+
+        def done(language: str, after: ChatPrefs) -> str:
+            name = say(language, texts.BREVITY_NAMES[after.brevity])
+            return say(language, texts.BREVITY_SET, brevity=name)
+
+        await self._setting(update, context, parse=parse, shown=shown, done=done)
 
     async def language(self, update: Update, context: Context) -> None:
         """`/language ru|en`: every reply and digest to this chat in that language."""
-        assert update.effective_chat is not None
-        args = rules.clean_args(context.args or [])
-        current = await self._chat(update.effective_chat.id)
-        language = await self._language(update, current)
-        if not args:
-            await self._reply(update, context, say(language, texts.LANGUAGE_HOW))
-            return
-        try:
+
+        def parse(args: list[str]) -> Change:
             chosen = rules.parse_language(args)
-        except rules.BadArgument as error:
-            await self._reply(update, context, texts.refusal(language, error))
-            return
-        if await self._refuse_unless_allowed(update, context):
-            return
-        after = await self._change(
-            update.effective_chat, lambda p: rules.set_language(p, chosen), language=chosen
+            return lambda p: rules.set_language(p, chosen)
+
+        await self._setting(
+            update,
+            context,
+            parse=parse,
+            shown=lambda language, _current: say(language, texts.LANGUAGE_HOW),
+            done=lambda language, _after: say(language, texts.LANGUAGE_SET),
         )
-        assert after is not None
-        await self._reply(update, context, say(chosen, texts.LANGUAGE_SET))
 
     async def show_settings(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None

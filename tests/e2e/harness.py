@@ -214,12 +214,7 @@ class Chat:
         self.api, self.chat_id, self.chat_type = api, chat_id, chat_type
         self.language_code = language_code  # the user's Telegram language ("ru", "en"…)
 
-    def received(self) -> list[SentMessage]:
-        return self.api.messages_to(self.chat_id)
-
-    def send(self, text: str, *, expect: int = 1, user_id: int | None = None) -> list[SentMessage]:
-        """Send `text`; return the `expect` messages (or edits) the bot answers with."""
-        before = len(self.received())
+    def _push(self, text: str, user_id: int | None) -> None:
         self.api.push_message(
             self.chat_id,
             text,
@@ -227,6 +222,14 @@ class Chat:
             chat_type=self.chat_type,
             language_code=self.language_code,
         )
+
+    def received(self) -> list[SentMessage]:
+        return self.api.messages_to(self.chat_id)
+
+    def send(self, text: str, *, expect: int = 1, user_id: int | None = None) -> list[SentMessage]:
+        """Send `text`; return the `expect` messages (or edits) the bot answers with."""
+        before = len(self.received())
+        self._push(text, user_id)
         if expect == 0:
             return []
         wait_until(lambda: len(self.received()) >= before + expect, f"an answer to {text!r}")
@@ -239,14 +242,8 @@ class Chat:
         the end: everything before the help text answers `text`.
         """
         before = len(self.received())
-        self.api.push_message(
-            self.chat_id,
-            text,
-            user_id=user_id,
-            chat_type=self.chat_type,
-            language_code=self.language_code,
-        )
-        self.api.push_message(self.chat_id, "/help", user_id=user_id, chat_type=self.chat_type)
+        self._push(text, user_id)
+        self._push("/help", user_id)
 
         def help_index() -> int | None:
             answers = self.received()[before:]
