@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -58,6 +59,12 @@ def format_day(day: dt.date, language: str) -> str:
     if language == "ru":
         return babel_format_date(day, "d MMMM y", locale="ru")
     return f"{day.day} {day:%b %Y}"
+
+
+def weekday_names(language: str) -> dict[int, str]:
+    """Short weekday names by ISO weekday (1: "Mon" / "пн"), from Babel's locale data."""
+    names = get_day_names("abbreviated", locale=language)  # Babel: 0 is Monday
+    return {day + 1: str(names[day]) for day in range(7)}
 
 
 def format_number(value: float, decimals: int, language: str) -> str:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.i18n import N_
 from bot.news.regions import BY_CODE, COUNTRIES, MAX_NAME_WORDS, parse_country
-from storage.subscribers import ChatPrefs
+from storage.subscribers import ALL_DAYS, ChatPrefs
 
 LATEST_DEFAULT = 5
 LATEST_MAX = 20
@@ -49,8 +49,11 @@ class BadArgument(ValueError):
         self.message, self.params = message, params
 
 
-def next_digest_at(now: dt.datetime, local_time: dt.time, zone: str) -> dt.datetime:
-    """The first instant after `now` when the wall clock in `zone` shows `local_time`.
+def next_digest_at(
+    now: dt.datetime, local_time: dt.time, zone: str, days: tuple[int, ...] = ALL_DAYS
+) -> dt.datetime:
+    """The first instant after `now` when the wall clock in `zone` shows `local_time`
+    on one of `days` (ISO weekdays of the local date: 1 is Monday).
 
     Computed through the zone's rules for that very day, so it stays right
     across DST changes: a time skipped by a spring-forward gap resolves to the
@@ -59,12 +62,14 @@ def next_digest_at(now: dt.datetime, local_time: dt.time, zone: str) -> dt.datet
     """
     tz = ZoneInfo(zone)
     local_day = now.astimezone(tz).date()
-    for days in range(3):
-        candidate = dt.datetime.combine(local_day + dt.timedelta(days=days), local_time, tz)
-        at = candidate.astimezone(dt.UTC)
+    for ahead in range(9):
+        day = local_day + dt.timedelta(days=ahead)
+        if day.isoweekday() not in days:
+            continue
+        at = dt.datetime.combine(day, local_time, tz).astimezone(dt.UTC)
         if at > now:
             return at
-    raise AssertionError("a local time recurs within three days")  # pragma: no cover
+    raise AssertionError("a weekday recurs within nine days")  # pragma: no cover
 
 
 def new_chat(
@@ -116,17 +121,19 @@ def parse_language(args: list[str]) -> str:
     return _one_of(args, "/language", _LANGUAGE_WORDS, refusal)
 
 
-def _one_of(args: list[str], command: str, words: dict[str, str], refusal: str) -> str:
+def _one_of(
+    args: list[str], command: str, words: dict[str, str], refusal: str, **params: object
+) -> str:
     """The choice `args` name among `words` (any case), or `refusal` with the word."""
     _at_most(args, command)
     word = " ".join(args).strip().casefold()
     if word in words:
         return words[word]
-    raise BadArgument(refusal, word=quoted(word))
+    raise BadArgument(refusal, word=quoted(word), **params)
 
 
 def _rescheduled(prefs: ChatPrefs, now: dt.datetime) -> ChatPrefs:
-    due = next_digest_at(now, prefs.digest_time, prefs.timezone)
+    due = next_digest_at(now, prefs.digest_time, prefs.timezone, prefs.days)
     return replace(prefs, next_digest_at=due if prefs.status == "active" else None)
 
 
@@ -138,6 +145,37 @@ def subscribe(prefs: ChatPrefs, now: dt.datetime) -> ChatPrefs:
 def pause(prefs: ChatPrefs) -> ChatPrefs:
     """/stop: no more digests; every preference is kept for /start."""
     return replace(prefs, status="paused", next_digest_at=None)
+
+
+def forget_topic(prefs: ChatPrefs) -> ChatPrefs:
+    """The forum topic digests went to was deleted: the general topic from now on."""
+    return replace(prefs, thread_id=None)
+
+
+def set_topic(prefs: ChatPrefs, thread_id: int | None) -> ChatPrefs:
+    """/start in a forum topic: digests go to that topic (None: the general topic)."""
+    return replace(prefs, thread_id=thread_id)
+
+
+def set_alerts(prefs: ChatPrefs, on: bool, newest_article_id: int | None) -> ChatPrefs:
+    """/alerts on|off. Turned on, alerts start from the articles that come next."""
+    if on == prefs.alerts:
+        return prefs
+    cursor = newest_article_id or 0 if on else prefs.alert_cursor
+    return replace(prefs, alerts=on, alert_cursor=cursor)
+
+
+def parse_switch(args: list[str], command: str) -> bool:
+    """`on` or `off` (Russian: вкл / выкл)."""
+    refusal = N_("Send {switch} on or {switch} off (not “{word}”).")
+    chosen = _one_of(args, command, _SWITCH_WORDS, refusal, switch=command)
+    return chosen == "on"
+
+
+_SWITCH_WORDS = {
+    **dict.fromkeys(("on", "yes", "1", "вкл", "включить", "да"), "on"),
+    **dict.fromkeys(("off", "no", "0", "выкл", "выключить", "нет"), "off"),
+}
 
 
 def block(prefs: ChatPrefs) -> ChatPrefs:
@@ -179,19 +217,24 @@ def clean_args(args: list[str]) -> list[str]:
     cleaned = []
     # One more than any command takes is enough to refuse the rest: the work stays bounded.
     for arg in args[: MAX_ARGS + 1]:
-        text = arg if arg.isascii() and arg.isprintable() else arg.translate(_cleaning_table())
+        text = clean_text(arg)
         if text.strip():
             cleaned.append(text.strip())
     return cleaned
 
 
+def clean_text(text: str) -> str:
+    """`text` without control and format characters, full-width forms made plain."""
+    return text if text.isascii() and text.isprintable() else text.translate(_cleaning_table())
+
+
 @cache
 def _cleaning_table() -> dict[int, int | None]:
     """For str.translate: controls and format characters dropped, full-width forms
-    made plain. Built once, on first use, from the Basic Multilingual Plane and the
-    tag characters (where every format character of use lies)."""
+    made plain. Built once, on first use, from the Basic and Supplementary
+    Multilingual Planes and the tag characters (where every format character lies)."""
     table: dict[int, int | None] = {}
-    for code in [*range(0x10000), *range(0xE0000, 0xE0080)]:
+    for code in [*range(0x20000), *range(0xE0000, 0xE0080)]:
         ch = chr(code)
         if unicodedata.category(ch) in _INVISIBLE:
             table[code] = None
@@ -303,6 +346,60 @@ def parse_zone(args: list[str]) -> str:
         zone=quoted(text),
         example=ZONE_EXAMPLE,
     )
+
+
+# -- which days ----------------------------------------------------------------------------
+
+_WEEKDAYS = {
+    **{name: day for day, names in enumerate(
+        (("mon", "monday", "пн", "пон", "понедельник"),
+         ("tue", "tues", "tuesday", "вт", "вторник"),
+         ("wed", "wednesday", "ср", "среда"),
+         ("thu", "thur", "thurs", "thursday", "чт", "четверг"),
+         ("fri", "friday", "пт", "пятница"),
+         ("sat", "saturday", "сб", "суббота"),
+         ("sun", "sunday", "вс", "воскресенье")), start=1) for name in names},
+}  # fmt: skip
+_DAY_SETS = {
+    **dict.fromkeys(("all", "daily", "every", "все", "ежедневно", "каждый"), ALL_DAYS),
+    **dict.fromkeys(("weekdays", "workdays", "будни"), (1, 2, 3, 4, 5)),
+    **dict.fromkeys(("weekend", "weekends", "выходные"), (6, 7)),
+}
+_DAY_RANGE = re.compile(r"^(\w+)\s*[-–—]\s*(\w+)$")
+
+
+def parse_days(args: list[str]) -> tuple[int, ...]:
+    """`/days mon-fri`, `/days sat`, `/days mon wed fri`, `/days all`, `/days пн-пт`.
+
+    A range may wrap the week end (`fri-mon`). Returns ISO weekdays, Monday first."""
+    _at_most(args, "/days")
+    chosen: set[int] = set()
+    for part in re.split(r"[\s,;]+", " ".join(args).casefold().replace(" - ", "-")):
+        if not part:
+            continue
+        if part in _DAY_SETS:
+            chosen.update(_DAY_SETS[part])
+            continue
+        if part in _WEEKDAYS:
+            chosen.add(_WEEKDAYS[part])
+            continue
+        span = _DAY_RANGE.match(part)
+        if span and span.group(1) in _WEEKDAYS and span.group(2) in _WEEKDAYS:
+            first, last = _WEEKDAYS[span.group(1)], _WEEKDAYS[span.group(2)]
+            length = (last - first) % 7 + 1
+            chosen.update((first - 1 + step) % 7 + 1 for step in range(length))
+            continue
+        raise BadArgument(
+            N_("I don't know the day “{word}”. Send e.g. /days mon-fri, /days sat or /days all."),
+            word=quoted(part),
+        )
+    if not chosen:
+        raise BadArgument(N_("Name the days, e.g. /days mon-fri, /days sat or /days all."))
+    return tuple(sorted(chosen))
+
+
+def set_days(prefs: ChatPrefs, days: tuple[int, ...], now: dt.datetime) -> ChatPrefs:
+    return _rescheduled(replace(prefs, days=days), now)
 
 
 def digest_sent(prefs: ChatPrefs, through_article_id: int, now: dt.datetime) -> ChatPrefs:

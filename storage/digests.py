@@ -52,6 +52,8 @@ class Delivery:
     messages: tuple[str, ...]
     parts_sent: int
     attempts: int
+    thread_id: int | None = None  # a forum topic's message_thread_id
+    alert_article_id: int | None = None  # an alert (one article), not a digest
 
 
 def due_chats(*, session: Session, now: dt.datetime, limit: int) -> list[ChatPrefs]:
@@ -97,6 +99,7 @@ def candidate_articles(
             first_seen=r.first_seen,
             url=r.url,
             source=r.source,
+            body=r.body,
         )
         for r in records
     ]
@@ -127,6 +130,8 @@ class PlannedDigest(Protocol):
     def through_article_id(self) -> int | None: ...
     @property
     def previous_cursor(self) -> int | None: ...
+    @property
+    def thread_id(self) -> int | None: ...
 
 
 def record_plans(
@@ -183,6 +188,7 @@ def record_plans(
                     "messages": list(plan.messages),
                     "through_article_id": cursor,
                     "from_cursor": plan.previous_cursor,
+                    "thread_id": plan.thread_id,
                     "not_before": plan.due_at if plan.due_at > now else None,
                     "next_attempt_at": wall_now,
                     "created_at": wall_now,
@@ -221,6 +227,15 @@ def void_planned(*, session: Session, chat_id: int, now: dt.datetime) -> int:
     return len(rows)
 
 
+def forget_thread(*, session: Session, chat_id: int) -> None:
+    """The chat's forum topic is gone: its pending messages go to the chat itself."""
+    session.connection().execute(
+        update(_LEDGER)
+        .where(_LEDGER.c.chat_id == chat_id, _LEDGER.c.state == "pending")
+        .values(thread_id=None)
+    )
+
+
 def count_skipped(*, session: Session, run_id: int, due: int, skipped: int) -> None:
     run = session.get(DigestRun, run_id)
     if run is not None:
@@ -251,6 +266,8 @@ def claim_deliveries(
                 ledger.c.messages,
                 ledger.c.parts_sent,
                 ledger.c.attempts,
+                ledger.c.thread_id,
+                ledger.c.alert_article_id,
             )
             .where(
                 ledger.c.state == "pending",
@@ -279,7 +296,15 @@ def claim_deliveries(
         .scalars()
     )
     return [
-        Delivery(row.id, row.chat_id, tuple(row.messages), row.parts_sent, row.attempts)
+        Delivery(
+            id=row.id,
+            chat_id=row.chat_id,
+            messages=tuple(row.messages),
+            parts_sent=row.parts_sent,
+            attempts=row.attempts,
+            thread_id=row.thread_id,
+            alert_article_id=row.alert_article_id,
+        )
         for row in rows
         if row.id in leased
     ]

@@ -124,6 +124,14 @@ class Subscriber(SQLModel, table=True):
     last_digest_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     language: str = Field(default="en", max_length=8)  # every message to the chat, digests too
     brevity: str = Field(default="short", max_length=16)  # "headlines", "short" or "full"
+    # Words and phrases followed and muted (bot.topics), at most 50 of 64 characters.
+    follows: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    mutes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    days: str = Field(default="1234567", max_length=7)  # ISO weekdays of digests, 1 = Monday
+    alerts: bool = False
+    alert_cursor: int | None = None  # articles up to this id were checked for alerts
+    # A forum topic's message_thread_id: digests go there (None: the chat itself).
+    thread_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -171,8 +179,19 @@ class DigestDelivery(SQLModel, table=True):
     lease_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     claimed_by: str | None = Field(default=None, max_length=64)  # the instance sending it
     error: str | None = None
+    # An alert is a delivery of one article, once per chat (the unique index below).
+    alert_article_id: int | None = None
+    thread_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+Index(
+    "ux_digest_delivery_alert",
+    col(DigestDelivery.chat_id),
+    col(DigestDelivery.alert_article_id),
+    unique=True,
+)
 
 
 class BotInstance(SQLModel, table=True):

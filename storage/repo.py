@@ -29,6 +29,7 @@ class StoredArticle:
     first_seen: dt.datetime
     url: str | None = None
     source: str | None = None
+    body: str = ""  # for matching followed and muted words; never shown
 
 
 INGEST_LOCK = 7_270_001  # an arbitrary, fixed PostgreSQL advisory lock key
@@ -157,6 +158,7 @@ def latest_articles(
             first_seen=r.first_seen,
             url=r.url,
             source=r.source,
+            body=r.body,
         )
         for r in records
     ]

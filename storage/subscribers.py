@@ -17,6 +17,8 @@ from sqlmodel import Session, col, select
 
 from storage.models import Subscriber, utcnow
 
+ALL_DAYS = (1, 2, 3, 4, 5, 6, 7)  # ISO weekdays: 1 is Monday
+
 
 @dataclass(frozen=True)
 class ChatPrefs:
@@ -33,6 +35,12 @@ class ChatPrefs:
     subscribed_at: dt.datetime | None = None  # when the chat first talked to the bot
     language: str = "en"  # "en" or "ru": the bot's replies and digests to this chat
     brevity: str = "short"  # "headlines", "short" (one sentence) or "full" (three)
+    follows: tuple[str, ...] = ()  # words and phrases that bring articles in
+    mutes: tuple[str, ...] = ()  # words and phrases that keep articles out
+    days: tuple[int, ...] = ALL_DAYS  # the local weekdays digests come on
+    alerts: bool = False  # followed words sent as soon as they are ingested
+    alert_cursor: int | None = None  # articles up to this id were checked for alerts
+    thread_id: int | None = None  # a forum topic: where /start was sent
 
 
 def _prefs(row: Subscriber) -> ChatPrefs:
@@ -50,6 +58,12 @@ def _prefs(row: Subscriber) -> ChatPrefs:
         subscribed_at=row.created_at,
         language=row.language,
         brevity=row.brevity,
+        follows=tuple(row.follows),
+        mutes=tuple(row.mutes),
+        days=tuple(int(day) for day in row.days) or ALL_DAYS,
+        alerts=row.alerts,
+        alert_cursor=row.alert_cursor,
+        thread_id=row.thread_id,
     )
 
 
@@ -60,6 +74,9 @@ def _write(row: Subscriber, prefs: ChatPrefs) -> None:
     row.timezone_chosen, row.next_digest_at = prefs.timezone_chosen, prefs.next_digest_at
     row.digest_cursor, row.last_digest_at = prefs.digest_cursor, prefs.last_digest_at
     row.language, row.brevity = prefs.language, prefs.brevity
+    row.follows, row.mutes = list(prefs.follows), list(prefs.mutes)
+    row.days = "".join(str(day) for day in prefs.days)
+    row.alerts, row.alert_cursor, row.thread_id = prefs.alerts, prefs.alert_cursor, prefs.thread_id
     row.updated_at = utcnow()
 
 

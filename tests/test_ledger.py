@@ -120,6 +120,7 @@ class Plan:
     through_article_id: int | None = 5
     previous_cursor: int | None = None
     skipped: bool = False
+    thread_id: int | None = None
 
 
 def test_two_planners_of_one_chat_write_one_digest(engine: Engine) -> None:

@@ -12,6 +12,7 @@ from bot import prefs as rules
 from bot.telegram.picker import parse_callback, picker_markup
 from storage.subscribers import ChatPrefs
 
+UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)  # 17:00 in Almaty (UTC+5)
 
 
@@ -215,3 +216,40 @@ def test_brevity_arguments() -> None:
     with pytest.raises(rules.BadArgument, match="/brief headlines"):
         rules.parse_brevity(["medium"])
     assert rules.new_chat(1, "private", dt.time(9), "Asia/Almaty", now=NOW).brevity == "short"
+
+
+# -- which days ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "days"),
+    [
+        (["mon-fri"], (1, 2, 3, 4, 5)),
+        (["Mon", "-", "Fri"], (1, 2, 3, 4, 5)),
+        (["sat"], (6,)),
+        (["all"], (1, 2, 3, 4, 5, 6, 7)),
+        (["mon,", "wed,", "fri"], (1, 3, 5)),
+        (["fri-mon"], (1, 5, 6, 7)),  # a range may wrap the week's end
+        (["weekends"], (6, 7)),
+        (["пн-пт"], (1, 2, 3, 4, 5)),
+        (["сб"], (6,)),
+        (["все"], (1, 2, 3, 4, 5, 6, 7)),
+    ],
+)
+def test_days_are_parsed(words: list[str], days: tuple[int, ...]) -> None:
+    assert rules.parse_days(words) == days
+
+
+@pytest.mark.parametrize("words", [["someday"], ["mon-someday"], [","], ["mon", "x" * 4000]])
+def test_unknown_days_are_refused(words: list[str]) -> None:
+    with pytest.raises(rules.BadArgument):
+        rules.parse_days(words)
+
+
+def test_weekday_digests_skip_the_weekend_across_a_dst_change() -> None:
+    berlin = "Europe/Berlin"
+    friday = dt.datetime(2026, 10, 23, 7, 0, tzinfo=UTC)  # 09:00 CEST
+    after_friday = rules.next_digest_at(friday, dt.time(9, 0), berlin, (1, 2, 3, 4, 5))
+    assert after_friday == dt.datetime(2026, 10, 26, 8, 0, tzinfo=UTC)  # Monday, 09:00 CET
+    saturday_only = rules.next_digest_at(friday, dt.time(9, 0), berlin, (6,))
+    assert saturday_only == dt.datetime(2026, 10, 24, 7, 0, tzinfo=UTC)

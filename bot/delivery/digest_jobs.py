@@ -24,10 +24,12 @@ from bot import prefs as rules
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.instance import INSTANCE_NAME
-from bot.delivery.schedule import OLDEST_NEWS, DigestKey, DigestPlan, plan_digest
-from bot.delivery.sender import ChatGone, Deferred, Sender, SendStats
+from bot.delivery.schedule import OLDEST_NEWS, TOPIC_GONE, DigestKey, DigestPlan, plan_digest
+from bot.delivery.sender import DIGEST, ChatGone, Deferred, Sender, SendStats, is_topic_gone
+from bot.i18n import say
+from bot.news.keywords import MatchCache
 from bot.store import Store
-from storage import digests, repo, subscribers
+from storage import alerts, digests, repo, subscribers
 from storage.digests import Delivery
 
 log = logging.getLogger(__name__)
@@ -90,7 +92,13 @@ class DigestPlanner:
         )
         rates = repo.latest_rates(session=session)
         newest = repo.newest_article_id(session=session)  # same snapshot as the candidates
+        alerted = alerts.alerted_articles(
+            session=session,
+            chat_ids=[chat.chat_id for chat in chats],
+            after_id=min(chat.digest_cursor or 0 for chat in chats),
+        )
         composed: dict[DigestKey, list[str]] = {}
+        matches = MatchCache()
         return [
             plan_digest(
                 chat,
@@ -102,6 +110,8 @@ class DigestPlanner:
                 max_per_country=self.settings.digest_max_per_country,
                 send_empty=self.settings.digest_send_empty,
                 composed=composed,
+                matches=matches,
+                alerted=alerted.get(chat.chat_id, ()),
             )
             for chat in chats
         ]
@@ -246,7 +256,9 @@ class Dispatcher:
                 if self._queue.empty():
                     self._wake.set()
 
-    async def _send_part(self, delivery: Delivery, part: int, stats: SendStats) -> None:
+    async def _send_part(
+        self, delivery: Delivery, part: int, stats: SendStats, thread_id: int | None
+    ) -> None:
         """Send one message and record it, holding one of SEND_CONCURRENCY slots throughout.
 
         A message is at risk of being sent twice from the moment it goes out until
@@ -255,7 +267,7 @@ class Dispatcher:
         """
         async with self._in_flight:
             message_id = await self.sender.send_digest_part(
-                delivery.chat_id, delivery.messages[part], stats=stats
+                delivery.chat_id, delivery.messages[part], stats=stats, thread_id=thread_id
             )
             recorded = await self.store.write(
                 lambda s: digests.record_part(
@@ -270,6 +282,21 @@ class Dispatcher:
             )
             if not recorded:
                 self._lost.add(delivery.id)
+
+    async def _topic_gone(self, chat_id: int) -> None:
+        """The chat's forum topic is gone: forget it (this chat's other pending messages
+        too), and tell the general topic, once, where digests come from now on."""
+        log.info("forum topic of chat %s is gone: digests go to its general topic", chat_id)
+
+        def forget(session: Session) -> str:
+            digests.forget_thread(session=session, chat_id=chat_id)
+            after = subscribers.change_chat(
+                session=session, chat_id=chat_id, change=rules.forget_topic
+            )
+            return after.language if after else "en"
+
+        language = await self.store.write(forget)
+        await self.sender.send(chat_id, say(language, TOPIC_GONE), priority=DIGEST)
 
     async def _deliver(self, delivery: Delivery) -> None:
         stats = SendStats()
@@ -308,13 +335,21 @@ class Dispatcher:
                 )
             )
 
+        thread = delivery.thread_id
         try:
             for part in range(delivery.parts_sent, len(delivery.messages)):
                 await self.sender.spaced(delivery.chat_id)
                 if delivery.id in self._lost:
                     log.warning("digest %s: taken over by another instance", delivery.id)
                     return
-                await self._send_part(delivery, part, stats)  # the last one marks it sent
+                try:
+                    await self._send_part(delivery, part, stats, thread)  # the last marks it sent
+                except BadRequest as error:
+                    if thread is None or not is_topic_gone(error):
+                        raise
+                    thread = None  # the topic was deleted: the general topic, and say so
+                    await self._topic_gone(delivery.chat_id)
+                    await self._send_part(delivery, part, stats, thread)
         except ChatGone as gone:
             log.info("chat %s is gone (%s): marked inactive", gone.chat_id, gone.reason)
             reason = gone.reason

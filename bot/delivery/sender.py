@@ -70,6 +70,11 @@ def is_gone(error: Exception) -> bool:
     return isinstance(error, BadRequest) and "chat not found" in error.message.lower()
 
 
+def is_topic_gone(error: Exception) -> bool:
+    """A forum topic was deleted (or closed to the bot): "message thread not found"."""
+    return isinstance(error, BadRequest) and "thread not found" in error.message.lower()
+
+
 def seconds(value: int | float | dt.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
@@ -155,31 +160,37 @@ class Sender:
         priority: int = REPLY,
         reply_markup: InlineKeyboardMarkup | None = None,
         stats: SendStats | None = None,
+        thread_id: int | None = None,
     ) -> Message:
         return await self.call(
             chat_id,
-            lambda: self.bot.send_message(chat_id, text, reply_markup=reply_markup),
+            lambda: self.bot.send_message(
+                chat_id, text, reply_markup=reply_markup, message_thread_id=thread_id
+            ),
             priority=priority,
             stats=stats,
         )
 
-    async def send_digest_part(self, chat_id: int, text: str, *, stats: SendStats) -> int:
+    async def send_digest_part(
+        self, chat_id: int, text: str, *, stats: SendStats, thread_id: int | None = None
+    ) -> int:
         """One digest message; returns its Telegram message id.
 
         Bulk traffic skips building a full `Message` object from the answer (a
         measurable share of each send at a thousand a second): only the id is
         needed, for the ledger."""
 
+        arguments: dict[str, object] = {
+            "chat_id": chat_id,
+            "text": text,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": True},
+        }
+        if thread_id is not None:  # a forum topic
+            arguments["message_thread_id"] = thread_id
+
         async def request() -> int:
-            result = await self.bot.do_api_request(
-                "sendMessage",
-                api_kwargs={
-                    "chat_id": chat_id,
-                    "text": text,
-                    "parse_mode": "HTML",
-                    "link_preview_options": {"is_disabled": True},
-                },
-            )
+            result = await self.bot.do_api_request("sendMessage", api_kwargs=arguments)
             return int(result["message_id"])
 
         return await self.call(chat_id, request, priority=DIGEST, stats=stats)
@@ -190,10 +201,12 @@ class Sender:
         texts: Sequence[str],
         *,
         reply_markup: InlineKeyboardMarkup | None = None,
+        thread_id: int | None = None,
     ) -> list[Message]:
-        """A reply of one or more messages; the keyboard goes under the last one."""
+        """A reply of one or more messages (into a forum topic with `thread_id`);
+        the keyboard goes under the last one."""
         sent = []
         for index, text in enumerate(texts):
             markup = reply_markup if index == len(texts) - 1 else None
-            sent.append(await self.send(chat_id, text, reply_markup=markup))
+            sent.append(await self.send(chat_id, text, reply_markup=markup, thread_id=thread_id))
         return sent

@@ -140,11 +140,14 @@ def compose_digest(
     title: str | None = None,
     language: str = DEFAULT_LANGUAGE,
     brevity: str = "full",
+    topics: Sequence[ArticleView] = (),
 ) -> list[str]:
     """The digest messages for a chat following `countries`; [] when nothing is new.
 
     `articles` come newest first.  Each article appears once, under the first of
     the chat's countries it is tagged with; its other countries show as flags.
+    `topics` (a followed word brought them in, from none of the countries) come
+    after them, under "Your topics".
     Headings, dates and numbers are in `language`; article texts stay as written.
     """
     t = translator(language)
@@ -173,13 +176,36 @@ def compose_digest(
                 "and {n} more — /latest {code}", "and {n} more — /latest {code}", more
             )
             blocks.append(f"<i>{escape(line.format(n=more, code=code.lower()))}</i>")
-    if not placed:
+    # Articles that came in by a followed word, from none of the chat's countries.
+    topics = topics[:max_per_country]
+    if topics:
+        rendered = [render_article(a, language=language, brevity=brevity) for a in topics]
+        topics_title = t.gettext("Your topics")  # a plain call: the extractor skips f-strings
+        heading = f"🔎 <b>{escape(topics_title)}</b>"
+        if not blocks:
+            heading = f"📰 <b>{escape(title)}</b>\n\n{heading}"
+        blocks.append(f"{heading}\n\n{rendered[0]}")
+        blocks.extend(rendered[1:])
+    if not blocks:
         return []
     currencies = [BY_CODE[c].currency for c in countries]
     rates_block = render_rates(rates, currencies, language)
     if rates_block:
         blocks.append(rates_block)
     return pack_messages(blocks)
+
+
+def compose_alert(
+    article: ArticleView,
+    keyword: str,
+    language: str = DEFAULT_LANGUAGE,
+    brevity: str = "full",
+) -> str:
+    """One breaking-news alert: the followed word that matched, then the article."""
+    heading = translator(language).gettext("🔔 Alert: “{keyword}”").format(keyword=keyword)
+    # render_article leaves 200 units of its message for headings like this one.
+    body = render_article(article, language=language, brevity=brevity)
+    return f"<b>{escape(heading)}</b>\n\n{body}"
 
 
 def compose_latest(

@@ -76,6 +76,8 @@ class FakeBotApi:
         self.callback_answers: list[JSON] = []
         self.blocked: set[int] = set()
         self.chat_admins: dict[int, set[int]] = {}
+        # Supergroups with topics: their open topics' message_thread_ids.
+        self.forum_topics: dict[int, set[int]] = {}
         self.accepted_token: str | None = None  # when set, any other token gets 401
         self.loop: asyncio.AbstractEventLoop | None = None  # set when served from a thread
         self._faults: list[Fault] = []
@@ -100,10 +102,20 @@ class FakeBotApi:
         chat_type: str = "private",
         first_name: str = "Test",
         language_code: str | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
         message = self.user_message(chat_id, text, user_id=user_id, chat_type=chat_type,
-                                    first_name=first_name, language_code=language_code)  # fmt: skip
+                                    first_name=first_name, language_code=language_code,
+                                    thread_id=thread_id)  # fmt: skip
         return self._push({"message": message})
+
+    def open_topic(self, chat_id: int, thread_id: int) -> None:
+        """A forum topic in supergroup `chat_id` (the chat becomes a forum)."""
+        self.forum_topics.setdefault(chat_id, set()).add(thread_id)
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """Sends into the topic answer 400 "message thread not found" from now on."""
+        self.forum_topics.get(chat_id, set()).discard(thread_id)
 
     def user_message(
         self,
@@ -114,8 +126,10 @@ class FakeBotApi:
         chat_type: str = "private",
         first_name: str = "Test",
         language_code: str | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
-        """A message from a user as Telegram shows it to the bot (`text` None: no text)."""
+        """A message from a user as Telegram shows it to the bot (`text` None: no text);
+        `thread_id`: sent in that topic of a forum supergroup."""
         user_id = user_id if user_id is not None else chat_id
         sender: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
@@ -126,6 +140,10 @@ class FakeBotApi:
             "chat": _chat(chat_id, chat_type, first_name),
             "from": sender,
         }
+        if chat_id in self.forum_topics:
+            message["chat"]["is_forum"] = True
+        if thread_id is not None:
+            message["message_thread_id"], message["is_topic_message"] = thread_id, True
         if text is not None:
             message["text"] = text
             if command := _COMMAND.match(text):
@@ -419,6 +437,9 @@ class FakeBotApi:
             raise _ApiError(400, "Bad Request: message text is empty")
         if len(text.encode("utf-16-le")) // 2 > 4096:
             raise _ApiError(400, "Bad Request: message is too long")
+        thread = _int(params.get("message_thread_id"))
+        if thread is not None and thread not in self.forum_topics.get(chat_id, set()):
+            raise _ApiError(400, "Bad Request: message thread not found")
         self._flood_check(chat_id)
         message_id = next(self._message_ids)
         self.sent.append(

@@ -34,6 +34,7 @@ from telegram.ext import (
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
+from bot.delivery.alerts import ALERT_TICK_SECONDS, AlertPlanner
 from bot.delivery.chatlimit import ChatRates
 from bot.delivery.digest_jobs import DigestPlanner, Dispatcher, wall_clock
 from bot.delivery.instance import HEARTBEAT_SECONDS, INSTANCE_NAME, InstanceRegistry
@@ -45,7 +46,7 @@ from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.handlers import Handlers
-from bot.telegram.picker import LANGUAGE_PREFIX, PREFIX
+from bot.telegram.picker import KEYWORD_PREFIX, LANGUAGE_PREFIX, PREFIX, SETTING_PREFIX
 from bot.telegram.updates import PerChatUpdateProcessor
 from bot.telegram.webhook import WebhookServer
 from storage import repo, updates
@@ -87,6 +88,7 @@ class Newsbot:
     application: Application  # type: ignore[type-arg]
     handlers: Handlers
     planner: DigestPlanner
+    alerts: AlertPlanner
     dispatcher: Dispatcher
     watcher: SnapshotWatcher
     instances: InstanceRegistry
@@ -129,6 +131,7 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
     _add_handlers(application, handlers)
     dispatcher = Dispatcher(store, sender, settings, clock)
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
+    alerts = AlertPlanner(store, settings, clock, on_planned=dispatcher.wake)
     watcher = SnapshotWatcher(engine, settings, clock)
     instances = InstanceRegistry(store, sender.gate, settings.send_rate_per_second)
     fetcher = fetch_round = None
@@ -142,6 +145,7 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
         application,
         handlers,
         planner,
+        alerts,
         dispatcher,
         watcher,
         instances,
@@ -162,6 +166,13 @@ def _add_handlers(application: Application, handlers: Handlers) -> None:  # type
         ("settings", handlers.show_settings),
         ("language", handlers.language),
         ("brief", handlers.brief),
+        ("follow", handlers.follow),
+        ("unfollow", handlers.unfollow),
+        ("mute", handlers.mute),
+        ("unmute", handlers.unmute),
+        ("keywords", handlers.keywords),
+        ("alerts", handlers.alerts),
+        ("days", handlers.days),
         ("stop", handlers.stop),
         ("help", handlers.help),
         ("stats", handlers.stats),
@@ -173,7 +184,12 @@ def _add_handlers(application: Application, handlers: Handlers) -> None:  # type
         application.add_handler(CommandHandler(name, callback, filters=new))
     application.add_handler(CallbackQueryHandler(handlers.picker_button, pattern=f"^{PREFIX}"))
     application.add_handler(
-        CallbackQueryHandler(handlers.language_button, pattern=f"^{LANGUAGE_PREFIX}")
+        CallbackQueryHandler(
+            handlers.settings_button, pattern=f"^({LANGUAGE_PREFIX}|{SETTING_PREFIX})"
+        )
+    )
+    application.add_handler(
+        CallbackQueryHandler(handlers.keyword_button, pattern=f"^{KEYWORD_PREFIX}")
     )
     # Any other button (a stale keyboard of an older version) is answered, not ignored.
     application.add_handler(CallbackQueryHandler(handlers.picker_button))
@@ -197,6 +213,9 @@ def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
     async def digest_tick(_context: object) -> None:
         await bot.planner.tick()
 
+    async def alert_tick(_context: object) -> None:
+        await bot.alerts.tick()
+
     async def heartbeat(_context: object) -> None:
         await bot.instances.beat()
 
@@ -212,6 +231,7 @@ def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
         *([("fetch", fetch, fetch_tick)] if bot.fetch_round is not None else []),
         ("ingest", ingest, settings.ingest_interval_minutes * 60),
         ("digest-tick", digest_tick, settings.digest_tick_seconds),
+        ("alert-tick", alert_tick, min(ALERT_TICK_SECONDS, settings.digest_tick_seconds)),
         ("heartbeat", heartbeat, HEARTBEAT_SECONDS),
     ]:
         for old in jobs.get_jobs_by_name(name):

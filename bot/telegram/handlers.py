@@ -2,43 +2,65 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import Session
-from telegram import Chat, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import prefs as rules
+from bot import topics
 from bot.clock import Clock, system_clock
 from bot.config import Settings
-from bot.delivery.schedule import OLDEST_NEWS, unsent
+from bot.delivery.schedule import OLDEST_NEWS, compose_for, unsent
 from bot.delivery.sender import ChatGone, Sender
 from bot.i18n import language_for, say
-from bot.news.compose import compose_digest, compose_latest, country_name
+from bot.news.compose import compose_latest, country_name
+from bot.news.keywords import MatchCache
 from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.picker import (
     DONE,
-    language_markup,
+    WEEKDAYS,
+    keywords_markup,
     parse_callback,
-    parse_language_callback,
+    parse_keyword_callback,
+    parse_setting_callback,
     picker_markup,
+    settings_markup,
 )
 from bot.telegram.updates import CURRENT_UPDATE
-from storage import digests, repo, sources, subscribers, updates
+from storage import alerts, digests, repo, sources, subscribers, updates
 from storage.models import ExchangeRateRecord as Rate
 from storage.repo import StoredArticle
-from storage.subscribers import ChatPrefs
+from storage.subscribers import ALL_DAYS, ChatPrefs
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 Change = Callable[[ChatPrefs], ChatPrefs]
 # Telegram's own account that speaks for a group's anonymous admins.
 ANONYMOUS_ADMIN_BOT = 1087968824
+
+
+def _topic_of(update: Update) -> int | None:
+    """The forum topic a message was sent in (None: a chat without topics, or General)."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+def _command_text(update: Update) -> str:
+    """What follows the command in the message: `/follow "gas prices"` → `"gas prices"`."""
+    message = update.effective_message
+    text = (message.text if message else None) or ""
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) == 2 else ""
 
 
 @dataclass
@@ -56,7 +78,9 @@ class Handlers:
     ) -> None:  # fmt: skip
         assert update.effective_chat is not None
         batch = [texts_] if isinstance(texts_, str) else texts_
-        await self.sender.send_texts(update.effective_chat.id, batch, reply_markup=markup)
+        await self.sender.send_texts(
+            update.effective_chat.id, batch, reply_markup=markup, thread_id=_topic_of(update)
+        )
 
     async def _chat(self, chat_id: int) -> ChatPrefs | None:
         return await self.store.run(lambda s: subscribers.get_chat(session=s, chat_id=chat_id))
@@ -128,8 +152,11 @@ class Handlers:
         before = await self._chat(update.effective_chat.id)
         now = self.clock()
         language = await self._language(update, before)
+        topic = _topic_of(update)
         after = await self._change(
-            update.effective_chat, lambda p: rules.subscribe(p, now), language=language
+            update.effective_chat,
+            lambda p: rules.set_topic(rules.subscribe(p, now), topic),
+            language=language,
         )
         assert after is not None
         resumed = before is not None and before.status != "active"
@@ -175,9 +202,16 @@ class Handlers:
         current = await self._chat(update.effective_chat.id)
         language = await self._language(update, current)
         codes = (named,) if named else (current.countries if current else ())
-        articles = await self.store.run(
-            lambda s: repo.latest_articles(session=s, countries=codes, limit=count)
+        mutes = current.mutes if current else ()
+        # Muted words drop articles after the query: read enough more to fill the answer.
+        wanted = count if not mutes else count * 4 + 20
+        found = await self.store.run(
+            lambda s: repo.latest_articles(session=s, countries=codes, limit=wanted)
         )
+        matches = MatchCache()
+        articles = [
+            a for a in found if not any(matches.words(a.id, a.title, a.body).has(k) for k in mutes)
+        ][:count]
         countries = texts.country_list(language, codes)
         if not articles:
             nothing = texts.NOTHING_STORED_FOR if codes else texts.NOTHING_STORED
@@ -195,7 +229,7 @@ class Handlers:
         chat_id = update.effective_chat.id
         current = await self._chat(chat_id)
         language = await self._language(update, current)
-        if current is None or not current.countries:
+        if current is None or not (current.countries or current.follows):
             await self._reply(update, context, say(language, "Choose countries first: /country"))
             return
         if await self._refuse_unless_allowed(update, context):
@@ -208,21 +242,17 @@ class Handlers:
                 after_id=current.digest_cursor or 0,
                 first_seen_after=now - OLDEST_NEWS,
             )
+            alerted = alerts.alerted_articles(
+                session=session, chat_ids=[chat_id], after_id=current.digest_cursor or 0
+            )
             return (
-                unsent(current, candidates, now),
+                unsent(current, candidates, now, alerted=alerted.get(chat_id, ())),
                 repo.latest_rates(session=session),
                 repo.newest_article_id(session=session),
             )
 
         articles, rates, through = await self.store.run(window)
-        messages = compose_digest(
-            articles,
-            current.countries,
-            rates=rates,
-            max_per_country=self.settings.digest_max_per_country,
-            language=language,
-            brevity=current.brevity,
-        )
+        messages = compose_for(current, articles, rates, self.settings.digest_max_per_country)
         if not messages:
             await self._reply(update, context, texts.nothing_new(language, current.countries))
         else:
@@ -270,7 +300,11 @@ class Handlers:
             return
         if await self._refuse_unless_allowed(update, context):
             return
-        after = await self._change(update.effective_chat, change, language=language)
+        try:
+            after = await self._change(update.effective_chat, change, language=language)
+        except rules.BadArgument as error:  # the rule refused it (a limit): nothing stored
+            await self._reply(update, context, texts.refusal(language, error))
+            return
         assert after is not None
         await self._reply(update, context, done(after.language, after))
 
@@ -324,6 +358,149 @@ class Handlers:
             done=lambda language, _after: say(language, texts.LANGUAGE_SET),
         )
 
+    async def days(self, update: Update, context: Context) -> None:
+        """`/days mon-fri | sat | all`: the local weekdays the digest comes on."""
+
+        def parse(args: list[str]) -> Change:
+            chosen = rules.parse_days(args)
+            return lambda p: rules.set_days(p, chosen, self.clock())
+
+        def shown(language: str, current: ChatPrefs | None) -> str:
+            days = texts.day_list(language, current.days if current else ALL_DAYS)
+            return say(language, texts.DAYS_HOW, days=days)
+
+        await self._setting(update, context, parse=parse, shown=shown, done=texts.days_set)
+
+    async def alerts(self, update: Update, context: Context) -> None:
+        """`/alerts on|off`: an article matching a followed word as soon as it is in."""
+        newest = await self.store.run(lambda s: repo.newest_article_id(session=s))
+
+        def parse(args: list[str]) -> Change:
+            on = rules.parse_switch(args, "/alerts")
+            return lambda p: rules.set_alerts(p, on, newest)
+
+        cap = self.settings.alerts_per_day
+        await self._setting(
+            update,
+            context,
+            parse=parse,
+            shown=lambda language, current: texts.alerts_state(language, current, cap),
+            done=lambda language, after: texts.alerts_state(language, after, cap),
+        )
+
+    # -- followed and muted words ------------------------------------------------------------------
+
+    async def follow(self, update: Update, context: Context) -> None:
+        await self._keyword_command(update, context, "/follow", topics.follow, texts.FOLLOWED)
+
+    async def mute(self, update: Update, context: Context) -> None:
+        await self._keyword_command(update, context, "/mute", topics.mute, texts.MUTED)
+
+    async def unfollow(self, update: Update, context: Context) -> None:
+        await self._keyword_command(
+            update, context, "/unfollow", topics.unfollow, texts.UNFOLLOWED, present="follows"
+        )
+
+    async def unmute(self, update: Update, context: Context) -> None:
+        await self._keyword_command(
+            update, context, "/unmute", topics.unmute, texts.UNMUTED, present="mutes"
+        )
+
+    async def _keyword_command(
+        self,
+        update: Update,
+        context: Context,
+        command: str,
+        rule: Callable[[ChatPrefs, tuple[str, ...]], ChatPrefs],
+        done: str,
+        present: str | None = None,
+    ) -> None:
+        """Parse the words (quoted phrases whole), check who may, store, confirm.
+
+        `present` names the list the words must be in (for /unfollow, /unmute):
+        words not there are named in the reply instead of silently ignored."""
+        assert update.effective_chat is not None
+        current = await self._chat(update.effective_chat.id)
+        language = await self._language(update, current)
+        try:
+            keywords = topics.parse_keywords(_command_text(update))
+        except rules.BadArgument as error:
+            await self._reply(update, context, texts.refusal(language, error))
+            return
+        if not keywords:
+            await self._reply(update, context, say(language, texts.KEYWORDS_HOW, command=command))
+            return
+        if present is not None:
+            listed = getattr(current, present) if current else ()
+            missing = [k for k in keywords if k not in listed]
+            if len(missing) == len(keywords):
+                words = texts.keyword_list(missing)
+                await self._reply(update, context, say(language, texts.NOT_LISTED, words=words))
+                return
+            keywords = tuple(k for k in keywords if k in listed)
+        if await self._refuse_unless_allowed(update, context):
+            return
+        try:
+            after = await self._change(
+                update.effective_chat, lambda p: rule(p, keywords), language=language
+            )
+        except rules.BadArgument as error:  # over the limit: nothing stored
+            await self._reply(update, context, texts.refusal(language, error))
+            return
+        assert after is not None
+        answer = say(language, done, words=texts.keyword_list(keywords))
+        await self._reply(update, context, answer, keywords_markup(after))
+
+    async def keywords(self, update: Update, context: Context) -> None:
+        """`/keywords`: the followed and muted words, a button to remove each."""
+        assert update.effective_chat is not None
+        current = await self._chat(update.effective_chat.id)
+        language = await self._language(update, current)
+        shown = current or rules.new_chat(0, "private", dt.time(9), "UTC", now=self.clock())
+        markup = keywords_markup(shown)
+        await self._reply(update, context, texts.keywords_text(language, shown), markup)
+
+    async def keyword_button(self, update: Update, context: Context) -> None:
+        """A remove button under /keywords: off the list, and the list edited in place."""
+        query = update.callback_query
+        assert query is not None
+        token = parse_keyword_callback(query.data)
+        chat = update.effective_chat
+        language = await self._language(update)
+        if token is None or chat is None:
+            await query.answer(say(language, texts.STALE_BUTTON))
+            return
+        if not await self._may_change(update, context):
+            await query.answer(say(language, texts.ADMINS_ONLY))
+            return
+        removed: list[str] = []
+
+        def remove(prefs: ChatPrefs) -> ChatPrefs:
+            after, keyword = topics.remove_by_token(prefs, token)
+            removed.extend([keyword] if keyword else [])
+            return after
+
+        after = await self._change(chat, remove, create=False)
+        if after is None or not removed:
+            await query.answer(say(language, texts.STALE_BUTTON))
+            return
+        await query.answer(say(language, texts.KEYWORD_REMOVED, word=removed[0]))
+        await self._edit(
+            chat.id, query, texts.keywords_text(language, after), keywords_markup(after)
+        )
+
+    async def _edit(
+        self, chat_id: int, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        try:
+            await self.sender.call(
+                chat_id, lambda: query.edit_message_text(text, reply_markup=markup)
+            )
+        except BadRequest as error:
+            # "message is not modified" (a double tap) or a message too old to edit:
+            # the choice is stored either way.
+            log.info("message in chat %s not edited: %s", chat_id, error.message)
+
     async def show_settings(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
         current = await self._chat(update.effective_chat.id)
@@ -331,36 +508,41 @@ class Handlers:
         if current is None:
             await self._reply(update, context, say(language, texts.NOT_SUBSCRIBED))
             return
-        answer = texts.settings_text(language, current)
-        await self._reply(update, context, answer, language_markup(language))
+        answer = texts.settings_text(language, current, self.settings.alerts_per_day)
+        await self._reply(update, context, answer, settings_markup(current))
 
-    async def language_button(self, update: Update, context: Context) -> None:
-        """The language button under /settings: switch, and show the settings in it."""
+    async def settings_button(self, update: Update, context: Context) -> None:
+        """A button under /settings: change that setting, and show the settings again,
+        edited in place (in the new language, after the language button)."""
         query = update.callback_query
         assert query is not None
-        chosen = parse_language_callback(query.data)
+        choice = parse_setting_callback(query.data)
         chat = update.effective_chat
         language = await self._language(update)
-        if chosen is None or chat is None:
+        if choice is None or chat is None:
             await query.answer(say(language, texts.STALE_BUTTON))
             return
         if not await self._may_change(update, context):
             await query.answer(say(language, texts.ADMINS_ONLY))
             return
-        after = await self._change(
-            chat, lambda p: rules.set_language(p, chosen), create=False, language=chosen
-        )
+        name, value = choice
+        now = self.clock()
+        newest = None
+        if name == "alerts":
+            newest = await self.store.run(lambda s: repo.newest_article_id(session=s))
+        change: Change = {
+            "language": lambda p: rules.set_language(p, value),
+            "brief": lambda p: rules.set_brevity(p, value),
+            "alerts": lambda p: rules.set_alerts(p, value == "on", newest),
+            "days": lambda p: rules.set_days(p, WEEKDAYS if value == "weekdays" else ALL_DAYS, now),
+        }[name]
+        after = await self._change(chat, change, create=False)
         if after is None:
             await query.answer(say(language, texts.NOT_SUBSCRIBED))
             return
-        await query.answer(say(chosen, texts.LANGUAGE_SET))
-        text, markup = texts.settings_text(chosen, after), language_markup(chosen)
-        try:
-            await self.sender.call(
-                chat.id, lambda: query.edit_message_text(text, reply_markup=markup)
-            )
-        except BadRequest as error:  # a double tap: the language is stored either way
-            log.info("settings in chat %s not edited: %s", chat.id, error.message)
+        await query.answer(say(after.language, texts.SETTING_CHANGED))
+        text = texts.settings_text(after.language, after, self.settings.alerts_per_day)
+        await self._edit(chat.id, query, text, settings_markup(after))
 
     async def stop(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
@@ -458,14 +640,7 @@ class Handlers:
             text = say(language, texts.PICKER_PROMPT)
             markup = picker_markup(after.countries, language)
         await query.answer(note)
-        try:
-            await self.sender.call(
-                chat.id, lambda: query.edit_message_text(text, reply_markup=markup)
-            )
-        except BadRequest as error:
-            # "message is not modified" (a double tap) or a message too old to edit:
-            # the choice is stored either way.
-            log.info("picker in chat %s not edited: %s", chat.id, error.message)
+        await self._edit(chat.id, query, text, markup)
 
     # -- errors ----------------------------------------------------------------------------------
 

@@ -1,13 +1,15 @@
-"""Inline keyboards: the country picker (edited in place as countries are toggled) and
-the language switch under /settings."""
+"""Inline keyboards: the country picker (edited in place as countries are toggled),
+the buttons under /settings and the remove buttons of /keywords."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import say
+from bot.i18n import N_, say
 from bot.news.compose import country_name
 from bot.news.regions import BY_CODE, COUNTRIES
+from bot.topics import keyword_token
+from storage.subscribers import ChatPrefs
 
 PREFIX = "country:"
 DONE = "done"
@@ -40,10 +42,87 @@ _LANGUAGE_BUTTONS = {"en": "🇬🇧 English", "ru": "🇷🇺 Русский"}
 
 
 def language_markup(current: str) -> InlineKeyboardMarkup:
-    """One button under /settings: switch to the other language."""
+    """One button: switch to the other language."""
+    return InlineKeyboardMarkup([[_language_button(current)]])
+
+
+def _language_button(current: str) -> InlineKeyboardButton:
     other = "ru" if current == "en" else "en"
-    button = InlineKeyboardButton(_LANGUAGE_BUTTONS[other], callback_data=LANGUAGE_PREFIX + other)
-    return InlineKeyboardMarkup([[button]])
+    return InlineKeyboardButton(_LANGUAGE_BUTTONS[other], callback_data=LANGUAGE_PREFIX + other)
+
+
+SETTING_PREFIX = "setting:"
+WEEKDAYS = (1, 2, 3, 4, 5)
+EVERY_DAY = (1, 2, 3, 4, 5, 6, 7)
+_NEXT_BREVITY = {"headlines": "short", "short": "full", "full": "headlines"}
+_BREVITY_LABELS = {
+    "headlines": N_("📰 Titles only"),
+    "short": N_("📝 One sentence"),
+    "full": N_("📄 Three sentences"),
+}
+
+
+def settings_markup(prefs: ChatPrefs) -> InlineKeyboardMarkup:
+    """Under /settings, the common changes, each one tap: brevity (the next of three),
+    alerts on or off, weekdays or every day, the language. Edited in place."""
+    language = prefs.language
+    brevity = _NEXT_BREVITY.get(prefs.brevity, "short")
+    alerts = "off" if prefs.alerts else "on"
+    days = "all" if tuple(prefs.days) != EVERY_DAY else "weekdays"
+    labels = {
+        "alerts": say(language, "🔕 Alerts off") if prefs.alerts else say(language, "🔔 Alerts on"),
+        "days": say(language, "📅 Every day") if days == "all" else say(language, "📅 Mon–Fri"),
+    }
+    rows = [
+        [InlineKeyboardButton(say(language, _BREVITY_LABELS[brevity]),
+                              callback_data=f"{SETTING_PREFIX}brief:{brevity}")],
+        [InlineKeyboardButton(labels["alerts"], callback_data=f"{SETTING_PREFIX}alerts:{alerts}"),
+         InlineKeyboardButton(labels["days"], callback_data=f"{SETTING_PREFIX}days:{days}")],
+        [_language_button(language)],
+    ]  # fmt: skip
+    return InlineKeyboardMarkup(rows)
+
+
+_SETTING_CHOICES = {
+    "brief": set(_NEXT_BREVITY),
+    "alerts": {"on", "off"},
+    "days": {"all", "weekdays"},
+}
+
+
+def parse_setting_callback(data: str | None) -> tuple[str, str] | None:
+    """("brief", "full"), ("alerts", "on"), ("days", "weekdays"), ("language", "ru")…
+    for a settings button of ours; None for anything stale or forged."""
+    if language := parse_language_callback(data):
+        return "language", language
+    if not data or not data.startswith(SETTING_PREFIX):
+        return None
+    name, _, value = data.removeprefix(SETTING_PREFIX).partition(":")
+    return (name, value) if value in _SETTING_CHOICES.get(name, ()) else None
+
+
+KEYWORD_PREFIX = "keyword:"
+
+
+def keywords_markup(prefs: ChatPrefs) -> InlineKeyboardMarkup | None:
+    """A remove button per followed or muted word (its data names it by a short hash)."""
+    buttons = [
+        InlineKeyboardButton(
+            f"✖ {mark} {keyword}", callback_data=KEYWORD_PREFIX + keyword_token(keyword)
+        )
+        for mark, words in (("➕", prefs.follows), ("🔇", prefs.mutes))
+        for keyword in words
+    ]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def parse_keyword_callback(data: str | None) -> str | None:
+    if not data or not data.startswith(KEYWORD_PREFIX):
+        return None
+    token = data.removeprefix(KEYWORD_PREFIX)
+    return token if len(token) == 12 and all(c in "0123456789abcdef" for c in token) else None
 
 
 def parse_language_callback(data: str | None) -> str | None:

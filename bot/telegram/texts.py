@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.i18n import N_, say
+from bot.i18n import N_, say, weekday_names
 from bot.news.compose import country_name, escape, format_date
 from bot.news.regions import BY_CODE
 from bot.prefs import BadArgument
@@ -26,6 +26,13 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("timezone", N_("Your time zone: /timezone Asia/Tashkent")),
     ("language", N_("Language: /language ru or /language en")),
     ("brief", N_("How much of each story: /brief headlines | short | full")),
+    ("follow", N_('Follow a word or "phrase", even beyond your countries')),
+    ("mute", N_('Leave out stories that mention a word or "phrase"')),
+    ("unfollow", N_("Stop following a word: /unfollow election")),
+    ("unmute", N_("Stop muting a word: /unmute football")),
+    ("keywords", N_("Your followed and muted words")),
+    ("alerts", N_("Followed words at once: /alerts on | off")),
+    ("days", N_("Digest days: /days mon-fri | sat | all")),
     ("settings", N_("Your countries, time and status")),
     ("stop", N_("Pause daily digests (settings are kept)")),
     ("help", N_("What I can do")),
@@ -57,6 +64,18 @@ BREVITY_NAMES = {
 }
 BREVITY_SET = N_("Digests and /latest now show {brevity}.")
 BREVITY_HOW = N_("Now: {brevity}. To change it: /brief headlines, /brief short or /brief full")
+FOLLOWED = N_(
+    "Following {words}. Stories that mention them come into your digest, "
+    "under “Your topics” when they are from none of your countries."
+)
+MUTED = N_("Muted {words}. Stories that mention them are left out of your digests and /latest.")
+UNFOLLOWED = N_("No longer following {words}.")
+UNMUTED = N_("No longer muted: {words}.")
+NOT_LISTED = N_("{words}: not on your list. /keywords shows it.")
+KEYWORDS_HOW = N_('Send a word or a phrase in quotes: {command} election or {command} "gas prices"')
+KEYWORD_REMOVED = N_("“{word}” removed")
+DAYS_HOW = N_("Digest days: {days}. To change them: /days mon-fri, /days sat or /days all")
+SETTING_CHANGED = N_("Saved")
 LANGUAGE_SET = N_("I'll write in English from now on.")
 LANGUAGE_HOW = N_("Language: English. To change it: /language ru or /language en")
 
@@ -120,22 +139,102 @@ def picked(language: str, prefs: ChatPrefs) -> str:
     )
 
 
-def settings_text(language: str, prefs: ChatPrefs) -> str:
+def settings_text(language: str, prefs: ChatPrefs, alerts_per_day: int = 10) -> str:
     status = {
         "active": N_("subscribed"),
         "paused": N_("paused — /start resumes"),
         "blocked": N_("inactive (messages could not be delivered)"),
     }[prefs.status]
+    alerts = say(language, "on, up to {n} a day", n=alerts_per_day) if prefs.alerts else None
+    words = say(
+        language,
+        "{follows} followed, {mutes} muted (/keywords)",
+        follows=len(prefs.follows),
+        mutes=len(prefs.mutes),
+    )
+    topic = say(language, "this topic") if prefs.thread_id is not None else None
+    lines = [
+        say(
+            language,
+            "<b>Your settings</b>\nCountries: {countries}\nDaily digest: {schedule}\n"
+            "Stories: {brevity}\nLanguage: {language}\nStatus: {status}",
+            countries=country_list(language, prefs.countries),
+            schedule=schedule_line(language, prefs),
+            brevity=say(language, BREVITY_NAMES.get(prefs.brevity, BREVITY_NAMES["full"])),
+            language=say(language, "English"),
+            status=say(language, status),
+        ),
+        say(language, "Days: {days}", days=day_list(language, prefs.days)),
+        say(language, "Words: {words}", words=words),
+        say(language, "Alerts: {state}", state=alerts or say(language, "off")),
+    ]
+    if topic:
+        lines.append(say(language, "Digests go to: {topic}", topic=topic))
+    return "\n".join(lines)
+
+
+def keyword_list(keywords: Sequence[str]) -> str:
+    """Keywords quoted and escaped: “election”, “gas prices”."""
+    return ", ".join(f"“{escape(keyword)}”" for keyword in keywords)
+
+
+def keywords_text(language: str, prefs: ChatPrefs) -> str:
+    if not prefs.follows and not prefs.mutes:
+        return say(
+            language,
+            "You follow and mute no words yet.\n"
+            '/follow election (or a phrase in quotes: /follow "gas prices") brings stories in, '
+            "even from other countries; /mute football leaves them out.",
+        )
+    none = say(language, "none")
+    lines = [
+        say(language, "<b>Your words</b>"),
+        say(language, "Following: {words}", words=keyword_list(prefs.follows) or none),
+        say(language, "Muted: {words}", words=keyword_list(prefs.mutes) or none),
+        say(language, "Tap a word to remove it."),
+    ]
+    return "\n".join(lines)
+
+
+def day_list(language: str, days: Sequence[int]) -> str:
+    """ "every day", "Mon–Fri", "Sat", "Mon, Wed, Fri" (runs of 3 or more as ranges)."""
+    if len(days) == 7:
+        return say(language, "every day")
+    names = weekday_names(language)
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = [
+        f"{names[run[0]]}–{names[run[-1]]}" if len(run) >= 3 else ", ".join(names[d] for d in run)
+        for run in runs
+    ]
+    return ", ".join(parts)
+
+
+def days_set(language: str, prefs: ChatPrefs) -> str:
     return say(
         language,
-        "<b>Your settings</b>\nCountries: {countries}\nDaily digest: {schedule}\n"
-        "Stories: {brevity}\nLanguage: {language}\nStatus: {status}",
-        countries=country_list(language, prefs.countries),
+        "Digest days: {days}. Daily digest at {schedule}.",
+        days=day_list(language, prefs.days),
         schedule=schedule_line(language, prefs),
-        brevity=say(language, BREVITY_NAMES.get(prefs.brevity, BREVITY_NAMES["full"])),
-        language=say(language, "English"),
-        status=say(language, status),
     )
+
+
+def alerts_state(language: str, prefs: ChatPrefs | None, per_day: int) -> str:
+    if prefs is None or not prefs.alerts:
+        return say(language, "Alerts are off. /alerts on sends stories with your words at once.")
+    answer = say(
+        language,
+        "Alerts are on: a story that mentions a word you follow comes as soon as I have it, "
+        "up to {n} a day. /alerts off stops them.",
+        n=per_day,
+    )
+    if not prefs.follows:
+        answer += "\n" + say(language, "You follow no words yet: /follow election")
+    return answer
 
 
 def time_set(language: str, prefs: ChatPrefs) -> str:

@@ -1,0 +1,143 @@
+"""Breaking-news alerts: an article matching a followed word, sent as soon as it is in.
+
+`plan_alerts` is the pure decision for one chat; `AlertPlanner` is the job that
+runs it every ALERT_TICK_SECONDS for the chats waiting, and writes the alerts to
+the delivery ledger, where the dispatcher sends them like digest parts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.delivery.schedule import wanted_by
+from bot.news.compose import compose_alert
+from bot.news.keywords import MatchCache
+from bot.store import Store
+from storage import alerts, digests, repo
+from storage.alerts import PlannedAlert
+from storage.repo import StoredArticle
+from storage.subscribers import ChatPrefs
+
+log = logging.getLogger(__name__)
+
+ALERT_TICK_SECONDS = 20  # an alert is planned within this long of its article's ingest
+ALERT_BATCH = 500  # chats planned per transaction
+FRESH = dt.timedelta(days=1)  # an alert is news: nothing first seen longer ago
+
+
+def local_day_start(now: dt.datetime, zone: str) -> dt.datetime:
+    """Midnight of the chat's local day (the daily cap counts from it), in UTC."""
+    tz = ZoneInfo(zone)
+    return dt.datetime.combine(now.astimezone(tz).date(), dt.time(0), tz).astimezone(dt.UTC)
+
+
+def plan_alerts(
+    prefs: ChatPrefs,
+    articles: Sequence[StoredArticle],
+    *,
+    sent_today: int,
+    cap: int,
+    matches: MatchCache,
+) -> list[PlannedAlert]:
+    """The alerts owed to `prefs` for `articles` (any order; the oldest go first):
+    those matching a followed word and no muted one, up to the day's cap."""
+    room = max(cap - sent_today, 0)
+    owed: list[PlannedAlert] = []
+    if not prefs.follows or room == 0:
+        return owed
+    for article in sorted(articles, key=lambda a: a.id):
+        if len(owed) == room:
+            break
+        if prefs.alert_cursor is not None and article.id <= prefs.alert_cursor:
+            continue
+        words = matches.words(article.id, article.title, article.body)
+        keyword = next((k for k in prefs.follows if words.has(k)), None)
+        # Only a followed word earns an alert: a country alone is what digests are for.
+        if keyword is None or not wanted_by(prefs, article, matches):
+            continue
+        message = compose_alert(article, keyword, prefs.language, prefs.brevity)
+        owed.append(PlannedAlert(article.id, message))
+    return owed
+
+
+class AlertPlanner:
+    def __init__(
+        self, store: Store, settings: Settings, clock: Clock, on_planned: Callable[[], None]
+    ) -> None:
+        self.store, self.settings, self.clock = store, settings, clock
+        self.on_planned = on_planned
+        self._running = asyncio.Lock()
+
+    async def tick(self) -> None:
+        if self._running.locked():
+            return
+        async with self._running:
+            now = self.clock()
+            newest = await self.store.run(lambda s: repo.newest_article_id(session=s))
+            if newest is None:
+                return
+            for _ in range(1_000):  # bounded: each batch moves its chats' cursors on
+                planned = await self.store.run(lambda s: self._plan(s, newest, now))
+                if not planned:
+                    break
+                written = await self.store.write(
+                    lambda s, planned=planned: self._record(s, planned, newest, now)  # type: ignore[misc]
+                )
+                if written:
+                    log.info("%d alerts planned", written)
+                    self.on_planned()
+                if len(planned) < ALERT_BATCH:
+                    break
+
+    def _plan(
+        self, session: Session, newest: int, now: dt.datetime
+    ) -> list[tuple[ChatPrefs, list[PlannedAlert]]]:
+        chats = alerts.waiting_chats(session=session, newest_article_id=newest, limit=ALERT_BATCH)
+        if not chats:
+            return []
+        candidates = digests.candidate_articles(
+            session=session,
+            after_id=min(chat.alert_cursor or 0 for chat in chats),
+            first_seen_after=now - FRESH,
+        )
+        matches = MatchCache()
+        planned = []
+        for chat in chats:
+            mine = [a for a in candidates if a.id > (chat.alert_cursor or 0) and a.id <= newest]
+            sent_today = 0
+            if mine and chat.follows:
+                since = local_day_start(now, chat.timezone)
+                sent_today = alerts.alerts_since(session=session, chat_id=chat.chat_id, since=since)
+            cap = self.settings.alerts_per_day
+            planned.append(
+                (chat, plan_alerts(chat, mine, sent_today=sent_today, cap=cap, matches=matches))
+            )
+        return planned
+
+    def _record(
+        self,
+        session: Session,
+        planned: list[tuple[ChatPrefs, list[PlannedAlert]]],
+        newest: int,
+        now: dt.datetime,
+    ) -> int:
+        wall = dt.datetime.now(dt.UTC)
+        return sum(
+            alerts.record_alerts(
+                session=session,
+                chat=chat,
+                through_article_id=newest,
+                alerts=owed,
+                now=now,
+                wall_now=wall,
+            )
+            for chat, owed in planned
+        )
