@@ -210,9 +210,11 @@ class Chat:
         *,
         chat_type: str = "private",
         language_code: str | None = None,
+        thread_id: int | None = None,
     ) -> None:
         self.api, self.chat_id, self.chat_type = api, chat_id, chat_type
         self.language_code = language_code  # the user's Telegram language ("ru", "en"…)
+        self.thread_id = thread_id  # messages are sent in this forum topic
 
     def _push(self, text: str, user_id: int | None) -> None:
         self.api.push_message(
@@ -221,6 +223,7 @@ class Chat:
             user_id=user_id,
             chat_type=self.chat_type,
             language_code=self.language_code,
+            thread_id=self.thread_id,
         )
 
     def received(self) -> list[SentMessage]:

@@ -1,0 +1,261 @@
+"""Each reader's own digest, from the real bot process: followed and muted words,
+alerts, weekdays, forum topics and the /settings buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.delivery.schedule import TOPIC_GONE
+from bot.i18n import say
+from bot.standin.bot_api import FakeBotApi, SentMessage
+from bot.topics import keyword_token
+from storage.models import ArticleRecord, DigestDelivery
+from storage.subscribers import get_chat
+from tests.e2e.harness import BotProcess, Chat, FakeClock, next_local, read_db, wait_until
+from tests.telegram_html import html_problems
+
+UTC = dt.UTC
+QUIET = 0.8  # four digest ticks: long enough to see that nothing happens
+
+# Stories written for these tests, in the listing shape of the real site.
+GAS = "Kazakhstan Raises Household Gas Prices in Almaty"
+ELECTIONS = "Tajikistan Sets a Date for Parliamentary Elections"
+HYDROGEN = "Kazakhstan Opens a Hydrogen Research Centre in Karaganda"
+SNAPSHOT = f"""Viewing results 1 - 6 of 80
+
+{GAS}
+
+Kazakhstan's gas distributor QazaqGaz said on Tuesday that households in Almaty will pay eleven percent more for gas from January. The company said the new tariff covers the cost of extending the pipeline network to new districts of the city.
+
+{ELECTIONS}
+
+Tajikistan's Central Commission for Elections and Referenda said the parliamentary elections will be held on the first Sunday of March. Observers from the OSCE have been invited to follow the vote in Dushanbe and the regions.
+
+{HYDROGEN}
+
+Kazakhstan has opened its first hydrogen research centre in Karaganda, the Ministry of Energy said on Monday. The centre will test electrolysers powered by wind farms in the Karaganda region and train engineers for Kazakhstan's planned export projects.
+"""
+
+
+def _publish(folder: Path, db_url: str) -> None:
+    """Drop the snapshot where the bot looks, and wait until its articles are stored."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "reader-settings.txt").write_text(SNAPSHOT, encoding="utf-8")
+
+    def stored() -> bool:
+        titles = read_db(db_url, lambda s: set(s.exec(select(ArticleRecord.title))))
+        return {GAS, ELECTIONS, HYDROGEN} <= titles
+
+    wait_until(stored, "the test snapshot to be ingested")
+
+
+def _digests(chat: Chat) -> list[SentMessage]:
+    marks = ("Central Asia news digest", "Дайджест новостей Центральной Азии")
+    return [m for m in chat.received() if any(mark in m.text for mark in marks)]
+
+
+def _digest_text(chat: Chat, clock: FakeClock, zone: str = "Asia/Almaty") -> str:
+    """Move the clock to the next 09:00 in `zone` and return the whole digest."""
+    before = len(_digests(chat))
+    clock.set(next_local(clock.now, zone, dt.time(9, 0)) + dt.timedelta(seconds=5))
+    wait_until(lambda: len(_digests(chat)) > before, "the digest")
+    time.sleep(QUIET)  # the rest of its parts
+    first = chat.received().index(_digests(chat)[before])
+    return "\n\n".join(m.text for m in chat.received()[first:])
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_muted_and_followed_words_in_latest_and_the_digest(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str, language: str
+) -> None:
+    chat = Chat(api, 1601, language_code=language)
+    chat.send("/start")
+    chat.send("/country kz")
+    [followed] = chat.send("/follow election")
+    [muted] = chat.send('/mute "gas prices"')
+    expected = {
+        "en": ("Following “election”.", "Muted “gas prices”.", "🔎 <b>Your topics</b>"),
+        "ru": ("Слежу за “election”.", "Скрыто: “gas prices”.", "🔎 <b>Ваши темы</b>"),
+    }[language]
+    assert followed.text.startswith(expected[0]) and muted.text.startswith(expected[1])
+    _publish(Path(bot.env["SNAPSHOT_DIR"]), db_url)
+
+    [latest] = chat.send("/latest kz 20")
+    assert HYDROGEN in latest.text and GAS not in latest.text
+
+    digest = _digest_text(chat, clock)
+    country, heading, topics = digest.partition(expected[2])
+    assert heading, "no topics heading in the digest"
+    assert HYDROGEN in country and GAS not in digest
+    assert ELECTIONS in topics  # a Tajik story, for a chat that reads Kazakhstan
+    for message in chat.received():
+        assert not html_problems(message.text), message.text
+
+
+def test_alerts_arrive_once_within_the_daily_cap_and_not_again_in_the_digest(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
+) -> None:
+    bot = BotProcess(api, {**bot_env, "ALERTS_PER_DAY": "2"}, tmp_path / "alerts.log").start()
+    try:
+        chat = Chat(api, 1602)
+        chat.send("/start")
+        chat.send("/country uz")
+        chat.send('/follow hydrogen "gas prices" elections')
+        [on] = chat.send("/alerts on")
+        assert on.text.startswith("Alerts are on") and "up to 2 a day" in on.text
+        _publish(Path(bot_env["SNAPSHOT_DIR"]), db_url)
+
+        def alerts() -> list[SentMessage]:
+            return [m for m in chat.received() if m.text.startswith("<b>🔔")]
+
+        # Within a minute of ingest: here the clock stands still, so within a few ticks.
+        wait_until(lambda: len(alerts()) >= 2, "two alerts")
+        time.sleep(QUIET)
+        got = alerts()
+        assert len(got) == 2, "the daily cap of 2 was passed"
+        # The oldest first: the snapshot lists newest first, so its last story is oldest.
+        alerted = [t for t in (GAS, ELECTIONS, HYDROGEN) if any(t in m.text for m in got)]
+        assert len(alerted) == 2
+        [left] = {GAS, ELECTIONS, HYDROGEN} - set(alerted)
+
+        digest = _digest_text(chat, clock)
+        assert left in digest, "the story over the cap comes in the digest"
+        assert not any(title in digest for title in alerted), "an alerted story came again"
+        assert len(alerts()) == 2
+    finally:
+        bot.stop()
+
+
+@pytest.mark.parametrize("start", [dt.datetime(2026, 10, 22, 12, 0, tzinfo=UTC)])
+def test_weekday_digests_skip_the_weekend_across_a_dst_change(
+    api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
+) -> None:
+    env = {**bot_env, "DIGEST_SEND_EMPTY": "true"}
+    bot = BotProcess(api, env, tmp_path / "days.log").start()
+    try:
+        chat = Chat(api, 1603)
+        chat.send("/start")
+        chat.send("/country kz")
+        chat.send("/timezone Europe/Berlin")
+        [reply] = chat.send("/days mon-fri")
+        assert reply.text.startswith("Digest days: Mon–Fri.")
+        # 09:00 in Berlin: 07:00 UTC in summer time, 08:00 UTC from Sunday 25 October.
+        days = [(23, 7, True), (24, 7, False), (25, 8, False), (26, 8, True), (27, 8, True)]
+        for day, hour, sent in days:
+            count = len(chat.received())
+            clock.set(dt.datetime(2026, 10, day, hour, 0, 5, tzinfo=UTC))
+            if sent:
+                wait_until(lambda count=count: len(chat.received()) > count, f"digest on {day}")
+            else:
+                time.sleep(QUIET)
+                assert len(chat.received()) == count, f"a digest on {day} October, a weekend"
+        rows = read_db(
+            db_url,
+            lambda s: list(s.exec(select(DigestDelivery).where(DigestDelivery.chat_id == 1603))),
+        )
+        assert sorted(r.due_at for r in rows) == [
+            dt.datetime(2026, 10, 23, 7, 0, tzinfo=UTC),
+            dt.datetime(2026, 10, 26, 8, 0, tzinfo=UTC),
+            dt.datetime(2026, 10, 27, 8, 0, tzinfo=UTC),
+        ]
+    finally:
+        bot.stop()
+
+
+def test_a_forum_topic_gets_its_digest_and_a_deleted_topic_falls_back_once(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
+) -> None:
+    group, admin, topic = -1001604, 5604, 42
+    api.open_topic(group, topic)
+    api.chat_admins[group] = {admin}
+    chat = Chat(api, group, chat_type="supergroup", thread_id=topic)
+    [greeting] = chat.send("/start", user_id=admin)
+    assert greeting.params.get("message_thread_id") == topic  # replies stay in the topic
+    chat.send("/country kz", user_id=admin)
+    stored = read_db(db_url, lambda s: get_chat(session=s, chat_id=group))
+    assert stored is not None and stored.thread_id == topic
+
+    _digest_text(chat, clock)
+    digest = _digests(chat)
+    assert digest and all(m.params.get("message_thread_id") == topic for m in digest)
+
+    api.delete_topic(group, topic)
+    _publish(Path(bot.env["SNAPSHOT_DIR"]), db_url)  # news for the next digest
+    before = len(chat.received())
+    text = _digest_text(chat, clock)
+    later = chat.received()[before:]
+    notices = [m for m in later if m.text == say("en", TOPIC_GONE)]
+    assert len(notices) == 1 and "message_thread_id" not in notices[0].params
+    assert "Central Asia news digest" in text
+    assert all("message_thread_id" not in m.params for m in later)
+    stored = read_db(db_url, lambda s: get_chat(session=s, chat_id=group))
+    assert stored is not None and stored.thread_id is None
+
+
+def test_settings_buttons_change_settings_in_place(
+    api: FakeBotApi, bot: BotProcess, db_url: str
+) -> None:
+    chat = Chat(api, 1605)
+    chat.send("/start")
+    chat.send("/country kz")
+    [settings] = chat.send("/settings")
+    assert "Stories: one sentence a story" in settings.text and "Alerts: off" in settings.text
+    buttons = dict((data, label) for label, data in chat.buttons(settings))
+    assert buttons["setting:brief:full"] == "📄 Three sentences"
+
+    assert chat.tap("setting:brief:full", message_id=settings.message_id) == "Saved"
+    assert "Stories: three sentences a story" in chat.received()[-1].text
+    chat.tap("setting:alerts:on", message_id=settings.message_id)
+    chat.tap("setting:days:weekdays", message_id=settings.message_id)
+    edited = chat.received()[-1]
+    assert edited.method == "editMessageText" and edited.message_id == settings.message_id
+    assert "Alerts: on, up to 10 a day" in edited.text and "Days: Mon–Fri" in edited.text
+    chat.tap("language:ru", message_id=settings.message_id)
+    assert "<b>Ваши настройки</b>" in chat.received()[-1].text
+    stored = read_db(db_url, lambda s: get_chat(session=s, chat_id=1605))
+    assert stored is not None
+    assert (stored.brevity, stored.alerts, stored.days, stored.language) == (
+        "full", True, (1, 2, 3, 4, 5), "ru",
+    )  # fmt: skip
+    # A forged settings button changes nothing.
+    answer = chat.tap("setting:brief:enormous", message_id=settings.message_id, expect=0)
+    assert "expired" in answer or "устарела" in answer
+
+
+def test_keyword_limits_and_bad_input_are_refused_and_nothing_is_stored(
+    api: FakeBotApi, bot: BotProcess, db_url: str
+) -> None:
+    chat = Chat(api, 1606)
+    chat.send("/start")
+    fifty = " ".join(f"word{i}" for i in range(50))
+    [ok] = chat.send(f"/follow {fifty}")
+    assert ok.text.startswith("Following “word0”")
+    refusals = {
+        "/follow word50": "in all",  # the 51st
+        "/mute " + "x" * 65: "too long",
+        '/follow ""': "The quotes are empty",
+        '/follow "\u0000\u202e\u0007"': "The quotes are empty",
+        "/follow": "Send a word or a phrase in quotes",
+        "/unfollow nothing": "not on your list",
+    }
+    for command, reason in refusals.items():
+        [reply] = chat.send(command)
+        assert reason in reply.text, (command, reply.text)
+        assert not html_problems(reply.text)
+    stored = read_db(db_url, lambda s: get_chat(session=s, chat_id=1606))
+    assert stored is not None and len(stored.follows) == 50 and not stored.mutes
+
+    [listing] = chat.send("/keywords")
+    assert "Following: “word0”" in listing.text
+    token = keyword_token("word7")
+    assert chat.tap(f"keyword:{token}", message_id=listing.message_id) == "“word7” removed"
+    assert "word7" not in chat.received()[-1].text
+    stored = read_db(db_url, lambda s: get_chat(session=s, chat_id=1606))
+    assert stored is not None and "word7" not in stored.follows and len(stored.follows) == 49
+    [unfollowed] = chat.send("/unfollow word8 word9")
+    assert unfollowed.text.startswith("No longer following “word8”, “word9”")
