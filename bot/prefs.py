@@ -178,6 +178,39 @@ _SWITCH_WORDS = {
 }
 
 
+# A public channel's username: 5 to 32 letters, digits and underscores, from a letter.
+_CHANNEL_NAME = re.compile(r"^(?:@|(?:https?://)?t\.me/)([A-Za-z][A-Za-z0-9_]{3,31})/?$")
+
+
+def parse_channel(args: list[str]) -> tuple[str, str | None]:
+    """`/channel` → ("show", None); `/channel done` → ("done", None);
+    `/channel @name` → ("on", "@name"); `/channel @name off` → ("off", "@name").
+    A t.me link names a channel too."""
+    _at_most(args, "/channel")
+    words = [word.casefold() if word.casefold() in ("off", "done") else word for word in args]
+    if not words:
+        return "show", None
+    if words == ["done"]:
+        return "done", None
+    switch = "on"
+    if len(words) == 2 and words[1] == "off":
+        switch, words = "off", words[:1]
+    match = _CHANNEL_NAME.match(words[0]) if len(words) == 1 else None
+    if match is None:
+        raise BadArgument(
+            N_(
+                "Send /channel @name (a public channel's name), /channel @name off "
+                "or /channel done."
+            )
+        )
+    return switch, "@" + match.group(1)
+
+
+def edit_channel(prefs: ChatPrefs, channel_id: int | None) -> ChatPrefs:
+    """This private chat's settings commands set up `channel_id` (None: the chat itself)."""
+    return replace(prefs, editing=channel_id)
+
+
 def block(prefs: ChatPrefs) -> ChatPrefs:
     """Telegram said 403 (blocked, kicked) or "chat not found": never send again."""
     return replace(prefs, status="blocked", next_digest_at=None)

@@ -132,6 +132,8 @@ class Subscriber(SQLModel, table=True):
     alert_cursor: int | None = None  # articles up to this id were checked for alerts
     # A forum topic's message_thread_id: digests go there (None: the chat itself).
     thread_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # A private chat's: the channel its settings commands set up (/channel @name).
+    editing_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -41,6 +41,7 @@ class ChatPrefs:
     alerts: bool = False  # followed words sent as soon as they are ingested
     alert_cursor: int | None = None  # articles up to this id were checked for alerts
     thread_id: int | None = None  # a forum topic: where /start was sent
+    editing: int | None = None  # a private chat's: the channel its commands set up
 
 
 def _prefs(row: Subscriber) -> ChatPrefs:
@@ -64,6 +65,7 @@ def _prefs(row: Subscriber) -> ChatPrefs:
         alerts=row.alerts,
         alert_cursor=row.alert_cursor,
         thread_id=row.thread_id,
+        editing=row.editing_chat_id,
     )
 
 
@@ -77,6 +79,7 @@ def _write(row: Subscriber, prefs: ChatPrefs) -> None:
     row.follows, row.mutes = list(prefs.follows), list(prefs.mutes)
     row.days = "".join(str(day) for day in prefs.days)
     row.alerts, row.alert_cursor, row.thread_id = prefs.alerts, prefs.alert_cursor, prefs.thread_id
+    row.editing_chat_id = prefs.editing
     row.updated_at = utcnow()
 
 

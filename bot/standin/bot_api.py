@@ -78,6 +78,7 @@ class FakeBotApi:
         self.chat_admins: dict[int, set[int]] = {}
         # Supergroups with topics: their open topics' message_thread_ids.
         self.forum_topics: dict[int, set[int]] = {}
+        self.channels: dict[str, int] = {}  # public channels: username (no "@") -> chat id
         self.accepted_token: str | None = None  # when set, any other token gets 401
         self.loop: asyncio.AbstractEventLoop | None = None  # set when served from a thread
         self._faults: list[Fault] = []
@@ -112,6 +113,13 @@ class FakeBotApi:
     def open_topic(self, chat_id: int, thread_id: int) -> None:
         """A forum topic in supergroup `chat_id` (the chat becomes a forum)."""
         self.forum_topics.setdefault(chat_id, set()).add(thread_id)
+
+    def add_channel(
+        self, username: str, chat_id: int, *, admins: set[int], bot_is_admin: bool = True
+    ) -> None:
+        """A public channel @username whose administrators are `admins` (and the bot)."""
+        self.channels[username.lower()] = chat_id
+        self.chat_admins[chat_id] = set(admins) | ({self.bot_id} if bot_is_admin else set())
 
     def delete_topic(self, chat_id: int, thread_id: int) -> None:
         """Sends into the topic answer 400 "message thread not found" from now on."""
@@ -307,6 +315,7 @@ class FakeBotApi:
             "deletewebhook": self._delete_webhook,
             "getwebhookinfo": self._get_webhook_info,
             "getchatmember": self._get_chat_member,
+            "getchat": self._get_chat,
         }
 
     def _take_fault(self, method: str, params: JSON) -> Fault | None:
@@ -475,13 +484,37 @@ class FakeBotApi:
     async def _get_my_commands(self, params: JSON) -> list[JSON]:
         return self.menus.get(str(params.get("language_code") or ""), [])
 
+    def _chat_id_of(self, value: object) -> int:
+        """A chat id, or a public channel's "@username", as Telegram accepts either."""
+        if isinstance(value, str) and value.startswith("@"):
+            found = self.channels.get(value[1:].lower())
+            if found is None:
+                raise _ApiError(400, "Bad Request: chat not found")
+            return found
+        chat_id = _int(value)
+        if chat_id is None:
+            raise _ApiError(400, "Bad Request: chat not found")
+        return chat_id
+
+    async def _get_chat(self, params: JSON) -> JSON:
+        chat_id = self._chat_id_of(params.get("chat_id"))
+        username = next((name for name, known in self.channels.items() if known == chat_id), None)
+        if username is None:
+            return {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup",
+                    "accent_color_id": 0, "max_reaction_count": 11,
+                    "accepted_gift_types": _NO_GIFTS}  # fmt: skip
+        return {"id": chat_id, "type": "channel", "title": f"Channel {username}",
+                "username": username, "accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": _NO_GIFTS}  # fmt: skip
+
     async def _get_chat_member(self, params: JSON) -> JSON:
-        chat_id, user_id = _int(params.get("chat_id")), _int(params.get("user_id"))
+        chat_id, user_id = self._chat_id_of(params.get("chat_id")), _int(params.get("user_id"))
         admins = self.chat_admins.get(chat_id or 0, set())
         status = "administrator" if user_id in admins else "member"
-        user = {"id": user_id, "is_bot": False, "first_name": "Test"}
+        user = {"id": user_id, "is_bot": user_id == self.bot_id, "first_name": "Test"}
         if status == "administrator":
             return {
+                "can_post_messages": chat_id in self.channels.values(),
                 "status": status,
                 "user": user,
                 "can_be_edited": False,
@@ -535,6 +568,10 @@ def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
         return asyncio.get_running_loop() is loop
     except RuntimeError:
         return False
+
+
+_NO_GIFTS = {"unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+             "premium_subscription": False, "gifts_from_channels": False}  # fmt: skip
 
 
 def _chat(chat_id: int, chat_type: str, first_name: str = "Test") -> JSON:

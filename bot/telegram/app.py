@@ -173,6 +173,7 @@ def _add_handlers(application: Application, handlers: Handlers) -> None:  # type
         ("keywords", handlers.keywords),
         ("alerts", handlers.alerts),
         ("days", handlers.days),
+        ("channel", handlers.channel),
         ("stop", handlers.stop),
         ("help", handlers.help),
         ("stats", handlers.stats),

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import Session
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, Chat, ChatMemberAdministrator, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot import prefs as rules
@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.delivery.schedule import OLDEST_NEWS, compose_for, unsent
 from bot.delivery.sender import ChatGone, Sender
 from bot.i18n import language_for, say
-from bot.news.compose import compose_latest, country_name
+from bot.news.compose import compose_latest, country_name, escape
 from bot.news.keywords import MatchCache
 from bot.store import Store
 from bot.telegram import texts
@@ -53,6 +53,10 @@ def _topic_of(update: Update) -> int | None:
     if message is None or not message.is_topic_message:
         return None
     return message.message_thread_id
+
+
+def _button_data(update: Update) -> str | None:
+    return update.callback_query.data if update.callback_query else None
 
 
 def _command_text(update: Update) -> str:
@@ -121,9 +125,30 @@ class Handlers:
 
         return await self.store.write(write)
 
-    async def _may_change(self, update: Update, context: Context) -> bool:
-        """In groups only admins change settings; in a private chat its owner does."""
+    async def _target(self, update: Update) -> tuple[Chat, ChatPrefs | None, str]:
+        """The chat a settings command changes, its settings, and the reply language.
+
+        Usually the chat the command came from. A private chat that chose a channel
+        with `/channel @name` sets that channel up instead; replies stay in the
+        private chat, in its language."""
+        chat = update.effective_chat
+        assert chat is not None
+        own = await self._chat(chat.id)
+        language = await self._language(update, own)
+        if chat.type == ChatType.PRIVATE and own is not None and own.editing is not None:
+            channel = await self._chat(own.editing)
+            if channel is not None and channel.status != "blocked":
+                return Chat(own.editing, ChatType.CHANNEL), channel, language
+        return chat, own, language
+
+    async def _may_change(
+        self, update: Update, context: Context, target: Chat | None = None
+    ) -> bool:
+        """In groups only admins change settings; in a private chat its owner does; a
+        channel's, set up from a private chat, only the channel's administrators."""
         chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+        if target is not None and target.type == ChatType.CHANNEL:
+            return user is not None and await self._is_admin(context, target.id, user.id)
         if chat is None or chat.type == ChatType.PRIVATE:
             return True
         if message is not None and message.sender_chat is not None:
@@ -132,11 +157,16 @@ class Handlers:
             return False
         if user.id == ANONYMOUS_ADMIN_BOT:
             return True
-        member = await context.bot.get_chat_member(chat.id, user.id)
+        return await self._is_admin(context, chat.id, user.id)
+
+    async def _is_admin(self, context: Context, chat_id: int | str, user_id: int) -> bool:
+        member = await context.bot.get_chat_member(chat_id, user_id)
         return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
-    async def _refuse_unless_allowed(self, update: Update, context: Context) -> bool:
-        if await self._may_change(update, context):
+    async def _refuse_unless_allowed(
+        self, update: Update, context: Context, target: Chat | None = None
+    ) -> bool:
+        if await self._may_change(update, context, target):
             return False
         await self._reply(
             update, context, texts.say_escaped(await self._language(update), texts.ADMINS_ONLY)
@@ -169,10 +199,8 @@ class Handlers:
         )
 
     async def country(self, update: Update, context: Context) -> None:
-        assert update.effective_chat is not None
         args = rules.clean_args(context.args or [])
-        current = await self._chat(update.effective_chat.id)
-        language = await self._language(update, current)
+        target, current, language = await self._target(update)
         if not args:
             chosen = current.countries if current else ()
             prompt = texts.say_escaped(language, texts.PICKER_PROMPT)
@@ -183,11 +211,11 @@ class Handlers:
         except rules.BadArgument as error:
             await self._reply(update, context, texts.refusal(language, error))
             return
-        if await self._refuse_unless_allowed(update, context):
+        if await self._refuse_unless_allowed(update, context, target):
             return
         now = self.clock()
         after = await self._change(
-            update.effective_chat, lambda p: rules.set_countries(p, codes, now), language=language
+            target, lambda p: rules.set_countries(p, codes, now), language=language
         )
         assert after is not None
         await self._reply(update, context, texts.picked(language, after))
@@ -286,10 +314,8 @@ class Handlers:
         `parse` turns the arguments into the change to make; `done` writes the
         confirmation in the chat's language after the change (a new one, for /language).
         """
-        assert update.effective_chat is not None
         args = rules.clean_args(context.args or [])
-        current = await self._chat(update.effective_chat.id)
-        language = await self._language(update, current)
+        target, current, language = await self._target(update)
         if not args:
             await self._reply(update, context, shown(language, current))
             return
@@ -298,15 +324,17 @@ class Handlers:
         except rules.BadArgument as error:
             await self._reply(update, context, texts.refusal(language, error))
             return
-        if await self._refuse_unless_allowed(update, context):
+        if await self._refuse_unless_allowed(update, context, target):
             return
         try:
-            after = await self._change(update.effective_chat, change, language=language)
+            after = await self._change(target, change, language=language)
         except rules.BadArgument as error:  # the rule refused it (a limit): nothing stored
             await self._reply(update, context, texts.refusal(language, error))
             return
         assert after is not None
-        await self._reply(update, context, done(after.language, after))
+        # A channel set up from here: the answer stays in this chat's language.
+        reply_language = language if target.type == ChatType.CHANNEL else after.language
+        await self._reply(update, context, done(reply_language, after))
 
     async def _set_schedule(self, update: Update, context: Context, *, zone: bool) -> None:
         example = rules.ZONE_EXAMPLE if zone else rules.TIME_EXAMPLE
@@ -419,9 +447,7 @@ class Handlers:
 
         `present` names the list the words must be in (for /unfollow, /unmute):
         words not there are named in the reply instead of silently ignored."""
-        assert update.effective_chat is not None
-        current = await self._chat(update.effective_chat.id)
-        language = await self._language(update, current)
+        target, current, language = await self._target(update)
         try:
             keywords = topics.parse_keywords(_command_text(update))
         except rules.BadArgument as error:
@@ -438,12 +464,10 @@ class Handlers:
                 await self._reply(update, context, say(language, texts.NOT_LISTED, words=words))
                 return
             keywords = tuple(k for k in keywords if k in listed)
-        if await self._refuse_unless_allowed(update, context):
+        if await self._refuse_unless_allowed(update, context, target):
             return
         try:
-            after = await self._change(
-                update.effective_chat, lambda p: rule(p, keywords), language=language
-            )
+            after = await self._change(target, lambda p: rule(p, keywords), language=language)
         except rules.BadArgument as error:  # over the limit: nothing stored
             await self._reply(update, context, texts.refusal(language, error))
             return
@@ -453,26 +477,18 @@ class Handlers:
 
     async def keywords(self, update: Update, context: Context) -> None:
         """`/keywords`: the followed and muted words, a button to remove each."""
-        assert update.effective_chat is not None
-        current = await self._chat(update.effective_chat.id)
-        language = await self._language(update, current)
+        _target, current, language = await self._target(update)
         shown = current or rules.new_chat(0, "private", dt.time(9), "UTC", now=self.clock())
         markup = keywords_markup(shown)
         await self._reply(update, context, texts.keywords_text(language, shown), markup)
 
     async def keyword_button(self, update: Update, context: Context) -> None:
         """A remove button under /keywords: off the list, and the list edited in place."""
-        query = update.callback_query
-        assert query is not None
-        token = parse_keyword_callback(query.data)
-        chat = update.effective_chat
-        language = await self._language(update)
-        if token is None or chat is None:
-            await query.answer(say(language, texts.STALE_BUTTON))
+        token = parse_keyword_callback(_button_data(update))
+        pressed = await self._pressed(update, context, valid=token is not None)
+        if pressed is None or token is None:
             return
-        if not await self._may_change(update, context):
-            await query.answer(say(language, texts.ADMINS_ONLY))
-            return
+        query, target, language = pressed
         removed: list[str] = []
 
         def remove(prefs: ChatPrefs) -> ChatPrefs:
@@ -480,18 +496,38 @@ class Handlers:
             removed.extend([keyword] if keyword else [])
             return after
 
-        after = await self._change(chat, remove, create=False)
+        after = await self._change(target, remove, create=False)
         if after is None or not removed:
             await query.answer(say(language, texts.STALE_BUTTON))
             return
         await query.answer(say(language, texts.KEYWORD_REMOVED, word=removed[0]))
-        await self._edit(
-            chat.id, query, texts.keywords_text(language, after), keywords_markup(after)
-        )
+        text, markup = texts.keywords_text(language, after), keywords_markup(after)
+        await self._edit(update, query, text, markup)
+
+    async def _pressed(
+        self, update: Update, context: Context, *, valid: bool
+    ) -> tuple[CallbackQuery, Chat, str] | None:
+        """The checks every button of ours passes: data of ours (else "expired"), a
+        presser who may change the chat's settings (else "admins only"). Every press
+        is answered, so the user's app stops its spinner. Returns the query, the chat
+        to change (see `_target`) and the language to answer in."""
+        query = update.callback_query
+        assert query is not None
+        if not valid or update.effective_chat is None:
+            await query.answer(say(await self._language(update), texts.STALE_BUTTON))
+            return None
+        target, _current, language = await self._target(update)
+        if not await self._may_change(update, context, target):
+            await query.answer(say(language, texts.ADMINS_ONLY))
+            return None
+        return query, target, language
 
     async def _edit(
-        self, chat_id: int, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
+        self, update: Update, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
     ) -> None:
+        """Edit the message whose button was pressed (in the chat it was pressed in)."""
+        assert update.effective_chat is not None
+        chat_id = update.effective_chat.id
         try:
             await self.sender.call(
                 chat_id, lambda: query.edit_message_text(text, reply_markup=markup)
@@ -501,30 +537,133 @@ class Handlers:
             # the choice is stored either way.
             log.info("message in chat %s not edited: %s", chat_id, error.message)
 
+    # -- channels ------------------------------------------------------------------------------
+
+    async def channel(self, update: Update, context: Context) -> None:
+        """`/channel @name`: from a private chat, set up the digest of a channel both the
+        user and the bot administer; `/channel @name off` ends it, `/channel done`
+        returns the chat's commands to its own settings."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None
+        own = await self._chat(chat.id)
+        language = await self._language(update, own)
+        if chat.type != ChatType.PRIVATE or user is None:
+            await self._reply(update, context, say(language, texts.CHANNEL_PRIVATE_ONLY))
+            return
+        try:
+            action, name = rules.parse_channel(rules.clean_args(context.args or []))
+        except rules.BadArgument as error:
+            await self._reply(update, context, texts.refusal(language, error))
+            return
+        if action == "show":
+            editing = await self._chat(own.editing) if own and own.editing else None
+            answer = texts.channel_state(language, editing)
+            await self._reply(update, context, answer)
+            return
+        if action == "done":
+            await self._change(chat, lambda p: rules.edit_channel(p, None), language=language)
+            await self._reply(update, context, say(language, texts.CHANNEL_DONE))
+            return
+        assert name is not None
+        found = await self._channel_both_administer(update, context, name, language)
+        if found is None:
+            return
+        if action == "off":
+            await self._end_channel(chat, found, language)
+            await self._reply(update, context, say(language, texts.CHANNEL_OFF, channel=name))
+            return
+        now = self.clock()
+        fresh = rules.new_chat(
+            found, ChatType.CHANNEL, self.settings.digest_time,
+            own.timezone if own else self.settings.default_timezone, now=now, language=language,
+        )  # fmt: skip
+
+        def set_up(session: Session) -> ChatPrefs | None:
+            channel = subscribers.change_chat(
+                session=session, chat_id=found, create=fresh,
+                change=lambda p: rules.subscribe(p, now),
+            )  # fmt: skip
+            subscribers.change_chat(
+                session=session, chat_id=chat.id, create=rules.new_chat(
+                    chat.id, chat.type, self.settings.digest_time,
+                    self.settings.default_timezone, now=now, language=language,
+                ),
+                change=lambda p: rules.edit_channel(p, found),
+            )  # fmt: skip
+            return channel
+
+        channel = await self.store.write(set_up)
+        assert channel is not None
+        log.info("chat %s sets up channel %s (%s)", chat.id, found, name)
+        answer = say(language, texts.CHANNEL_ON, channel=name)
+        await self._reply(update, context, answer, picker_markup(channel.countries, language))
+
+    async def _channel_both_administer(
+        self, update: Update, context: Context, name: str, language: str
+    ) -> int | None:
+        """The id of channel `name` if the user and the bot are both its administrators
+        (the bot able to post); else a reply that says what is missing, and None."""
+        assert update.effective_user is not None
+        refusal: str | None = None
+        try:
+            found = await context.bot.get_chat(name)
+        except (BadRequest, Forbidden):
+            found = None
+        if found is None or found.type != ChatType.CHANNEL:
+            refusal = texts.CHANNEL_NOT_FOUND
+        elif not await self._is_admin_of(context, found.id, update.effective_user.id):
+            refusal = texts.CHANNEL_NOT_YOURS
+        elif not await self._bot_posts_in(context, found.id):
+            refusal = texts.CHANNEL_BOT_NOT_ADMIN
+        if refusal is not None:
+            await self._reply(update, context, say(language, refusal, channel=escape(name)))
+            return None
+        assert found is not None
+        return found.id
+
+    async def _is_admin_of(self, context: Context, chat_id: int, user_id: int) -> bool:
+        try:
+            return await self._is_admin(context, chat_id, user_id)
+        except (BadRequest, Forbidden):  # the bot is not in the channel, or it is gone
+            return False
+
+    async def _bot_posts_in(self, context: Context, chat_id: int) -> bool:
+        try:
+            member = await context.bot.get_chat_member(chat_id, context.bot.id)
+        except (BadRequest, Forbidden):
+            return False
+        if member.status == ChatMemberStatus.OWNER:
+            return True
+        return isinstance(member, ChatMemberAdministrator) and bool(member.can_post_messages)
+
+    async def _end_channel(self, chat: Chat, channel_id: int, language: str) -> None:
+        def end(session: Session) -> None:
+            digests.void_planned(session=session, chat_id=channel_id, now=self.clock())
+            subscribers.change_chat(session=session, chat_id=channel_id, change=rules.pause)
+            subscribers.change_chat(
+                session=session,
+                chat_id=chat.id,
+                change=lambda p: rules.edit_channel(p, None) if p.editing == channel_id else p,
+            )
+
+        await self.store.write(end)
+
     async def show_settings(self, update: Update, context: Context) -> None:
-        assert update.effective_chat is not None
-        current = await self._chat(update.effective_chat.id)
-        language = await self._language(update, current)
+        _target, current, language = await self._target(update)
         if current is None:
             await self._reply(update, context, say(language, texts.NOT_SUBSCRIBED))
             return
         answer = texts.settings_text(language, current, self.settings.alerts_per_day)
-        await self._reply(update, context, answer, settings_markup(current))
+        await self._reply(update, context, answer, settings_markup(current, language))
 
     async def settings_button(self, update: Update, context: Context) -> None:
         """A button under /settings: change that setting, and show the settings again,
         edited in place (in the new language, after the language button)."""
-        query = update.callback_query
-        assert query is not None
-        choice = parse_setting_callback(query.data)
-        chat = update.effective_chat
-        language = await self._language(update)
-        if choice is None or chat is None:
-            await query.answer(say(language, texts.STALE_BUTTON))
+        choice = parse_setting_callback(_button_data(update))
+        pressed = await self._pressed(update, context, valid=choice is not None)
+        if pressed is None or choice is None:
             return
-        if not await self._may_change(update, context):
-            await query.answer(say(language, texts.ADMINS_ONLY))
-            return
+        query, target, language = pressed
         name, value = choice
         now = self.clock()
         newest = None
@@ -536,13 +675,14 @@ class Handlers:
             "alerts": lambda p: rules.set_alerts(p, value == "on", newest),
             "days": lambda p: rules.set_days(p, WEEKDAYS if value == "weekdays" else ALL_DAYS, now),
         }[name]
-        after = await self._change(chat, change, create=False)
+        after = await self._change(target, change, create=False)
         if after is None:
             await query.answer(say(language, texts.NOT_SUBSCRIBED))
             return
-        await query.answer(say(after.language, texts.SETTING_CHANGED))
-        text = texts.settings_text(after.language, after, self.settings.alerts_per_day)
-        await self._edit(chat.id, query, text, settings_markup(after))
+        shown = language if target.type == ChatType.CHANNEL else after.language
+        await query.answer(say(shown, texts.SETTING_CHANGED))
+        text = texts.settings_text(shown, after, self.settings.alerts_per_day)
+        await self._edit(update, query, text, settings_markup(after, shown))
 
     async def stop(self, update: Update, context: Context) -> None:
         assert update.effective_chat is not None
@@ -613,26 +753,21 @@ class Handlers:
     # -- the country picker ----------------------------------------------------------------------
 
     async def picker_button(self, update: Update, context: Context) -> None:
-        query = update.callback_query
-        assert query is not None
-        choice = parse_callback(query.data)
-        chat = update.effective_chat
-        language = await self._language(update)
-        if choice is None or chat is None:
-            await query.answer(say(language, texts.STALE_BUTTON))
+        """A country in the picker toggled, or Done; also answers any button not ours."""
+        choice = parse_callback(_button_data(update))
+        pressed = await self._pressed(update, context, valid=choice is not None)
+        if pressed is None or choice is None:
             return
-        if not await self._may_change(update, context):
-            await query.answer(say(language, texts.ADMINS_ONLY))
-            return
+        query, target, language = pressed
         now = self.clock()
         text: str
         if choice == DONE:
-            after = await self._chat(chat.id)
+            after = await self._chat(target.id)
             text = texts.picked(language, after) if after else say(language, texts.NOT_SUBSCRIBED)
             markup, note = None, None
         else:
             after = await self._change(
-                chat, lambda p: rules.toggle_country(p, choice, now), language=language
+                target, lambda p: rules.toggle_country(p, choice, now), language=language
             )
             assert after is not None
             added = texts.COUNTRY_ADDED if choice in after.countries else texts.COUNTRY_REMOVED
@@ -640,7 +775,7 @@ class Handlers:
             text = say(language, texts.PICKER_PROMPT)
             markup = picker_markup(after.countries, language)
         await query.answer(note)
-        await self._edit(chat.id, query, text, markup)
+        await self._edit(update, query, text, markup)
 
     # -- errors ----------------------------------------------------------------------------------
 

@@ -62,10 +62,12 @@ _BREVITY_LABELS = {
 }
 
 
-def settings_markup(prefs: ChatPrefs) -> InlineKeyboardMarkup:
+def settings_markup(prefs: ChatPrefs, language: str | None = None) -> InlineKeyboardMarkup:
     """Under /settings, the common changes, each one tap: brevity (the next of three),
-    alerts on or off, weekdays or every day, the language. Edited in place."""
-    language = prefs.language
+    alerts on or off, weekdays or every day, the language. Edited in place.
+
+    Labelled in `language` (the reader's; the chat's own by default)."""
+    language = language or prefs.language
     brevity = _NEXT_BREVITY.get(prefs.brevity, "short")
     alerts = "off" if prefs.alerts else "on"
     days = "all" if tuple(prefs.days) != EVERY_DAY else "weekdays"
@@ -78,7 +80,7 @@ def settings_markup(prefs: ChatPrefs) -> InlineKeyboardMarkup:
                               callback_data=f"{SETTING_PREFIX}brief:{brevity}")],
         [InlineKeyboardButton(labels["alerts"], callback_data=f"{SETTING_PREFIX}alerts:{alerts}"),
          InlineKeyboardButton(labels["days"], callback_data=f"{SETTING_PREFIX}days:{days}")],
-        [_language_button(language)],
+        [_language_button(prefs.language)],
     ]  # fmt: skip
     return InlineKeyboardMarkup(rows)
 

@@ -33,6 +33,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("keywords", N_("Your followed and muted words")),
     ("alerts", N_("Followed words at once: /alerts on | off")),
     ("days", N_("Digest days: /days mon-fri | sat | all")),
+    ("channel", N_("Post a digest in your channel: /channel @name")),
     ("settings", N_("Your countries, time and status")),
     ("stop", N_("Pause daily digests (settings are kept)")),
     ("help", N_("What I can do")),
@@ -76,6 +77,24 @@ KEYWORDS_HOW = N_('Send a word or a phrase in quotes: {command} election or {com
 KEYWORD_REMOVED = N_("“{word}” removed")
 DAYS_HOW = N_("Digest days: {days}. To change them: /days mon-fri, /days sat or /days all")
 SETTING_CHANGED = N_("Saved")
+CHANNEL_PRIVATE_ONLY = N_("Send /channel in a private chat with me.")
+CHANNEL_NOT_FOUND = N_(
+    "I can't find a public channel {channel}. Check the name, and add me to the channel first."
+)
+CHANNEL_NOT_YOURS = N_("Only an administrator of {channel} can set up its digest.")
+CHANNEL_BOT_NOT_ADMIN = N_(
+    "Make me an administrator of {channel} who may post messages, "
+    "then send /channel {channel} again."
+)
+CHANNEL_ON = N_(
+    "Setting up the digest of {channel}. From now on /country, /time, /timezone, /follow, "
+    "/mute, /brief, /days, /language and /settings here change the channel's digest; "
+    "/channel done returns to yours, /channel {channel} off ends it.\n\n"
+    "Which countries should the channel follow?"
+)
+CHANNEL_OFF = N_("Digests to {channel} have stopped. /channel {channel} starts them again.")
+CHANNEL_DONE = N_("Your commands change your own settings again.")
+CHANNEL_HEADER = N_("📣 A channel's settings: /channel done returns to yours.")
 LANGUAGE_SET = N_("I'll write in English from now on.")
 LANGUAGE_HOW = N_("Language: English. To change it: /language ru or /language en")
 
@@ -140,11 +159,7 @@ def picked(language: str, prefs: ChatPrefs) -> str:
 
 
 def settings_text(language: str, prefs: ChatPrefs, alerts_per_day: int = 10) -> str:
-    status = {
-        "active": N_("subscribed"),
-        "paused": N_("paused — /start resumes"),
-        "blocked": N_("inactive (messages could not be delivered)"),
-    }[prefs.status]
+    status = STATUS_NAMES[prefs.status]
     alerts = say(language, "on, up to {n} a day", n=alerts_per_day) if prefs.alerts else None
     words = say(
         language,
@@ -170,6 +185,8 @@ def settings_text(language: str, prefs: ChatPrefs, alerts_per_day: int = 10) -> 
     ]
     if topic:
         lines.append(say(language, "Digests go to: {topic}", topic=topic))
+    if prefs.chat_type == "channel":
+        lines.insert(0, say(language, CHANNEL_HEADER))
     return "\n".join(lines)
 
 
@@ -235,6 +252,28 @@ def alerts_state(language: str, prefs: ChatPrefs | None, per_day: int) -> str:
     if not prefs.follows:
         answer += "\n" + say(language, "You follow no words yet: /follow election")
     return answer
+
+
+STATUS_NAMES = {
+    "active": N_("subscribed"),
+    "paused": N_("paused — /start resumes"),
+    "blocked": N_("inactive (messages could not be delivered)"),
+}
+
+
+def channel_state(language: str, editing: ChatPrefs | None) -> str:
+    if editing is None:
+        return say(
+            language,
+            "To post a daily digest in a channel: make me an administrator of it who may post "
+            "messages, then send /channel @name here.",
+        )
+    return say(
+        language,
+        "Your commands here set up a channel's digest (status: {status}). /channel done "
+        "returns to your own settings.",
+        status=say(language, STATUS_NAMES[editing.status]),
+    )
 
 
 def time_set(language: str, prefs: ChatPrefs) -> str:

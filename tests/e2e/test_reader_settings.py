@@ -15,7 +15,7 @@ from bot.i18n import say
 from bot.standin.bot_api import FakeBotApi, SentMessage
 from bot.topics import keyword_token
 from storage.models import ArticleRecord, DigestDelivery
-from storage.subscribers import get_chat
+from storage.subscribers import ChatPrefs, get_chat
 from tests.e2e.harness import BotProcess, Chat, FakeClock, next_local, read_db, wait_until
 from tests.telegram_html import html_problems
 
@@ -42,14 +42,29 @@ Kazakhstan has opened its first hydrogen research centre in Karaganda, the Minis
 """
 
 
-def _publish(folder: Path, db_url: str) -> None:
-    """Drop the snapshot where the bot looks, and wait until its articles are stored."""
+METRO = "Tashkent Extends Its Metro to the Sergeli District"
+TRAM = "Samarkand Opens Its First Tram Line"
+
+
+def _uzbek_snapshot(title: str) -> str:
+    return f"""Viewing results 1 - 6 of 81
+
+{title}
+
+Uzbekistan's capital opened four new stations on Wednesday, the city administration said. The extension links the new housing estates with the city centre and the Uzbek railway station.
+"""
+
+
+def _publish(
+    folder: Path, db_url: str, text: str = SNAPSHOT, titles: frozenset[str] = frozenset()
+) -> None:
+    """Drop a snapshot where the bot looks, and wait until its articles are stored."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "reader-settings.txt").write_text(SNAPSHOT, encoding="utf-8")
+    (folder / f"reader-settings-{abs(hash(text))}.txt").write_text(text, encoding="utf-8")
+    wanted = titles or {GAS, ELECTIONS, HYDROGEN}
 
     def stored() -> bool:
-        titles = read_db(db_url, lambda s: set(s.exec(select(ArticleRecord.title))))
-        return {GAS, ELECTIONS, HYDROGEN} <= titles
+        return wanted <= read_db(db_url, lambda s: set(s.exec(select(ArticleRecord.title))))
 
     wait_until(stored, "the test snapshot to be ingested")
 
@@ -259,3 +274,77 @@ def test_keyword_limits_and_bad_input_are_refused_and_nothing_is_stored(
     assert stored is not None and "word7" not in stored.follows and len(stored.follows) == 49
     [unfollowed] = chat.send("/unfollow word8 word9")
     assert unfollowed.text.startswith("No longer following “word8”, “word9”")
+
+
+def test_a_channel_digest_is_set_up_from_a_private_chat_and_ends_after_a_403(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
+) -> None:
+    owner, stranger, channel = 1607, 1608, -1009001
+    api.add_channel("ca_digest", channel, admins={owner})
+    api.add_channel("not_mine_yet", -1009002, admins={stranger}, bot_is_admin=False)
+
+    def row(chat_id: int) -> ChatPrefs | None:
+        return read_db(db_url, lambda s: get_chat(session=s, chat_id=chat_id))
+
+    # Refused, and nothing stored: not an admin, no such channel, the bot may not post.
+    other = Chat(api, stranger)
+    refusals = {
+        "/channel @ca_digest": "Only an administrator of @ca_digest",
+        "/channel @no_such_channel": "I can't find a public channel @no_such_channel",
+        "/channel @not_mine_yet": "Make me an administrator of @not_mine_yet",
+        "/channel ca_digest": "Send /channel @name",
+    }
+    for command, reason in refusals.items():
+        [reply] = other.send(command)
+        assert reply.text.startswith(reason), reply.text
+    assert row(channel) is None and row(-1009002) is None
+    stored = row(stranger)
+    assert stored is None or stored.editing is None
+
+    chat = Chat(api, owner)
+    chat.send("/start")
+    chat.send("/country kz")
+    [on] = chat.send("/channel @ca_digest")
+    assert on.text.startswith("Setting up the digest of @ca_digest") and "reply_markup" in on.params
+    chat.send("/country uz")
+    chat.send("/brief headlines")
+    [settings] = chat.send("/settings")
+    assert settings.text.startswith("📣 A channel's settings")
+    assert "Uzbekistan" in settings.text and "Kazakhstan" not in settings.text
+    [grouped] = Chat(api, -1009003, chat_type="supergroup").send("/channel @ca_digest")
+    assert grouped.text == "Send /channel in a private chat with me."
+    channel_row, own_row = row(channel), row(owner)
+    assert channel_row is not None and own_row is not None
+    assert (channel_row.chat_type, channel_row.countries, channel_row.brevity) == (
+        "channel", ("UZ",), "headlines",
+    )  # fmt: skip
+    assert own_row.countries == ("KZ",) and own_row.editing == channel
+    [done] = chat.send("/channel done")
+    assert done.text == "Your commands change your own settings again."
+    [mine] = chat.send("/settings")
+    assert "Kazakhstan" in mine.text and "📣" not in mine.text
+
+    # The channel's own digest, in the channel, and the owner's in the private chat.
+    _digest_text(chat, clock)
+    posted = [m for m in api.messages_to(channel) if "Central Asia news digest" in m.text]
+    assert posted and "🇺🇿 <b>Uzbekistan</b>" in posted[0].text
+    assert "🇰🇿 <b>Kazakhstan</b>" not in posted[0].text
+
+    # The bot is removed from the channel: the next digest meets 403 and it ends there.
+    api.block_chat(channel)
+    _publish(Path(bot.env["SNAPSHOT_DIR"]), db_url, _uzbek_snapshot(METRO), frozenset({METRO}))
+    clock.set(next_local(clock.now, "Asia/Almaty", dt.time(9, 0)) + dt.timedelta(seconds=5))
+    wait_until(
+        lambda: (found := row(channel)) is not None and found.status == "blocked",
+        "the channel to be marked inactive",
+    )
+
+    def sends_to_channel() -> int:
+        return sum(1 for _, p in api.calls if p.get("chat_id") in (channel, str(channel)))
+
+    tried = sends_to_channel()
+    # News for the channel again: a digest would be due, but the channel is gone.
+    _publish(Path(bot.env["SNAPSHOT_DIR"]), db_url, _uzbek_snapshot(TRAM), frozenset({TRAM}))
+    clock.set(next_local(clock.now, "Asia/Almaty", dt.time(9, 0)) + dt.timedelta(seconds=5))
+    time.sleep(QUIET)
+    assert sends_to_channel() == tried, "a channel that answered 403 got another digest"

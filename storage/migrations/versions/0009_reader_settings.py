@@ -1,4 +1,5 @@
-"""Each reader's own digest: followed and muted words, weekdays, alerts, forum topics.
+"""Each reader's own digest: followed and muted words, weekdays, alerts, forum topics,
+channels set up from a private chat.
 
 Revision ID: 0009
 Revises: 0008
@@ -14,7 +15,9 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-_SUBSCRIBER_COLUMNS = ("follows", "mutes", "days", "alerts", "alert_cursor", "thread_id")
+_SUBSCRIBER_COLUMNS = (
+    "follows", "mutes", "days", "alerts", "alert_cursor", "thread_id", "editing_chat_id",
+)  # fmt: skip
 
 
 def upgrade() -> None:
@@ -26,6 +29,7 @@ def upgrade() -> None:
     add("subscriber", sa.Column("alerts", sa.Boolean(), nullable=False, server_default=sa.false()))
     add("subscriber", sa.Column("alert_cursor", sa.Integer(), nullable=True))
     add("subscriber", sa.Column("thread_id", sa.BigInteger(), nullable=True))
+    add("subscriber", sa.Column("editing_chat_id", sa.BigInteger(), nullable=True))
     add("digest_delivery", sa.Column("alert_article_id", sa.Integer(), nullable=True))
     add("digest_delivery", sa.Column("thread_id", sa.BigInteger(), nullable=True))
     # Never the same article twice to one chat (rows of digests have NULL here).
