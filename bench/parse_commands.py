@@ -20,32 +20,53 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import prefs
+from bot import prefs, topics
 
 LONGEST = 4096
 
 
-def _refusing(parse: Callable[[list[str]], object]) -> Callable[[list[str]], object]:
-    def run(args: list[str]) -> object:
+def _refusing(parse: Callable[[list[str]], object]) -> Callable[[str], object]:
+    """A parser of split arguments, fed the message as the bot feeds it (split, cleaned)."""
+
+    def run(text: str) -> object:
         try:
-            return parse(args)
+            return parse(prefs.clean_args(text.split()))
         except prefs.BadArgument as error:
             return error
 
     return run
 
 
-PARSERS: dict[str, Callable[[list[str]], object]] = {
+def _refusing_text(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """A parser of the whole text (quoted phrases): /follow, /mute, /unfollow, /unmute."""
+
+    def run(text: str) -> object:
+        try:
+            return parse(text)
+        except prefs.BadArgument as error:
+            return error
+
+    return run
+
+
+PARSERS: dict[str, Callable[[str], object]] = {
     "/country": _refusing(prefs.parse_countries),
     "/latest": _refusing(prefs.parse_latest),
     "/time": _refusing(prefs.parse_time),
     "/timezone": _refusing(prefs.parse_zone),
+    "/days": _refusing(prefs.parse_days),
+    "/channel": _refusing(prefs.parse_channel),
+    "/brief": _refusing(prefs.parse_brevity),
+    "/language": _refusing(prefs.parse_language),
+    "/alerts": _refusing(lambda args: prefs.parse_switch(args, "/alerts")),
+    "/follow": _refusing_text(topics.parse_keywords),
 }
 ARGUMENTS = {
     "1,300 short words": ("ab " * 1400)[: LONGEST - 12],
     "370 country names": ("kazakhstan " * 400)[: LONGEST - 12],
     "one 4,000-character word": "x" * (LONGEST - 12),
     "Cyrillic, bidi and NUL": ("Казахстан\u202e\x00 " * 400)[: LONGEST - 12],
+    "quoted phrases": ('"gas prices" ' * 400)[: LONGEST - 12],
 }
 
 
@@ -62,7 +83,7 @@ def main() -> None:
             times = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                parse(prefs.clean_args(text.split()))
+                parse(text)
                 times.append(time.perf_counter() - started)
             median = sorted(times)[len(times) // 2] * 1e6
             print(f"  {command:<10} {label:<26} {median:8.1f} µs")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 from pathlib import Path
@@ -27,6 +28,40 @@ def _messages_in_code() -> set[tuple[str, ...]]:
     ):
         found.add(message if isinstance(message, tuple) else (message,))
     return found
+
+
+# The names a marked message is passed to, and where the message is among the arguments.
+MARKERS = {"N_": 0, "say": 1, "say_escaped": 1, "gettext": 0, "ngettext": 0}
+
+
+def _marked_literals(tree: ast.AST) -> set[str]:
+    """Every string literal passed to a marker, however deeply the call is nested
+    (Babel's extractor sees one call at a time and misses a marked call inside the
+    arguments of another)."""
+    found = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+            node.func, "id", None)  # fmt: skip
+        place = MARKERS.get(name or "")
+        if place is None or len(node.args) <= place:
+            continue
+        argument = node.args[place]
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            found.add(argument.value)
+    return found
+
+
+def test_nested_marked_messages_are_in_the_catalog_too() -> None:
+    with catalog_path("ru").open("rb") as po:
+        catalog = read_po(po, locale="ru")
+    literals: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        literals |= _marked_literals(ast.parse(path.read_text(encoding="utf-8")))
+    assert len(literals) > 100, "no messages found: is the walk looking in the right place?"
+    missing = sorted(m for m in literals if catalog.get(m) is None or not catalog.get(m).string)
+    assert not missing, f"marked but not translated: {missing[:5]}"
 
 
 def test_every_message_has_a_russian_translation_with_the_same_placeholders() -> None:
@@ -97,3 +132,8 @@ def test_stats_in_russian() -> None:
     assert text.startswith("<b>Статистика newsbot</b>")
     assert "Подписчики: активных 2" in text and "Последняя рассылка: пока не было" in text
     assert "сбоев подряд: 3" in text
+
+
+def test_the_walk_finds_marked_calls_nested_in_other_calls() -> None:
+    tree = ast.parse('reply(say(lang, "a {x}", x=say(lang, "b")), t.gettext("c"), N_("d"), f("e"))')
+    assert _marked_literals(tree) == {"a {x}", "b", "c", "d"}

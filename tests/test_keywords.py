@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -17,10 +16,9 @@ from bot.delivery.alerts import local_day_start, plan_alerts
 from bot.delivery.schedule import plan_digest, unsent
 from bot.news.keywords import MAX_KEYWORDS, ArticleWords, MatchCache, stems
 from storage.repo import StoredArticle
-from storage.subscribers import ChatPrefs
+from tests.test_schedule import DUE, _chat
 
 UTC = dt.UTC
-DUE = dt.datetime(2026, 11, 24, 4, 0, tzinfo=UTC)  # 09:00 in Almaty
 
 
 def _words(text: str) -> ArticleWords:
@@ -122,15 +120,6 @@ def test_parsing_any_text_either_refuses_or_gives_clean_bounded_keywords(text: s
 
 
 # -- the rules -----------------------------------------------------------------------------
-
-
-def _chat(**changes: object) -> ChatPrefs:
-    chat = rules.set_countries(
-        rules.new_chat(7, "private", dt.time(9, 0), "Asia/Almaty", now=DUE),
-        ("KZ",),
-        DUE - dt.timedelta(days=1),
-    )
-    return replace(chat, **{"next_digest_at": DUE, **changes})  # type: ignore[arg-type]
 
 
 def test_a_word_is_followed_or_muted_never_both() -> None:

@@ -7,20 +7,17 @@ the delivery ledger, where the dispatcher sends them like digest parts.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.clock import Clock
-from bot.config import Settings
+from bot.delivery.digest_jobs import Planner
 from bot.delivery.schedule import wanted_by
 from bot.news.compose import compose_alert
 from bot.news.keywords import MatchCache
-from bot.store import Store
 from storage import alerts, digests, repo
 from storage.alerts import PlannedAlert
 from storage.repo import StoredArticle
@@ -68,34 +65,24 @@ def plan_alerts(
     return owed
 
 
-class AlertPlanner:
-    def __init__(
-        self, store: Store, settings: Settings, clock: Clock, on_planned: Callable[[], None]
-    ) -> None:
-        self.store, self.settings, self.clock = store, settings, clock
-        self.on_planned = on_planned
-        self._running = asyncio.Lock()
-
-    async def tick(self) -> None:
-        if self._running.locked():
+class AlertPlanner(Planner):
+    async def _tick(self) -> None:
+        now = self.clock()
+        newest = await self.store.run(lambda s: repo.newest_article_id(session=s))
+        if newest is None:
             return
-        async with self._running:
-            now = self.clock()
-            newest = await self.store.run(lambda s: repo.newest_article_id(session=s))
-            if newest is None:
-                return
-            for _ in range(1_000):  # bounded: each batch moves its chats' cursors on
-                planned = await self.store.run(lambda s: self._plan(s, newest, now))
-                if not planned:
-                    break
-                written = await self.store.write(
-                    lambda s, planned=planned: self._record(s, planned, newest, now)  # type: ignore[misc]
-                )
-                if written:
-                    log.info("%d alerts planned", written)
-                    self.on_planned()
-                if len(planned) < ALERT_BATCH:
-                    break
+        for _ in range(1_000):  # bounded: each batch moves its chats' cursors on
+            planned = await self.store.run(lambda s: self._plan(s, newest, now))
+            if not planned:
+                break
+            written = await self.store.write(
+                lambda s, planned=planned: self._record(s, planned, newest, now)  # type: ignore[misc]
+            )
+            if written:
+                log.info("%d alerts planned", written)
+                self.on_planned()
+            if len(planned) < ALERT_BATCH:
+                break
 
     def _plan(
         self, session: Session, newest: int, now: dt.datetime

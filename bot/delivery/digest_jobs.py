@@ -53,7 +53,11 @@ def wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class DigestPlanner:
+class Planner:
+    """A job the scheduler ticks that writes deliveries to the ledger, then wakes the
+    dispatcher (`on_planned`). One tick at a time: a tick that finds the previous one
+    still planning returns, since that one will see everything this one would."""
+
     def __init__(
         self, store: Store, settings: Settings, clock: Clock, on_planned: Callable[[], None]
     ) -> None:
@@ -63,22 +67,30 @@ class DigestPlanner:
 
     async def tick(self) -> None:
         if self._running.locked():
-            return  # the previous tick is still planning; this one has nothing to add
+            return
         async with self._running:
-            now = self.clock()
-            run_id: int | None = None
-            for _ in range(10_000):  # bounded: each batch moves the chats it read on
-                # Composing is read-only work in a reader thread; the single writer
-                # is held only for the short write, so digests keep flowing meanwhile.
-                plans = await self.store.run(lambda s: self._plan(s, now))
-                if not plans:
-                    break
-                run_id = await self.store.write(
-                    lambda s, run_id=run_id, plans=plans: self._record(s, run_id, plans, now)  # type: ignore[misc]
-                )
-                self.on_planned()  # delivery starts while later batches are planned
-                if len(plans) < PLAN_BATCH:
-                    break
+            await self._tick()
+
+    async def _tick(self) -> None:
+        raise NotImplementedError
+
+
+class DigestPlanner(Planner):
+    async def _tick(self) -> None:
+        now = self.clock()
+        run_id: int | None = None
+        for _ in range(10_000):  # bounded: each batch moves the chats it read on
+            # Composing is read-only work in a reader thread; the single writer
+            # is held only for the short write, so digests keep flowing meanwhile.
+            plans = await self.store.run(lambda s: self._plan(s, now))
+            if not plans:
+                break
+            run_id = await self.store.write(
+                lambda s, run_id=run_id, plans=plans: self._record(s, run_id, plans, now)  # type: ignore[misc]
+            )
+            self.on_planned()  # delivery starts while later batches are planned
+            if len(plans) < PLAN_BATCH:
+                break
 
     def _plan(self, session: Session, now: dt.datetime) -> list[DigestPlan]:
         chats = digests.due_chats(session=session, now=now + PLAN_AHEAD, limit=PLAN_BATCH)

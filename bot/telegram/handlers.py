@@ -680,7 +680,8 @@ class Handlers:
             await query.answer(say(language, texts.NOT_SUBSCRIBED))
             return
         shown = language if target.type == ChatType.CHANNEL else after.language
-        await query.answer(say(shown, texts.SETTING_CHANGED))
+        done = texts.LANGUAGE_SET if name == "language" else texts.SETTING_CHANGED
+        await query.answer(say(shown, done))
         text = texts.settings_text(shown, after, self.settings.alerts_per_day)
         await self._edit(update, query, text, settings_markup(after, shown))
 

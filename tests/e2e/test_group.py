@@ -43,3 +43,24 @@ def test_group_settings_need_an_admin(api: FakeBotApi, bot: BotProcess) -> None:
     group.send("/help@another_bot", user_id=MEMBER, expect=0)
     [reply] = group.send("/help", user_id=MEMBER)
     assert "/latest — " in reply.text
+
+
+def test_a_groups_language_is_the_groups_setting_changed_by_admins(
+    api: FakeBotApi, bot: BotProcess
+) -> None:
+    group_id = -100556
+    api.chat_admins[group_id] = {ADMIN}
+    # The same group as two users see it: a Russian-speaking admin, an English-speaking member.
+    admin = Chat(api, group_id, chat_type="supergroup", language_code="ru")
+    member = Chat(api, group_id, chat_type="supergroup", language_code="en")
+
+    [welcome] = admin.send("/start", user_id=ADMIN)  # the first /start sets the group's language
+    assert welcome.text.startswith("Здравствуйте!")
+    [settings] = member.send("/settings", user_id=MEMBER)  # the group's, not the member's
+    assert settings.text.startswith("<b>Ваши настройки</b>")
+    [refused] = member.send("/language en", user_id=MEMBER)
+    assert refused.text == "Менять настройки группы могут только её администраторы."
+    [switched] = admin.send("/language en", user_id=ADMIN)
+    assert switched.text == "I'll write in English from now on."
+    [settings] = member.send("/settings", user_id=MEMBER)
+    assert settings.text.startswith("<b>Your settings</b>")
