@@ -17,8 +17,9 @@ from storage.subscribers import ChatPrefs
 
 # A command's text is at most 4,096 characters; nothing beyond is read.
 MAX_COMMAND_TEXT = 4096
-# Opening quotation marks and the marks that close them: ASCII, English, Russian, German.
-_QUOTES = {'"': '"', "“": "”", "«": "»", "„": "“", "”": "”"}
+# A phrase in quotation marks (ASCII, English, Russian, German; an unclosed one runs to
+# the end), or a word: a run of anything else that is not a space.
+_ITEM = re.compile(r'"([^"]*)"?|“([^”]*)”?|”([^”]*)”?|«([^»]*)»?|„([^“]*)“?|([^\s"“”«»„]+)')
 _SPACES = re.compile(r"\s+")
 
 
@@ -52,24 +53,14 @@ def parse_keywords(text: str) -> tuple[str, ...]:
 
 
 def _split(text: str) -> list[str]:
-    """Words, and phrases in quotation marks (an unclosed quote runs to the end)."""
+    """Words, and phrases in quotation marks (an unclosed quote runs to the end).
+
+    One regular-expression scan, stopped one item past MAX_KEYWORDS: the rest is refused."""
     items: list[str] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char.isspace():
-            index += 1
-        elif char in _QUOTES:
-            end = text.find(_QUOTES[char], index + 1)
-            end = len(text) if end < 0 else end
-            items.append(text[index + 1 : end])
-            index = end + 1
-        else:
-            end = index
-            while end < len(text) and not text[end].isspace() and text[end] not in _QUOTES:
-                end += 1
-            items.append(text[index:end])
-            index = end
+    for match in _ITEM.finditer(text):
+        items.append(next(group for group in match.groups() if group is not None))
+        if len(items) > MAX_KEYWORDS:
+            break
     return items
 
 

@@ -93,3 +93,38 @@ def test_a_russian_conversation(api: FakeBotApi, bot: BotProcess, clock: FakeClo
     assert edited.method == "editMessageText" and "Language: English" in edited.text
     labels = [label for label, _ in chat.buttons(edited)]
     assert labels[-1] == "🇷🇺 Русский" and "🔔 Alerts on" in labels
+
+
+# The words of the reader-settings replies that must not be left in English.
+ENGLISH_SETTINGS = re.compile(
+    r"\b(?:Alerts|Digest days|Muted|Following|Stories|Days|Words|Tap|Saved|channel|every day"
+    r"|Mon|Fri|Send|words)\b"
+)
+
+
+def test_reader_settings_in_russian(api: FakeBotApi, bot: BotProcess) -> None:
+    chat = Chat(api, 1702, language_code="ru")
+    chat.send("/start")
+    expected = {
+        "/days пн-пт": "Дни дайджеста: пн–пт.",
+        "/days": "Дни дайджеста: пн–пт. Чтобы изменить",
+        "/alerts вкл": "Оповещения включены",
+        "/alerts выкл": "Оповещения выключены.",
+        "/brief заголовки": "Теперь в дайджестах и /latest: только заголовки",
+        "/follow выборы": "Слежу за “выборы”.",
+        "/mute футбол": "Скрыто: “футбол”.",
+        "/keywords": "<b>Ваши слова</b>",
+        "/unfollow выборы": "Больше не слежу за “выборы”.",
+        '/follow ""': "Кавычки пустые.",
+        "/days когда-нибудь": "Я не знаю дня «когда-нибудь»",
+        "/channel": "Чтобы публиковать ежедневный дайджест в канале",
+        "/channel @nowhere_at_all": "Не нахожу публичный канал @nowhere_at_all",
+        "/settings": "<b>Ваши настройки</b>",
+    }
+    for command, start in expected.items():
+        [reply] = chat.send(command)
+        assert reply.text.startswith(start), (command, reply.text)
+        assert not ENGLISH_SETTINGS.search(reply.text.replace("/channel", "")), reply.text
+        assert html_problems(reply.text) == []
+    [settings] = chat.received()[-1:]
+    assert "Дни: пн–пт" in settings.text and "Оповещения: выключены" in settings.text
