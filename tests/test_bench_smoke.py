@@ -76,7 +76,8 @@ def test_flood_benchmark_runs() -> None:
 
 def test_parse_benchmark_runs() -> None:
     out = _run("parse_commands.py", "--repeat", "3")
-    assert "slowest: " in out and out.count(" µs") == 17  # 4 commands x 4 arguments + slowest
+    # 10 commands x 5 arguments, and the slowest
+    assert "slowest: " in out and out.count(" µs") == 51
 
 
 def test_startup_benchmark_runs() -> None:
@@ -97,3 +98,8 @@ def test_sources_benchmark_runs() -> None:
     out = _run("sources.py", "--feeds", "3", "--items", "4")
     assert "first round: 12 articles stored" in out
     assert "second round: 3 of 3 answered 304" in out and "peak memory" in out
+
+
+def test_keywords_benchmark_runs() -> None:
+    out = _run("keywords.py", "--chats", "20", "--articles", "40")
+    assert "digests planned, with words" in out and "alerts planned" in out

@@ -14,7 +14,7 @@ from bot import prefs as rules
 from bot import topics
 from bot.delivery.alerts import local_day_start, plan_alerts
 from bot.delivery.schedule import plan_digest, unsent
-from bot.news.keywords import MAX_KEYWORDS, ArticleWords, MatchCache, stems
+from bot.news.keywords import MAX_KEYWORDS, ArticleWords, stems
 from storage.repo import StoredArticle
 from tests.test_schedule import DUE, _chat
 
@@ -217,17 +217,17 @@ def test_articles_sent_as_alerts_are_not_in_the_digest() -> None:
 
 def test_alerts_go_oldest_first_for_followed_words_only_up_to_the_cap() -> None:
     chat = topics.follow(_chat(alerts=True, alert_cursor=0), ("election", "gas"))
-    owed = plan_alerts(chat, ARTICLES, sent_today=0, cap=10, matches=MatchCache())
+    owed = plan_alerts(chat, ARTICLES, sent_today=0, cap=10)
     assert [a.article_id for a in owed] == [1, 2, 4]  # 3 is the chat's country, no word
     assert owed[0].message.startswith("<b>🔔 Alert: “election”</b>")
-    capped = plan_alerts(chat, ARTICLES, sent_today=8, cap=10, matches=MatchCache())
+    capped = plan_alerts(chat, ARTICLES, sent_today=8, cap=10)
     assert [a.article_id for a in capped] == [1, 2]
-    assert plan_alerts(chat, ARTICLES, sent_today=10, cap=10, matches=MatchCache()) == []
+    assert plan_alerts(chat, ARTICLES, sent_today=10, cap=10) == []
 
 
 def test_alerts_skip_what_the_cursor_passed_and_muted_words() -> None:
     chat = topics.mute(topics.follow(_chat(alert_cursor=1), ("election", "gas")), ("prices",))
-    owed = plan_alerts(chat, ARTICLES, sent_today=0, cap=10, matches=MatchCache())
+    owed = plan_alerts(chat, ARTICLES, sent_today=0, cap=10)
     assert [a.article_id for a in owed] == [2]
 
 

@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.delivery.digest_jobs import Planner
-from bot.delivery.schedule import wanted_by
 from bot.news.compose import compose_alert
-from bot.news.keywords import MatchCache
+from bot.news.keywords import ArticleIndex
 from storage import alerts, digests, repo
 from storage.alerts import PlannedAlert
 from storage.repo import StoredArticle
@@ -42,23 +41,25 @@ def plan_alerts(
     *,
     sent_today: int,
     cap: int,
-    matches: MatchCache,
+    index: ArticleIndex | None = None,
 ) -> list[PlannedAlert]:
     """The alerts owed to `prefs` for `articles` (any order; the oldest go first):
-    those matching a followed word and no muted one, up to the day's cap."""
+    those matching a followed word and no muted one, up to the day's cap.
+    `index`: the words of `articles`, or of a batch that holds them."""
     room = max(cap - sent_today, 0)
     owed: list[PlannedAlert] = []
     if not prefs.follows or room == 0:
         return owed
+    index = index if index is not None else ArticleIndex(articles)
+    muted = index.having_any(prefs.mutes) if prefs.mutes else frozenset()
     for article in sorted(articles, key=lambda a: a.id):
         if len(owed) == room:
             break
         if prefs.alert_cursor is not None and article.id <= prefs.alert_cursor:
             continue
-        words = matches.words(article.id, article.title, article.body)
-        keyword = next((k for k in prefs.follows if words.has(k)), None)
         # Only a followed word earns an alert: a country alone is what digests are for.
-        if keyword is None or not wanted_by(prefs, article, matches):
+        keyword = index.first_keyword(article.id, prefs.follows)
+        if keyword is None or article.id in muted:
             continue
         message = compose_alert(article, keyword, prefs.language, prefs.brevity)
         owed.append(PlannedAlert(article.id, message))
@@ -95,7 +96,7 @@ class AlertPlanner(Planner):
             after_id=min(chat.alert_cursor or 0 for chat in chats),
             first_seen_after=now - FRESH,
         )
-        matches = MatchCache()
+        index = ArticleIndex(candidates)
         planned = []
         for chat in chats:
             mine = [a for a in candidates if a.id > (chat.alert_cursor or 0) and a.id <= newest]
@@ -105,7 +106,7 @@ class AlertPlanner(Planner):
                 sent_today = alerts.alerts_since(session=session, chat_id=chat.chat_id, since=since)
             cap = self.settings.alerts_per_day
             planned.append(
-                (chat, plan_alerts(chat, mine, sent_today=sent_today, cap=cap, matches=matches))
+                (chat, plan_alerts(chat, mine, sent_today=sent_today, cap=cap, index=index))
             )
         return planned
 

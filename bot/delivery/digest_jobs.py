@@ -27,7 +27,7 @@ from bot.delivery.instance import INSTANCE_NAME
 from bot.delivery.schedule import OLDEST_NEWS, TOPIC_GONE, DigestKey, DigestPlan, plan_digest
 from bot.delivery.sender import DIGEST, ChatGone, Deferred, Sender, SendStats, is_topic_gone
 from bot.i18n import say
-from bot.news.keywords import MatchCache
+from bot.news.keywords import ArticleIndex
 from bot.store import Store
 from storage import alerts, digests, repo, subscribers
 from storage.digests import Delivery
@@ -110,7 +110,7 @@ class DigestPlanner(Planner):
             after_id=min(chat.digest_cursor or 0 for chat in chats),
         )
         composed: dict[DigestKey, list[str]] = {}
-        matches = MatchCache()
+        index = ArticleIndex(candidates)
         return [
             plan_digest(
                 chat,
@@ -122,7 +122,7 @@ class DigestPlanner(Planner):
                 max_per_country=self.settings.digest_max_per_country,
                 send_empty=self.settings.digest_send_empty,
                 composed=composed,
-                matches=matches,
+                index=index,
                 alerted=alerted.get(chat.chat_id, ()),
             )
             for chat in chats

@@ -8,13 +8,13 @@ article id its digests covered). A tick asks `plan_digest` for every chat whose
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, say
 from bot.news.compose import ArticleView, RateView, compose_digest
-from bot.news.keywords import MatchCache
+from bot.news.keywords import ArticleIndex
 from bot.prefs import next_digest_at
 from storage.repo import StoredArticle
 from storage.subscribers import ALL_DAYS, ChatPrefs
@@ -47,16 +47,15 @@ def latest_occurrence(
     raise AssertionError("a weekday recurs within nine days")  # pragma: no cover
 
 
-def wanted_by(prefs: ChatPrefs, article: StoredArticle, matches: MatchCache) -> bool:
-    """Whether the chat reads `article`: one of its countries or a followed word,
-    and no muted word (a muted word wins over both)."""
-    in_countries = bool(set(prefs.countries) & set(article.countries))
-    if not prefs.follows and not prefs.mutes:
-        return in_countries
-    words = matches.words(article.id, article.title, article.body)
-    if any(words.has(keyword) for keyword in prefs.mutes):
-        return False
-    return in_countries or any(words.has(keyword) for keyword in prefs.follows)
+def chooser(prefs: ChatPrefs, index: ArticleIndex) -> Callable[[StoredArticle], bool]:
+    """Whether the chat reads an article of `index`: one of its countries or a followed
+    word, and no muted word (a muted word wins over both)."""
+    countries = set(prefs.countries)
+    muted = index.having_any(prefs.mutes) if prefs.mutes else frozenset()
+    followed = index.having_any(prefs.follows) if prefs.follows else frozenset()
+    return lambda a: (
+        a.id not in muted and (not countries.isdisjoint(a.countries) or a.id in followed)
+    )
 
 
 def unsent(
@@ -64,27 +63,29 @@ def unsent(
     articles: Iterable[StoredArticle],
     due_at: dt.datetime,
     *,
-    matches: MatchCache | None = None,
+    index: ArticleIndex | None = None,
     alerted: Collection[int] = (),
 ) -> list[StoredArticle]:
     """The chat's articles its digests have not covered yet, in the given order.
 
     Before its first digest a chat has no cursor: it is owed what was first
     seen since the day before it subscribed (a skipped first digest loses nothing).
-    Articles already sent to the chat as alerts are left out.
+    Articles already sent to the chat as alerts are left out. `index`: the words of
+    `articles` (built here if not given).
     """
     since = due_at - OLDEST_NEWS
     if prefs.digest_cursor is None:
         start = prefs.subscribed_at or due_at
         since = max(since, start - FIRST_DIGEST_WINDOW)
-    matches = matches if matches is not None else MatchCache()
+    articles = list(articles)
+    wanted = chooser(prefs, index if index is not None else ArticleIndex(articles))
     return [
         a
         for a in articles
         if a.first_seen > since
         and (prefs.digest_cursor is None or a.id > prefs.digest_cursor)
         and a.id not in alerted
-        and wanted_by(prefs, a, matches)
+        and wanted(a)
     ]
 
 
@@ -134,7 +135,7 @@ def plan_digest(
     max_per_country: int,
     send_empty: bool = False,
     composed: dict[DigestKey, list[str]] | None = None,
-    matches: MatchCache | None = None,
+    index: ArticleIndex | None = None,
     alerted: Collection[int] = (),
 ) -> DigestPlan:
     """The digest of a chat whose `next_digest_at` has come, or is about to.
@@ -143,8 +144,8 @@ def plan_digest(
     this chat's unsent ones. Chats with the same countries and the same unsent
     articles get the same messages: pass one `composed` dict to a batch of calls
     and each distinct digest is composed once (ten thousand chats, a few dozen
-    distinct digests). The dict must not outlive one set of `rates`; `matches`
-    likewise shares the articles' words between chats. `alerted`: ids of articles
+    distinct digests). The dict must not outlive one set of `rates`; `index`
+    (of `articles`) likewise shares the articles' words between chats. `alerted`: ids of articles
     this chat already received as alerts.
     """
     assert prefs.next_digest_at is not None
@@ -158,7 +159,7 @@ def plan_digest(
             prefs.chat_id, prefs.next_digest_at, due_at, upcoming, True, (), None,
             prefs.digest_cursor,
         )  # fmt: skip
-    mine = unsent(prefs, articles, due_at, matches=matches, alerted=alerted)
+    mine = unsent(prefs, articles, due_at, index=index, alerted=alerted)
     key = (prefs.countries, prefs.language, prefs.brevity, tuple(a.id for a in mine))
     cache = composed if composed is not None else {}
     if key not in cache:

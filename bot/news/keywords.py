@@ -12,9 +12,10 @@ The stemmers are NLTK's Snowball rules, pure Python that ships with the package
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from nltk.stem.snowball import SnowballStemmer
 
@@ -69,37 +70,81 @@ class ArticleWords:
         return cls(positions, tuple(sequence))
 
     def has(self, keyword: str) -> bool:
-        wanted = stems(keyword)
+        return self.has_stems(stems(keyword))
+
+    def has_stems(self, wanted: tuple[str, ...]) -> bool:
+        """Whether the stems `wanted` stand here side by side, in order."""
         if not wanted:
             return False
-        starts = self.positions.get(wanted[0], [])
+        starts = self.positions.get(wanted[0])
+        if not starts:
+            return False
         if len(wanted) == 1:
-            return bool(starts)
+            return True
         width = len(wanted)
         return any(self.sequence[start : start + width] == wanted for start in starts)
 
-
-def matching(words: ArticleWords, keywords: Iterable[str]) -> list[str]:
-    """The keywords that `words` contains, in the order given."""
-    return [keyword for keyword in keywords if words.has(keyword)]
+    def has_any(self, keywords: tuple[tuple[str, ...], ...]) -> bool:
+        return any(self.has_stems(wanted) for wanted in keywords)
 
 
-class MatchCache:
-    """Article words by article id, built on first use: a digest batch checks the same
-    few hundred articles for thousands of chats. Bounded by `limit` articles."""
-
-    def __init__(self, limit: int = 4096) -> None:
-        self.limit = limit
-        self._words: dict[int, ArticleWords] = {}
-
-    def words(self, article_id: int, title: str, body: str) -> ArticleWords:
-        found = self._words.get(article_id)
-        if found is None:
-            if len(self._words) >= self.limit:
-                self._words.clear()
-            found = self._words[article_id] = ArticleWords.of(title, body)
-        return found
+@lru_cache(maxsize=16_384)
+def stemmed(keywords: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """A chat's keywords as stems, worked out once for every chat with the same list."""
+    return tuple(stems(keyword) for keyword in keywords)
 
 
-def any_match(words: ArticleWords, keywords: Sequence[str]) -> bool:
-    return any(words.has(keyword) for keyword in keywords)
+class Matchable(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+
+
+class ArticleIndex:
+    """The words of a batch of articles, indexed on first use: which of them a keyword
+    is in then costs what the keyword matches, not the batch's size, and is remembered
+    for every chat of the batch that has the same keyword (a digest batch checks a few
+    hundred articles for thousands of chats). Linear in the batch's text, bounded by
+    MATCH_TEXT_CHARS per article."""
+
+    def __init__(self, articles: Iterable[Matchable]) -> None:
+        self._articles = list(articles)
+        self._words: dict[int, ArticleWords] | None = None
+        self._by_stem: dict[str, set[int]] = {}
+        self._found: dict[tuple[str, ...], frozenset[int]] = {}
+
+    def _built(self) -> dict[int, ArticleWords]:
+        if self._words is None:
+            self._words = {a.id: ArticleWords.of(a.title, a.body) for a in self._articles}
+            for article_id, words in self._words.items():
+                for word in words.positions:
+                    self._by_stem.setdefault(word, set()).add(article_id)
+        return self._words
+
+    def having(self, wanted: tuple[str, ...]) -> frozenset[int]:
+        """The ids of the articles in which the stems `wanted` stand side by side."""
+        if wanted not in self._found:
+            words = self._built()
+            first = self._by_stem.get(wanted[0], set()) if wanted else set()
+            if len(wanted) > 1:
+                first = {i for i in first if words[i].has_stems(wanted)}
+            self._found[wanted] = frozenset(first)
+        return self._found[wanted]
+
+    def having_any(self, keywords: tuple[str, ...]) -> frozenset[int]:
+        """The ids of the articles that contain any of `keywords`."""
+        found: set[int] = set()
+        for wanted in stemmed(keywords):
+            found |= self.having(wanted)
+        return frozenset(found)
+
+    def first_keyword(self, article_id: int, keywords: tuple[str, ...]) -> str | None:
+        """The first of `keywords` the article contains, if any."""
+        return next(
+            (k for k, wanted in zip(keywords, stemmed(keywords), strict=True)
+             if article_id in self.having(wanted)),
+            None,
+        )  # fmt: skip

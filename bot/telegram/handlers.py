@@ -21,7 +21,7 @@ from bot.delivery.schedule import OLDEST_NEWS, compose_for, unsent
 from bot.delivery.sender import ChatGone, Sender
 from bot.i18n import language_for, say
 from bot.news.compose import compose_latest, country_name, escape
-from bot.news.keywords import MatchCache
+from bot.news.keywords import ArticleIndex
 from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.picker import (
@@ -236,10 +236,8 @@ class Handlers:
         found = await self.store.run(
             lambda s: repo.latest_articles(session=s, countries=codes, limit=wanted)
         )
-        matches = MatchCache()
-        articles = [
-            a for a in found if not any(matches.words(a.id, a.title, a.body).has(k) for k in mutes)
-        ][:count]
+        muted = ArticleIndex(found).having_any(mutes) if mutes else frozenset()
+        articles = [a for a in found if a.id not in muted][:count]
         countries = texts.country_list(language, codes)
         if not articles:
             nothing = texts.NOTHING_STORED_FOR if codes else texts.NOTHING_STORED
