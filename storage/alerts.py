@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 from sqlmodel import select as sqlmodel_select
 
@@ -79,6 +80,10 @@ def alerts_since(*, session: Session, chat_id: int, since: dt.datetime) -> int:
     )
 
 
+def _unchanged(column: ColumnElement[int], value: int | None) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
+
+
 def record_alerts(
     *,
     session: Session,
@@ -88,17 +93,21 @@ def record_alerts(
     now: dt.datetime,
     wall_now: dt.datetime,
 ) -> int:
-    """Move the chat's alert cursor on and write its alerts, if the cursor is still
-    the one planned from (else another instance did it: nothing is written).
+    """Move the chat's alert cursor on and write its alerts, if both its cursors are
+    still the ones planned from (else another instance, or a digest, came first:
+    nothing is written, and the next tick plans again).
 
     `due_at` of an alert is the planning instant plus its place in microseconds:
     the ledger's (chat, due_at) key stays unique, and digest rows fall on whole
     minutes. Returns the alerts written."""
-    cursor = _SUBSCRIBER.c.alert_cursor
-    planned_from = cursor.is_(None) if chat.alert_cursor is None else cursor == chat.alert_cursor
     moved = session.connection().execute(
         update(_SUBSCRIBER)
-        .where(_SUBSCRIBER.c.chat_id == chat.chat_id, planned_from)
+        .where(
+            _SUBSCRIBER.c.chat_id == chat.chat_id,
+            _unchanged(_SUBSCRIBER.c.alert_cursor, chat.alert_cursor),
+            # A digest planned meanwhile may hold these stories: plan again next tick.
+            _unchanged(_SUBSCRIBER.c.digest_cursor, chat.digest_cursor),
+        )
         .values(alert_cursor=through_article_id)
     )
     if moved.rowcount != 1:

@@ -83,3 +83,26 @@ def test_the_database_refuses_an_article_alerted_twice_to_one_chat(engine: Engin
             insert(DigestDelivery.__table__),  # type: ignore[attr-defined]
             {**row, "due_at": NOW + dt.timedelta(seconds=1)},
         )
+
+
+def test_alerts_planned_before_a_digest_moved_the_chat_on_are_not_written(
+    engine: Engine,
+) -> None:
+    _chat_with_alerts(engine)
+    with open_session(engine) as session:
+        [chat] = alerts.waiting_chats(session=session, newest_article_id=5, limit=10)
+    with open_session(engine) as session, session.begin():  # a digest took stories 4 and 5
+        subscribers.change_chat(
+            session=session, chat_id=7, change=lambda p: rules.digest_sent(p, 5, NOW)
+        )
+    with open_session(engine) as session, session.begin():
+        written = alerts.record_alerts(
+            session=session,
+            chat=chat,
+            through_article_id=5,
+            alerts=[PlannedAlert(5, "five")],
+            now=NOW,
+            wall_now=NOW,
+        )
+        assert written == 0
+        assert alerts.alerted_articles(session=session, chat_ids=[7]) == {}

@@ -241,3 +241,9 @@ def test_the_daily_cap_counts_from_local_midnight() -> None:
     evening = dt.datetime(2026, 11, 24, 20, 0, tzinfo=UTC)  # already 25 Nov in Almaty
     assert local_day_start(evening, "Asia/Almaty") == dt.datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
     assert local_day_start(evening, "Europe/Berlin") == dt.datetime(2026, 11, 23, 23, 0, tzinfo=UTC)
+
+
+def test_alerts_skip_stories_a_digest_already_covered() -> None:
+    chat = topics.follow(_chat(alert_cursor=0, digest_cursor=2), ("election", "gas"))
+    owed = plan_alerts(chat, ARTICLES, sent_today=0, cap=10)
+    assert [a.article_id for a in owed] == [4]

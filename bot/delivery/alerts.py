@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.delivery.digest_jobs import Planner
+from bot.delivery.digest_jobs import PLAN_AHEAD, Planner
 from bot.news.compose import compose_alert
 from bot.news.keywords import ArticleIndex
 from storage import alerts, digests, repo
@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 ALERT_TICK_SECONDS = 20  # an alert is planned within this long of its article's ingest
 ALERT_BATCH = 500  # chats planned per transaction
 FRESH = dt.timedelta(days=1)  # an alert is news: nothing first seen longer ago
+# A chat whose digest is planned within this long waits for it: the digest planner and
+# this job never both take the same story (see `storage.alerts.record_alerts` too).
+DIGEST_NEAR = PLAN_AHEAD + dt.timedelta(minutes=1)
 
 
 def local_day_start(now: dt.datetime, zone: str) -> dt.datetime:
@@ -55,8 +58,8 @@ def plan_alerts(
     for article in sorted(articles, key=lambda a: a.id):
         if len(owed) == room:
             break
-        if prefs.alert_cursor is not None and article.id <= prefs.alert_cursor:
-            continue
+        if article.id <= max(prefs.alert_cursor or 0, prefs.digest_cursor or 0):
+            continue  # checked for alerts before, or already in a digest
         # Only a followed word earns an alert: a country alone is what digests are for.
         keyword = index.first_keyword(article.id, prefs.follows)
         if keyword is None or article.id in muted:
@@ -99,6 +102,8 @@ class AlertPlanner(Planner):
         index = ArticleIndex(candidates)
         planned = []
         for chat in chats:
+            if chat.next_digest_at is not None and chat.next_digest_at <= now + DIGEST_NEAR:
+                continue  # its digest is about to be planned: the new stories go there
             mine = [a for a in candidates if a.id > (chat.alert_cursor or 0) and a.id <= newest]
             sent_today = 0
             if mine and chat.follows:
