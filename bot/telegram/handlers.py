@@ -663,6 +663,13 @@ class Handlers:
             return
         query, target, language = pressed
         name, value = choice
+        if name == "countries":  # the message turns into the picker, as /country shows it
+            current = await self._chat(target.id)
+            chosen = current.countries if current else ()
+            await query.answer()
+            prompt = say(language, texts.PICKER_PROMPT)
+            await self._edit(update, query, prompt, picker_markup(chosen, language))
+            return
         now = self.clock()
         newest = None
         if name == "alerts":

@@ -80,7 +80,9 @@ def settings_markup(prefs: ChatPrefs, language: str | None = None) -> InlineKeyb
                               callback_data=f"{SETTING_PREFIX}brief:{brevity}")],
         [InlineKeyboardButton(labels["alerts"], callback_data=f"{SETTING_PREFIX}alerts:{alerts}"),
          InlineKeyboardButton(labels["days"], callback_data=f"{SETTING_PREFIX}days:{days}")],
-        [_language_button(prefs.language)],
+        [InlineKeyboardButton(say(language, "🌍 Countries"),
+                              callback_data=f"{SETTING_PREFIX}countries:pick"),
+         _language_button(prefs.language)],
     ]  # fmt: skip
     return InlineKeyboardMarkup(rows)
 
@@ -89,6 +91,7 @@ _SETTING_CHOICES = {
     "brief": set(_NEXT_BREVITY),
     "alerts": {"on", "off"},
     "days": {"all", "weekdays"},
+    "countries": {"pick"},  # the settings message becomes the country picker
 }
 
 

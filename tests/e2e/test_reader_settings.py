@@ -237,6 +237,9 @@ def test_settings_buttons_change_settings_in_place(
     assert (stored.brevity, stored.alerts, stored.days, stored.language) == (
         "full", True, (1, 2, 3, 4, 5), "ru",
     )  # fmt: skip
+    chat.tap("setting:countries:pick", message_id=settings.message_id)
+    picker = chat.received()[-1]
+    assert picker.message_id == settings.message_id and "country:KZ" in str(picker.params)
     # A forged settings button changes nothing.
     answer = chat.tap("setting:brief:enormous", message_id=settings.message_id, expect=0)
     assert "expired" in answer or "устарела" in answer
