@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, NamedTuple, TypeVar
 
 from sqlmodel import Session
 from telegram import CallbackQuery, Chat, ChatMemberAdministrator, InlineKeyboardMarkup, Update
@@ -45,6 +46,7 @@ Context = ContextTypes.DEFAULT_TYPE
 Change = Callable[[ChatPrefs], ChatPrefs]
 # Telegram's own account that speaks for a group's anonymous admins.
 ANONYMOUS_ADMIN_BOT = 1087968824
+T = TypeVar("T")
 
 
 def _topic_of(update: Update) -> int | None:
@@ -55,8 +57,13 @@ def _topic_of(update: Update) -> int | None:
     return message.message_thread_id
 
 
-def _button_data(update: Update) -> str | None:
-    return update.callback_query.data if update.callback_query else None
+class Pressed(NamedTuple, Generic[T]):
+    """A press of one of our buttons that passed the checks (`Handlers._pressed`)."""
+
+    query: CallbackQuery
+    target: Chat  # the chat whose settings it changes
+    language: str  # to answer in
+    choice: T  # what the button's data says
 
 
 def _command_text(update: Update) -> str:
@@ -482,11 +489,10 @@ class Handlers:
 
     async def keyword_button(self, update: Update, context: Context) -> None:
         """A remove button under /keywords: off the list, and the list edited in place."""
-        token = parse_keyword_callback(_button_data(update))
-        pressed = await self._pressed(update, context, valid=token is not None)
-        if pressed is None or token is None:
+        pressed = await self._pressed(update, context, parse_keyword_callback)
+        if pressed is None:
             return
-        query, target, language = pressed
+        query, target, language, token = pressed
         removed: list[str] = []
 
         def remove(prefs: ChatPrefs) -> ChatPrefs:
@@ -503,22 +509,22 @@ class Handlers:
         await self._edit(update, query, text, markup)
 
     async def _pressed(
-        self, update: Update, context: Context, *, valid: bool
-    ) -> tuple[CallbackQuery, Chat, str] | None:
-        """The checks every button of ours passes: data of ours (else "expired"), a
-        presser who may change the chat's settings (else "admins only"). Every press
-        is answered, so the user's app stops its spinner. Returns the query, the chat
-        to change (see `_target`) and the language to answer in."""
+        self, update: Update, context: Context, parse: Callable[[str | None], T | None]
+    ) -> Pressed[T] | None:
+        """The checks every button of ours passes: data `parse` reads (else "expired"),
+        a presser who may change the chat's settings (else "admins only"). Every press
+        is answered, so the user's app stops its spinner."""
         query = update.callback_query
         assert query is not None
-        if not valid or update.effective_chat is None:
+        choice = parse(query.data)
+        if choice is None or update.effective_chat is None:
             await query.answer(say(await self._language(update), texts.STALE_BUTTON))
             return None
         target, _current, language = await self._target(update)
         if not await self._may_change(update, context, target):
             await query.answer(say(language, texts.ADMINS_ONLY))
             return None
-        return query, target, language
+        return Pressed(query, target, language, choice)
 
     async def _edit(
         self, update: Update, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
@@ -657,12 +663,10 @@ class Handlers:
     async def settings_button(self, update: Update, context: Context) -> None:
         """A button under /settings: change that setting, and show the settings again,
         edited in place (in the new language, after the language button)."""
-        choice = parse_setting_callback(_button_data(update))
-        pressed = await self._pressed(update, context, valid=choice is not None)
-        if pressed is None or choice is None:
+        pressed = await self._pressed(update, context, parse_setting_callback)
+        if pressed is None:
             return
-        query, target, language = pressed
-        name, value = choice
+        query, target, language, (name, value) = pressed
         if name == "countries":  # the message turns into the picker, as /country shows it
             current = await self._chat(target.id)
             chosen = current.countries if current else ()
@@ -760,11 +764,10 @@ class Handlers:
 
     async def picker_button(self, update: Update, context: Context) -> None:
         """A country in the picker toggled, or Done; also answers any button not ours."""
-        choice = parse_callback(_button_data(update))
-        pressed = await self._pressed(update, context, valid=choice is not None)
-        if pressed is None or choice is None:
+        pressed = await self._pressed(update, context, parse_callback)
+        if pressed is None:
             return
-        query, target, language = pressed
+        query, target, language, choice = pressed
         now = self.clock()
         text: str
         if choice == DONE:

@@ -24,6 +24,7 @@ from bot.standin.bot_api import FakeBotApi, SentMessage
 from storage import subscribers
 from storage.db import make_engine, open_session
 from storage.models import DigestDelivery
+from tests.telegram_html import html_problems
 
 T = TypeVar("T")
 TOKEN = "123456789:AAHfakeTokenForTests_abcdefghijklmnop"
@@ -283,3 +284,23 @@ class Chat:
         message = message or self.keyboard_message()
         rows = message.params["reply_markup"]["inline_keyboard"]
         return [(b["text"], b["callback_data"]) for row in rows for b in row]
+
+
+def subscribed(api: FakeBotApi, chat_id: int, *commands: str, **options: object) -> Chat:
+    """A chat that has sent `commands` (each answered); `options` as for `Chat`."""
+    chat = Chat(api, chat_id, **options)  # type: ignore[arg-type]
+    for command in commands:
+        chat.send(command)
+    return chat
+
+
+def check_replies(chat: Chat, expected: Mapping[str, str]) -> list[SentMessage]:
+    """Send each command; its one reply must contain the expected text and be valid
+    Telegram HTML. Returns the replies, in order."""
+    replies = []
+    for command, wanted in expected.items():
+        [reply] = chat.send(command)
+        assert wanted in reply.text, (command, reply.text)
+        assert not html_problems(reply.text), reply.text
+        replies.append(reply)
+    return replies

@@ -20,7 +20,15 @@ from bot.standin.bot_api import FakeBotApi, SentMessage
 from storage.models import DigestDelivery, DigestRun
 from storage.subscribers import get_chat
 from tests.e2e.conftest import ADMIN_ID, SCHEDULE_STARTS
-from tests.e2e.harness import BotProcess, Chat, FakeClock, next_local, read_db, wait_until
+from tests.e2e.harness import (
+    BotProcess,
+    Chat,
+    FakeClock,
+    next_local,
+    read_db,
+    subscribed,
+    wait_until,
+)
 
 UTC = dt.UTC
 QUIET = 0.8  # four ticks: long enough to see that nothing happens
@@ -39,13 +47,6 @@ def _next(clock: FakeClock, zone: str, at: dt.time) -> dt.datetime:
     return next_local(clock.now, zone, at)
 
 
-def _subscribe(api: FakeBotApi, chat_id: int, *commands: str) -> Chat:
-    chat = Chat(api, chat_id)
-    for command in commands:
-        chat.send(command)
-    return chat
-
-
 def _ledger(db_url: str, chat_id: int) -> list[DigestDelivery]:
     return read_db(
         db_url,
@@ -57,8 +58,8 @@ def _ledger(db_url: str, chat_id: int) -> list[DigestDelivery]:
 def test_two_local_times_in_two_zones(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
-    almaty = _subscribe(api, 801, "/start", "/country kz")  # 09:00 Asia/Almaty
-    berlin = _subscribe(api, 802, "/start", "/country uz", "/timezone Europe/Berlin", "/time 07:30")
+    almaty = subscribed(api, 801, "/start", "/country kz")  # 09:00 Asia/Almaty
+    berlin = subscribed(api, 802, "/start", "/country uz", "/timezone Europe/Berlin", "/time 07:30")
     almaty_due = _next(clock, "Asia/Almaty", dt.time(9, 0))
     berlin_due = _next(clock, "Europe/Berlin", dt.time(7, 30))
     first, second = sorted([(almaty_due, almaty), (berlin_due, berlin)], key=lambda p: p[0])
@@ -87,7 +88,7 @@ def test_two_local_times_in_two_zones(
 def test_time_change_moves_the_next_digest(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock
 ) -> None:
-    chat = _subscribe(api, 803, "/start", "/country kz", "/time 10:15")
+    chat = subscribed(api, 803, "/start", "/country kz", "/time 10:15")
     clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))
     time.sleep(QUIET)
     assert not _digests(chat)
@@ -101,7 +102,7 @@ def test_digest_time_follows_daylight_saving(
 ) -> None:
     bot = BotProcess(api, {**bot_env, "DIGEST_SEND_EMPTY": "true"}, tmp_path / "dst.log").start()
     try:
-        chat = _subscribe(api, 804, "/start", "/country kz", "/timezone Europe/Berlin")
+        chat = subscribed(api, 804, "/start", "/country kz", "/timezone Europe/Berlin")
         # 09:00 in Berlin is 08:00 UTC in winter time and 07:00 UTC from 29 March.
         for day, hour_utc in [(28, 8), (29, 7), (30, 7)]:
             clock.set(dt.datetime(2026, 3, day, hour_utc - 1, 59, tzinfo=UTC))
@@ -123,8 +124,8 @@ def test_missed_digest_is_sent_when_the_bot_comes_back(
     first = BotProcess(api, bot_env, tmp_path / "first.log").start()
     # They subscribe at 01:00 Almaty, so both digest times (03:00, 09:00) come that day.
     clock.set(_next(clock, "Asia/Almaty", dt.time(1, 0)))
-    late = _subscribe(api, 805, "/start", "/country kz")
-    very_late = _subscribe(api, 806, "/start", "/country kz", "/time 03:00")
+    late = subscribed(api, 805, "/start", "/country kz")
+    very_late = subscribed(api, 806, "/start", "/country kz", "/time 03:00")
     first.stop()
     # Down over both digest times: 09:00 was 2 h ago (within the 6 h grace), 03:00 was 8 h ago.
     clock.set(_next(clock, "Asia/Almaty", dt.time(11, 0)))
@@ -146,8 +147,8 @@ def test_missed_digest_is_sent_when_the_bot_comes_back(
 def test_429_and_5xx_are_retried(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
-    throttled = _subscribe(api, 807, "/start", "/country kz")
-    flaky = _subscribe(api, 808, "/start", "/country uz")
+    throttled = subscribed(api, 807, "/start", "/country kz")
+    flaky = subscribed(api, 808, "/start", "/country uz")
     api.fail_next(
         "sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=807
     )
@@ -173,7 +174,7 @@ def test_429_and_5xx_are_retried(
 def test_blocked_chat_is_never_retried(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
-    chat = _subscribe(api, 809, "/start", "/country kz")
+    chat = subscribed(api, 809, "/start", "/country kz")
     api.block_chat(809)
     clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))
     wait_until(lambda: [r for r in _ledger(db_url, 809) if r.state == "blocked"], "blocked")
@@ -194,8 +195,8 @@ def test_blocked_chat_is_never_retried(
 def test_absurd_retry_after_reschedules_instead_of_blocking(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
-    held = _subscribe(api, 812, "/start", "/country kz")
-    other = _subscribe(api, 813, "/start", "/country uz")
+    held = subscribed(api, 812, "/start", "/country kz")
+    other = subscribed(api, 813, "/start", "/country uz")
     api.fail_next("sendMessage", 429, "Too Many Requests: retry after 7200", retry_after=7200,
                   chat_id=812)  # fmt: skip
     clock.set(_next(clock, "Asia/Almaty", dt.time(9, 0)))
@@ -214,7 +215,7 @@ def test_absurd_retry_after_reschedules_instead_of_blocking(
 def test_settings_changed_after_planning_are_honoured(
     api: FakeBotApi, bot: BotProcess, clock: FakeClock, db_url: str
 ) -> None:
-    chat = _subscribe(api, 814, "/start", "/country kz")
+    chat = subscribed(api, 814, "/start", "/country kz")
     due = _next(clock, "Asia/Almaty", dt.time(9, 0))
     clock.set(due - dt.timedelta(minutes=1))  # the wave is composed ahead of time
     [planned] = wait_until(lambda: _ledger(db_url, 814), "the digest planned ahead")
