@@ -80,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("urls", nargs="*", metavar="URL")
     fetch.add_argument("--json", action="store_true")
 
-    sources = commands.add_parser("sources", help="each known source and its health")
+    sources = commands.add_parser(
+        "sources", help="each known source and its health; --catalog: the built-in outlets"
+    )
+    sources.add_argument("--catalog", action="store_true", help="list the built-in outlets")
     sources.add_argument("--json", action="store_true")
 
     run = commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
@@ -287,6 +290,17 @@ def run_fetch(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_sources(settings: Settings, args: argparse.Namespace) -> int:
     from bot import cli_output
+
+    if args.catalog:
+        from bot.sources.catalog import load_catalog
+
+        outlets = load_catalog()
+        if args.json:
+            print(json.dumps([outlet.as_json() for outlet in outlets], ensure_ascii=False))
+        else:
+            print(cli_output.catalog_text(outlets))
+        return 0
+
     from storage import sources
     from storage.db import open_session
 

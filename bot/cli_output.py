@@ -13,6 +13,7 @@ from storage.repo import StoredArticle
 
 if TYPE_CHECKING:  # importing the ingest stack costs a second; `run` does not need it
     from bot.news.ingest import IngestReport
+    from bot.sources.catalog import Outlet
 
 
 def article_json(article: StoredArticle) -> dict[str, object]:
@@ -25,6 +26,7 @@ def article_json(article: StoredArticle) -> dict[str, object]:
         "first_seen": article.first_seen.isoformat(),
         "url": article.url,
         "source": article.source,
+        "language": article.language,
     }
 
 
@@ -56,6 +58,25 @@ def sources_text(rows: Sequence[dict[str, object]]) -> str:
             f" last success {row['last_success_at'] or 'never'}, next {row['next_fetch_at']}"
             + (f"\n    {row['last_error']}" if row["last_error"] else "")
         )
+    return "\n".join(lines)
+
+
+def catalog_text(outlets: Sequence[Outlet]) -> str:
+    """The built-in outlets as a table: one line each, the feed last (it is the longest)."""
+    header = ("name", "outlet", "languages", "countries", "shape", "feed")
+    rows = [
+        (o.name, o.display, " ".join(o.languages), " ".join(o.countries), o.shape, o.feed)
+        for o in outlets
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    lines = [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)), row[-1]])
+        for row in [header, *rows]
+    ]
+    lines.append(
+        f"{len(rows)} outlets. SOURCES=catalog fetches them all, SOURCES=catalog:kz,uz those of"
+        " some countries; --json adds each one's home page and how its feed was checked."
+    )
     return "\n".join(lines)
 
 

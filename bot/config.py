@@ -51,8 +51,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"  # every interface: it is a server
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
-    # Sources the bot fetches itself: feed or page URLs, commas or whitespace between them.
-    sources: Annotated[list[str], NoDecode] = []
+    # Sources the bot fetches itself, commas or whitespace between them: `catalog` (every
+    # built-in outlet), `catalog:kz,uz` (those countries' outlets), feed or page URLs.
+    # Read as the URLs they stand for (bot.sources.catalog); empty: only the snapshot folder.
+    sources: Annotated[list[str], NoDecode] = Field(default=["catalog"], validate_default=True)
     fetch_interval_minutes: float = Field(default=15, gt=0)
     # Loopback, private and link-local hosts are refused unless this is set (tests, demo).
     sources_allow_private: bool = False
@@ -99,7 +101,12 @@ class Settings(BaseSettings):
 
     @field_validator("sources")
     @classmethod
-    def _web_urls(cls, value: list[str]) -> list[str]:
+    def _expand_to_urls(cls, value: list[str]) -> list[str]:
+        # `catalog` words become their feeds' URLs (the TOML is read once, when named);
+        # every URL once, in the order given.
+        from bot.sources.catalog import expand_sources
+
+        value = expand_sources(value)
         for url in value:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -93,6 +93,65 @@ def set_language(prefs: ChatPrefs, language: str) -> ChatPrefs:
     return replace(prefs, language=language)
 
 
+# News languages (/news): the languages whose articles a chat reads. English and
+# Russian are chosen one by one; "all" also brings in Uzbek, Kazakh, Kyrgyz, Tajik,
+# Turkmen, Dari and Pashto, which the bot stores but neither splits nor stems.
+ALL_LANGUAGES = "all"
+_NEWS_WORDS = {
+    **_LANGUAGE_WORDS,
+    **dict.fromkeys(("all", "any", "все", "всё", "любые", "все языки"), ALL_LANGUAGES),
+}
+NEWS_USAGE = N_("Send /news en, /news ru, /news ru en or /news all (not “{word}”).")
+
+
+def parse_news_languages(args: list[str]) -> tuple[str, ...]:
+    """`/news en`, `/news ru en`, `/news all` (Russian words too: `/news русский все`)."""
+    _at_most(args, "/news")
+    words = [w for arg in args for w in arg.split(",") if w]
+    if not words:
+        raise BadArgument(NEWS_USAGE, word="")
+    chosen: list[str] = []
+    for word in words:
+        code = _NEWS_WORDS.get(word.casefold())
+        if code is None:
+            raise BadArgument(NEWS_USAGE, word=quoted(word))
+        if code == ALL_LANGUAGES:
+            return (ALL_LANGUAGES,)
+        if code not in chosen:
+            chosen.append(code)
+    return tuple(chosen)
+
+
+def set_news_languages(prefs: ChatPrefs, codes: tuple[str, ...]) -> ChatPrefs:
+    return replace(prefs, news_languages=codes)
+
+
+def news_languages(prefs: ChatPrefs) -> frozenset[str] | None:
+    """The languages of the articles a chat reads; None: every language.
+
+    Until `/news` chooses, the chat's own language and English: a Russian reader
+    gets Russian and English outlets, an English one English outlets only."""
+    if ALL_LANGUAGES in prefs.news_languages:
+        return None
+    return frozenset(prefs.news_languages or (prefs.language, "en"))
+
+
+MAX_HIDDEN_OUTLETS = 200  # more than the catalog and any operator's sources hold
+
+
+def set_outlet(prefs: ChatPrefs, outlet: str, *, on: bool) -> ChatPrefs:
+    """Switch one outlet off, or back on (all are on until switched off). Saying which
+    way, rather than toggling, makes a double tap on a button harmless."""
+    hidden = tuple(o for o in prefs.hidden_outlets if o != outlet)
+    if not on:
+        hidden = (*hidden, outlet)[-MAX_HIDDEN_OUTLETS:]
+    return replace(prefs, hidden_outlets=hidden)
+
+
+def show_all_outlets(prefs: ChatPrefs) -> ChatPrefs:
+    return replace(prefs, hidden_outlets=())
+
+
 # How much of each story a digest and /latest show. New chats start "short": one
 # sentence a story is what a reader skims on a phone, and twice as many stories fit
 # in a message; "full" (three sentences) is one command away, "headlines" another.

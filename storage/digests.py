@@ -13,7 +13,8 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from storage.models import ArticleCountry, ArticleRecord, DigestDelivery, DigestRun, Subscriber
+from storage import repo
+from storage.models import ArticleRecord, DigestDelivery, DigestRun, Subscriber
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs, _prefs
 
@@ -80,29 +81,7 @@ def candidate_articles(
             col(ArticleRecord.id).desc(),
         )
     ).all()
-    ids = [r.id for r in records if r.id is not None]
-    tags: dict[int, list[str]] = {i: [] for i in ids}
-    if ids:
-        for article_id, country in session.exec(
-            select(ArticleCountry.article_id, ArticleCountry.country).where(
-                col(ArticleCountry.article_id).in_(ids)
-            )
-        ):
-            tags[article_id].append(country)
-    return [
-        StoredArticle(
-            id=r.id or 0,
-            title=r.title,
-            summary=tuple(s for s in r.summary.split("\n") if s),
-            countries=tuple(sorted(tags.get(r.id or 0, []))),
-            page_date=r.page_date,
-            first_seen=r.first_seen,
-            url=r.url,
-            source=r.source,
-            body=r.body,
-        )
-        for r in records
-    ]
+    return repo.stored_articles(session=session, records=records)
 
 
 def start_run(*, session: Session, started_at: dt.datetime) -> int:

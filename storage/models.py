@@ -57,7 +57,8 @@ class ArticleRecord(SQLModel, table=True):
     __tablename__ = "article"
 
     id: int | None = Field(default=None, primary_key=True)
-    title_key: str = Field(max_length=512, unique=True, index=True)
+    # The normalised title: an identity only within one outlet (see `outlet`).
+    title_key: str = Field(max_length=512, index=True)
     title: str
     body: str
     truncated: bool
@@ -73,7 +74,16 @@ class ArticleRecord(SQLModel, table=True):
     url: str | None = Field(default=None, max_length=2048, unique=True, index=True)
     source: str | None = Field(default=None, max_length=255)  # the site's name, e.g. its host
     published_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    language: str = Field(default="en", max_length=8)  # ISO 639-1, detected from the text
+    # Which outlet it came from: a catalog name, "url:<hash of the source URL>" for
+    # other sources, "" for snapshot text (which names no outlet).
+    outlet: str = Field(default="", max_length=64)
 
+
+# Two outlets may print the same headline; one outlet's headline is one article.
+Index(
+    "ux_article_outlet_title", col(ArticleRecord.outlet), col(ArticleRecord.title_key), unique=True
+)
 
 # /latest walks this index newest first and stops after N matching articles,
 # instead of sorting every article of a country (90 ms -> 0.1 ms at 100,000 rows).
@@ -127,6 +137,13 @@ class Subscriber(SQLModel, table=True):
     # Words and phrases followed and muted (bot.topics), at most 50 of 64 characters.
     follows: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     mutes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The languages of the news it reads: "" the default (its own language and English),
+    # "all", or codes joined by commas ("en,ru").
+    news_languages: str = Field(default="", max_length=32)
+    # Outlets switched off with /outlets (their names or keys); all are on by default.
+    hidden_outlets: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     days: str = Field(default="1234567", max_length=7)  # ISO weekdays of digests, 1 = Monday
     alerts: bool = False
     alert_cursor: int | None = None  # articles up to this id were checked for alerts
@@ -237,3 +254,7 @@ class SourceRecord(SQLModel, table=True):
     last_error: str | None = None
     failures: int = 0  # in a row
     next_fetch_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    name: str | None = Field(default=None, max_length=255)  # given by `/source add URL NAME`
+    # "config": named by SOURCES; "operator": added with `/source add`.
+    origin: str = Field(default="config", max_length=8)
+    removed: bool = False  # `/source remove`: not fetched, even if SOURCES names it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, text
@@ -30,6 +30,8 @@ class StoredArticle:
     url: str | None = None
     source: str | None = None
     body: str = ""  # for matching followed and muted words; never shown
+    language: str = "en"  # ISO 639-1
+    outlet: str = ""  # the outlet's key: a catalog name, "url:…", "" for snapshot text
 
 
 INGEST_LOCK = 7_270_001  # an arbitrary, fixed PostgreSQL advisory lock key
@@ -91,8 +93,13 @@ def save_rates(
         )
 
 
-def find_article(*, session: Session, title_key: str) -> ArticleRecord | None:
-    return session.exec(select(ArticleRecord).where(ArticleRecord.title_key == title_key)).first()
+def find_article(*, session: Session, outlet: str, title_key: str) -> ArticleRecord | None:
+    """One outlet's article by its normalised title (an identity within one outlet only)."""
+    return session.exec(
+        select(ArticleRecord).where(
+            ArticleRecord.outlet == outlet, ArticleRecord.title_key == title_key
+        )
+    ).first()
 
 
 def find_article_by_url(*, session: Session, url: str) -> ArticleRecord | None:
@@ -125,9 +132,17 @@ def latest_articles(
     limit: int = 10,
     first_seen_after: dt.datetime | None = None,
     after_id: int | None = None,
+    languages: Collection[str] | None = None,
+    hidden_outlets: Collection[str] = (),
 ) -> list[StoredArticle]:
-    """Newest first: by page date (or day first seen), then by place on the page."""
+    """Newest first: by page date (or day first seen), then by place on the page.
+
+    `languages`: only articles in these (None: any); `hidden_outlets`: none of these."""
     query = select(ArticleRecord)
+    if languages is not None:
+        query = query.where(col(ArticleRecord.language).in_(sorted(languages)))
+    if hidden_outlets:
+        query = query.where(col(ArticleRecord.outlet).not_in(sorted(hidden_outlets)))
     if countries:
         # EXISTS, not IN (subquery): the planner then walks ix_article_newest and
         # checks each article's tags, stopping at `limit`.
@@ -146,7 +161,11 @@ def latest_articles(
         col(ArticleRecord.page_position).asc(),
         col(ArticleRecord.id).desc(),
     ).limit(limit)
-    records = session.exec(query).all()
+    return stored_articles(session=session, records=session.exec(query).all())
+
+
+def stored_articles(*, session: Session, records: Sequence[ArticleRecord]) -> list[StoredArticle]:
+    """Rows as plain data for display and matching, with their countries, in order."""
     tags = _countries_by_article(session, [r.id for r in records if r.id is not None])
     return [
         StoredArticle(
@@ -159,6 +178,8 @@ def latest_articles(
             url=r.url,
             source=r.source,
             body=r.body,
+            language=r.language,
+            outlet=r.outlet,
         )
         for r in records
     ]
@@ -192,3 +213,19 @@ def newest_article_id(*, session: Session) -> int | None:
 
 def last_ingest_at(*, session: Session) -> dt.datetime | None:
     return session.exec(select(func.max(SnapshotRecord.ingested_at))).one()
+
+
+MAX_OUTLETS = 500  # bound on the outlets a picker lists: the catalog and operators' sources
+
+
+def known_outlets(*, session: Session) -> list[tuple[str, str]]:
+    """(key, display name) of every outlet with a stored article, by name.
+
+    Snapshot text names no outlet, so it is not among them."""
+    rows = session.exec(
+        select(ArticleRecord.outlet, func.max(ArticleRecord.source))
+        .where(col(ArticleRecord.outlet) != "")
+        .group_by(col(ArticleRecord.outlet))
+        .limit(MAX_OUTLETS)
+    ).all()
+    return sorted(((key, name or key) for key, name in rows), key=lambda o: o[1].casefold())

@@ -56,3 +56,36 @@ def claim(*, session: Session, url: str, now: dt.datetime, until: dt.datetime) -
         .values(next_fetch_at=until)
     )
     return result.rowcount == 1
+
+
+def to_fetch(*, session: Session, configured: Sequence[str]) -> list[str]:
+    """The URLs a round fetches: those `SOURCES` names, then those operators added,
+    less those operators removed (in that order, each once)."""
+    rows = session.exec(
+        select(SourceRecord).where(
+            or_(col(SourceRecord.origin) == "operator", col(SourceRecord.removed))
+        )
+    ).all()
+    removed = {r.url for r in rows if r.removed}
+    added = [r.url for r in sorted(rows, key=lambda r: r.id or 0) if not r.removed]
+    return [url for url in dict.fromkeys([*configured, *added]) if url not in removed]
+
+
+def add_source(*, session: Session, url: str, name: str | None, now: dt.datetime) -> SourceRecord:
+    """An operator's source (`/source add`): fetched from the next round on, also
+    when it was removed before or `SOURCES` already names it (then it is renamed)."""
+    record = get_source(session=session, url=url) or SourceRecord(url=url, kind="feed")
+    if record.removed or record.id is None:
+        record.origin = "operator"
+    record.removed, record.name = False, name or record.name
+    record.next_fetch_at = now  # due at once
+    save_source(session=session, record=record)
+    return record
+
+
+def remove_source(*, session: Session, url: str) -> SourceRecord:
+    """Stop fetching `url` (`/source remove`), whoever named it; its articles stay."""
+    record = get_source(session=session, url=url) or SourceRecord(url=url, kind="feed")
+    record.removed = True
+    save_source(session=session, record=record)
+    return record

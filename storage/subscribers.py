@@ -42,6 +42,9 @@ class ChatPrefs:
     alert_cursor: int | None = None  # articles up to this id were checked for alerts
     thread_id: int | None = None  # a forum topic: where /start was sent
     editing: int | None = None  # a private chat's: the channel its commands set up
+    # News languages: () the default (the chat's language and English), ("all",), or codes.
+    news_languages: tuple[str, ...] = ()
+    hidden_outlets: tuple[str, ...] = ()  # outlet keys switched off with /outlets
 
 
 def _prefs(row: Subscriber) -> ChatPrefs:
@@ -66,6 +69,8 @@ def _prefs(row: Subscriber) -> ChatPrefs:
         alert_cursor=row.alert_cursor,
         thread_id=row.thread_id,
         editing=row.editing_chat_id,
+        news_languages=tuple(code for code in row.news_languages.split(",") if code),
+        hidden_outlets=tuple(row.hidden_outlets),
     )
 
 
@@ -80,6 +85,8 @@ def _write(row: Subscriber, prefs: ChatPrefs) -> None:
     row.days = "".join(str(day) for day in prefs.days)
     row.alerts, row.alert_cursor, row.thread_id = prefs.alerts, prefs.alert_cursor, prefs.thread_id
     row.editing_chat_id = prefs.editing
+    row.news_languages = ",".join(prefs.news_languages)
+    row.hidden_outlets = list(prefs.hidden_outlets)
     row.updated_at = utcnow()
 
 

@@ -71,6 +71,9 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's .env or writes newsbot.db in the work tree."""
+    """No test reads the developer's .env or writes newsbot.db in the work tree, and none
+    fetches the built-in catalog (SOURCES defaults to it): a test names its own local
+    sources. The e2e bot processes inherit this environment too."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("SOURCES", "")

@@ -57,6 +57,29 @@ def test_summary_quality_benchmark_runs(tmp_path: Path) -> None:
         assert len(row.split()) >= 5  # the name, three ROUGE figures and a speed
 
 
+def test_sentences_benchmark_runs(tmp_path: Path) -> None:
+    """On the eval sample, read in place where it is; else on made-up paragraphs."""
+    args: tuple[str, ...] = ()
+    if not (BENCH.parents[1] / "shared" / "eval" / "ru_sentences_dev.jsonl").is_file():
+        sentences = [
+            ["В 1991 г. Казахстан стал независимым.", "Столица переехала в Астану."],
+            ["Ш. Мирзиёев прибыл в Ташкент.", "«Мы готовы», — сказал он.", "Визит завершён."],
+        ]
+        rows = [
+            {"id": f"smoke/{n}", "source": "smoke", "text": " ".join(s), "sentences": s}
+            for n, s in enumerate(sentences)
+        ]
+        data = tmp_path / "smoke.jsonl"
+        data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+        args = ("--data", str(data))
+    out = _run("sentences.py", *args)
+    assert "paragraphs," in out and "sentences from" in out
+    for splitter in ["newsbot ru", "newsbot en", "Punkt ru"]:
+        row = next(line for line in out.splitlines() if line.startswith(splitter))
+        precision, recall, f1 = (float(x) for x in row.split()[2:5])
+        assert all(0 <= x <= 1 for x in (precision, recall, f1))
+
+
 def test_tagging_benchmark_runs() -> None:
     out = _run("tagging.py")
     assert "labelled texts" in out

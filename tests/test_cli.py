@@ -42,9 +42,10 @@ def test_latest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     for item in items:
         assert set(item) == {
             *("id", "title", "summary", "countries", "snapshot_date", "first_seen"),
-            *("url", "source"),
+            *("url", "source", "language"),
         }
         assert item["url"] is None and item["source"] is None  # snapshot text has no links
+        assert item["language"] == "en"  # the seeds are English pages
         assert isinstance(item["id"], int) and isinstance(item["summary"], str)
         assert item["summary"]
         assert set(item["countries"]) <= {"KZ", "KG", "TJ", "TM", "UZ", "AF"}
@@ -143,6 +144,31 @@ def test_unreachable_database_is_one_line_without_the_password(
     code, _, err = run(capsys, "db", "upgrade")
     assert code == 2 and len(err.splitlines()) == 1
     assert "cannot use the database" in err and "hunter2" not in err
+
+
+def test_sources_catalog_json_lists_the_built_in_outlets(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "sources", "--catalog", "--json")
+    outlets = json.loads(out)
+    assert code == 0 and len(outlets) >= 25
+    for outlet in outlets:
+        assert set(outlet) == {
+            *("name", "display", "feed", "home", "languages", "countries", "shape", "checked")
+        }
+        assert outlet["feed"].startswith("http") and outlet["shape"] in {"full", "teaser"}
+        assert set(outlet["countries"]) <= {"KZ", "KG", "TJ", "TM", "UZ", "AF"}
+    assert {"KZ", "KG", "TJ", "TM", "UZ", "AF"} == {c for o in outlets for c in o["countries"]}
+    assert not (tmp_path / "cli.db").exists()  # the catalog is data: no database opened
+    code, out, _ = run(capsys, "sources", "--catalog")
+    lines = out.splitlines()
+    columns = ["name", "outlet", "languages", "countries", "shape", "feed"]
+    assert code == 0 and lines[0].split() == columns
+    assert any(
+        line.startswith("24kg-en ") and line.endswith("https://24.kg/english/rss/")
+        for line in lines
+    )
+    assert lines[-1].startswith(f"{len(outlets)} outlets.")
 
 
 def test_summarize_file_and_stdin(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -65,3 +65,42 @@ def test_webhook_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEBHOOK_URL", "")  # blank: polling, and then no secret is needed
     monkeypatch.delenv("WEBHOOK_SECRET")
     assert Settings().webhook_url is None
+
+
+def test_sources_default_to_the_whole_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The design's default. (conftest sets SOURCES="" for every other test: none fetches it.)"""
+    from bot.sources.catalog import load_catalog
+
+    monkeypatch.delenv("SOURCES")
+    assert Settings().sources == [outlet.feed for outlet in load_catalog()]
+
+
+def test_sources_are_read_as_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.sources.catalog import outlets_for
+
+    assert Settings().sources == []  # empty: only the snapshot folder
+    monkeypatch.setenv(
+        "SOURCES", "https://steppe.example/feed catalog:tj, af\nhttps://steppe.example/feed"
+    )
+    feeds = [o.feed for o in outlets_for(["TJ", "AF"])]
+    assert Settings().sources == ["https://steppe.example/feed", *feeds]
+    assert Settings(sources=["http://127.0.0.1:8080/feed"]).sources == [
+        "http://127.0.0.1:8080/feed"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("catalog:xx", "unknown country 'xx'"),
+        ("catalog: kz, atlantis", "unknown country 'atlantis'"),
+        ("catalog:", "names no countries"),
+        ("catalogue", "not an http(s) URL: 'catalogue'"),
+        ("uz", "not an http(s) URL: 'uz'"),
+        ("ftp://steppe.example/feed", "not an http(s) URL"),
+    ],
+)
+def test_bad_sources_are_refused(monkeypatch: pytest.MonkeyPatch, value: str, says: str) -> None:
+    monkeypatch.setenv("SOURCES", value)
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        Settings()

@@ -139,3 +139,39 @@ def test_the_head_constant_is_the_newest_migration() -> None:
     from storage.migrate import HEAD
 
     assert head_revision() == HEAD
+
+
+def test_articles_stored_before_languages_get_one_and_keep_their_outlet(database_url: str) -> None:
+    """0010: Cyrillic titles are taken for Russian, linked articles keep their host as
+    their outlet, and a second outlet may then store a headline the first one has."""
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0009")
+    now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    with engine.begin() as connection:
+        for key, title, url, source in [
+            ("a", "Kazakhstan Opens a Bridge", None, None),
+            ("b", "В Бишкеке подписали договор о границе", "https://akipress.example/1", "akipress.example"),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO article (title_key, title, body, truncated, summary, published_on,"
+                    " page_position, first_seen, updated_at, url, source)"
+                    " VALUES (:key, :title, '', false, '', :day, 0, :now, :now, :url, :source)"
+                ),
+                {"key": key, "title": title, "day": now.date(), "now": now, "url": url, "source": source},
+            )
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT title_key, language, outlet FROM article ORDER BY title_key"))
+        assert [tuple(r) for r in rows] == [("a", "en", ""), ("b", "ru", "host:akipress.example")]
+    with engine.begin() as connection:  # the same title from another outlet: a second article
+        connection.execute(
+            text(
+                "INSERT INTO article (title_key, title, body, truncated, summary, published_on,"
+                " page_position, first_seen, updated_at, outlet, language)"
+                " VALUES ('a', 'Kazakhstan Opens a Bridge', '', false, '', :day, 0, :now, :now,"
+                " 'eurasianet', 'en')"
+            ),
+            {"day": now.date(), "now": now},
+        )
+    engine.dispose()

@@ -88,7 +88,7 @@ def test_a_feed_is_stored_with_links_and_then_answers_304(engine: Engine) -> Non
         rows[0][0],
         rows[0][2],
     ) == ("Kazakhstan Opens a Bridge Over the Ili", "https://steppe.example/kz/bridge")
-    assert rows[0][3] == "127.0.0.1"  # the site name: the host the feed came from
+    assert rows[0][3] == "Steppe Wire"  # the outlet: the feed's own title (not in the catalog)
     source = health(engine)["feed"]
     assert source.kind == "feed" and source.failures == 0 and source.last_status == 304
     assert source.etag == '"v1"'
@@ -381,6 +381,46 @@ def test_the_same_story_in_a_snapshot_and_a_feed_is_one_article(
     assert len(linked) == 1 and linked[0].url == "https://steppe.example/kz/bridge"
     # The feed's whole text replaced the snapshot's cut one.
     assert "cuts the drive" in " ".join(linked[0].summary)
+
+
+def test_two_outlets_with_the_same_headline_are_two_articles_with_two_links(
+    engine: Engine,
+) -> None:
+    """The title is an identity only within one outlet: a second outlet's article
+    with a word-for-word headline is stored beside the first, with its own link."""
+    same = "Kyrgyzstan and Tajikistan Sign Their Border Treaty"
+    body = "<p>The presidents of Kyrgyzstan and Tajikistan signed the border treaty in Bishkek on Tuesday.</p>"
+    first = rss(item(same, link="https://steppe.example/treaty", content=body), title="Steppe Wire")
+    second = rss(item(same, link="https://oasis.example/news/77", content=body), title="Oasis Daily")
+    (report,), _ = fetch(engine, {"/a": text(first), "/b": text(second)}, ["/a", "/b"])
+    assert [s.articles_new for s in report.sources] == [1, 1]
+    rows = sorted((r[2], r[3]) for r in stored(engine))
+    assert rows == [
+        ("https://oasis.example/news/77", "Oasis Daily"),
+        ("https://steppe.example/treaty", "Steppe Wire"),
+    ]
+    # Fetched again, each outlet's article is recognised as itself.
+    (again,), _ = fetch(engine, {"/a": text(first + " "), "/b": text(second + " ")}, ["/a", "/b"])
+    assert [s.articles_new for s in again.sources] == [0, 0]
+
+
+def test_each_article_is_stored_with_the_language_of_its_text(engine: Engine) -> None:
+    english = item(
+        "Uzbekistan Opens a Solar Plant Near Samarkand",
+        link="https://steppe.example/uz/solar",
+        content="<p>Uzbekistan opened a 200-megawatt solar plant near Samarkand on Friday, "
+        "the energy ministry said. The plant will supply about 60,000 homes.</p>",
+    )
+    russian = item(
+        "В Узбекистане открыли солнечную электростанцию под Самаркандом",
+        link="https://steppe.example/ru/solar",
+        content="<p>В пятницу под Самаркандом открыли солнечную электростанцию мощностью "
+        "200 мегаватт, сообщило министерство энергетики. Станция обеспечит около 60 тыс. домов.</p>",
+    )
+    fetch(engine, {"/feed": text(rss(english, russian))}, ["/feed"])
+    with engine.connect() as connection:
+        found = dict(connection.execute(sql("SELECT url, language FROM article")).all())
+    assert found == {"https://steppe.example/uz/solar": "en", "https://steppe.example/ru/solar": "ru"}
 
 
 def test_the_cli_fetch_json_shape(

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.news.sentences import split_sentences
 from bot.news.snapshot import parse_snapshot
 from bot.news.summarize import MAX_CHARS, summarize
+from bot.news.text import terms
 from tests.conftest import SEEDS
 
 
@@ -93,3 +95,62 @@ def test_bylines_datelines_credits_and_read_more_are_never_summary_sentences() -
     assert summary[0].startswith("The government of Kazakhstan")
     junk = ("By ", "ASTANA", "Photo", "Read more")
     assert not any(sentence.startswith(junk) for sentence in summary)
+
+
+_RUSSIAN_ARTICLE = (
+    "ТАШКЕНТ, 14 марта. Президент Узбекистана Ш. Мирзиёев и президент Казахстана "
+    "К.-Ж. Токаев провели переговоры в Ташкенте. "
+    "По итогам 2023 г. товарооборот двух стран составил 4,2 млрд долл. США, т.е. на 20% "
+    "больше, чем годом ранее. "
+    "«Мы намерены довести товарооборот до 10 млрд долл. к 2030 г.», — заявил Мирзиёев. "
+    "Стороны подписали 15 соглашений, в т.ч. о транзите грузов, энергетике и водных "
+    "ресурсах. "
+    "Отдельно обсуждалось строительство ж/д линии длиной 150 км. "
+    "Фото: пресс-служба президента. "
+    "Следующая встреча пройдёт в г. Астане осенью. "
+    "Читайте также: итоги визита в цифрах."
+)
+
+
+def test_russian_summary_sentences_are_whole_sentences() -> None:
+    summary = summarize(_RUSSIAN_ARTICLE, 3, language="ru")
+    assert len(summary) == 3
+    whole = split_sentences(_RUSSIAN_ARTICLE, "ru")
+    assert all(sentence in whole for sentence in summary)
+    positions = [_RUSSIAN_ARTICLE.index(sentence) for sentence in summary]
+    assert positions == sorted(positions)
+    # Never cut after an abbreviation or an initial, mid-phrase.
+    assert not any(s.endswith(("г.", "долл.", "Ш.", "К.-Ж.", "т.е.")) for s in summary)
+    assert not any(s.startswith(("Фото", "Читайте")) for s in summary)
+
+
+def test_russian_trade_sentence_comes_whole() -> None:
+    title = "Товарооборот Узбекистана и Казахстана вырос на 20%"
+    summary = summarize(_RUSSIAN_ARTICLE, 2, title=title, language="ru")
+    # Cut by the English rules it would end at "млрд долл.", the rest lost.
+    assert (
+        "По итогам 2023 г. товарооборот двух стран составил 4,2 млрд долл. США, т.е. на 20% "
+        "больше, чем годом ранее." in summary
+    )
+
+
+def test_russian_direct_speech_stays_with_its_attribution() -> None:
+    summary = summarize(_RUSSIAN_ARTICLE, 8, language="ru")
+    quote = next(s for s in summary if s.startswith("«"))
+    assert quote.endswith("— заявил Мирзиёев.")
+
+
+def test_russian_terms_are_stems_without_stop_words() -> None:
+    assert terms("Он и она были в Ташкенте, а затем в Ташкент приехали министры", "ru") == [
+        "ташкент",
+        "ташкент",
+        "приеха",
+        "министр",
+    ]
+
+
+def test_language_is_keyword_only_and_english_is_the_default() -> None:
+    text = "Kazakhstan opened a bridge. It is long."
+    assert summarize(text, 3) == summarize(text, 3, language="en") == summarize(text)
+    with pytest.raises(TypeError):
+        summarize(text, 3, "", "en")  # type: ignore[misc]

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from bot.news.countries import tag_countries
+from bot.news.language import detect_language
 from bot.news.snapshot import Article
 from bot.news.summarize import summarize
 
@@ -33,23 +34,40 @@ class PreparedArticle:
     truncated: bool
     summary: tuple[str, ...]
     countries: tuple[str, ...]
-    url: str | None = None  # canonical; a second identity key beside `key`
-    source: str | None = None
+    url: str | None = None  # canonical: the identity of an article that has one
+    source: str | None = None  # the outlet's display name
     published: dt.datetime | None = None
+    language: str = "en"  # ISO 639-1
+    outlet: str = ""  # the outlet's key ("" for snapshot text): `key` is unique within it
 
 
-def prepare_article(article: Article, source: str | None = None) -> PreparedArticle:
+@dataclass(frozen=True)
+class Publisher:
+    """Where articles come from, as ingest needs it: who, and in which languages."""
+
+    key: str = ""  # a catalog name, "url:…" for other sources, "" for snapshot text
+    display: str | None = None  # shown with each story
+    languages: tuple[str, ...] = ()  # declared: the prior for language detection
+
+
+SNAPSHOT_TEXT = Publisher()
+
+
+def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> PreparedArticle:
     body = article.body
+    language = detect_language(f"{article.title}\n{body}", prior=outlet.languages)
     return PreparedArticle(
         title=article.title,
         key=title_key(article.title),
         body=body,
         truncated=article.truncated,
-        summary=tuple(summarize(body, SUMMARY_SENTENCES, title=article.title)),
+        summary=tuple(summarize(body, SUMMARY_SENTENCES, title=article.title, language=language)),
         countries=tuple(tag_countries(article.title, body)),
         url=article.url,
-        source=source if article.url else None,
+        source=outlet.display if article.url else None,
         published=article.published,
+        language=language,
+        outlet=outlet.key,
     )
 
 

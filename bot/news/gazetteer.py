@@ -311,6 +311,22 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
     },
 }
 
+# The countries and their capitals in the region's own languages (Uzbek and Turkmen
+# in Latin script, Kazakh, Kyrgyz and Tajik in Cyrillic, Dari and Pashto), so that
+# an article in one of them is tagged too. Uzbek writes its ʻ as any apostrophe.
+_OKINA = "[ʻʼ'’`]?"
+OWN_LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "KZ": (r"Qozog" + _OKINA + r"iston\w*", r"Qazaqstan\w*", r"Қазақстан\w*", r"Қозоғистон\w*"),
+    "KG": (r"Qirg" + _OKINA + r"iziston\w*", r"Qyrgyzstan\w*", r"Қирғизистон\w*",
+           r"Bishkekda", r"Бишкекте"),
+    "TJ": (r"Tojikiston\w*", r"Тоҷикистон\w*", r"Тожикистон\w*", r"Dushanbeda"),
+    "TM": (r"Türkmenistan\w*", r"Turkmaniston\w*", r"Aşgabat\w*", r"Туркманистон\w*"),
+    "UZ": (r"O" + _OKINA + r"zbekiston\w*", r"Ўзбекистон\w*", r"Toshkent\w*", r"Тошкент\w*"),
+    "AF": (r"Afg" + _OKINA + r"oniston\w*", r"افغانستان", r"کابل", r"Афғонистон\w*"),
+}
+for _code, _names in OWN_LANGUAGE_NAMES.items():
+    NAMES[_code][STRONG] = (*NAMES[_code][STRONG], *_names)
+
 # Phrases whose country word is not about that country; blanked before matching.
 TRAPS: tuple[str, ...] = (
     r"Bukhara deer",

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.news.articles import PreparedArticle, is_fuller, prepare_article
+from bot.news.articles import PreparedArticle, Publisher, is_fuller, prepare_article
 from bot.news.snapshot import Article, Snapshot, parse_snapshot
 from storage import repo
 from storage.db import open_session
@@ -228,9 +228,7 @@ def _store(
             if article.key in seen_here:
                 continue
             seen_here.add(article.key)
-            stored = repo.find_article(session=session, title_key=article.key)
-            if stored is None and article.url:  # the same story under a changed title
-                stored = repo.find_article_by_url(session=session, url=article.url)
+            stored = _stored_copy(session, article)
             if stored is None:
                 _insert(session, article, snapshot.date, position, record.id, now)
                 new += 1
@@ -250,13 +248,36 @@ def _store(
     return new, updated
 
 
+def _stored_copy(session: Session, article: PreparedArticle) -> ArticleRecord | None:
+    """The stored article this one is a copy of, if any.
+
+    An article's identity is its canonical URL. Its normalised title identifies it
+    only within its own outlet (a feed's item re-titled keeps its URL; a snapshot
+    re-read has no URL), and among snapshot text, which names no outlet: a feed's
+    article claims the snapshot copy with its title, giving it a link. Two outlets
+    with the same headline are two articles.
+    """
+    if article.url:
+        stored = repo.find_article_by_url(session=session, url=article.url)
+        if stored is not None:
+            return stored
+    stored = repo.find_article(session=session, outlet=article.outlet, title_key=article.key)
+    if stored is None and article.outlet and article.url:
+        stored = repo.find_article(session=session, outlet="", title_key=article.key)
+    return stored
+
+
 def _link(session: Session, stored: ArticleRecord, article: PreparedArticle) -> bool:
-    """Give a stored story (a snapshot copy, say) the URL a feed or page knows for it."""
+    """Give a stored story (a snapshot copy, say) the URL and outlet a feed knows for it."""
     if not article.url or stored.url is not None:
         return False
     if repo.find_article_by_url(session=session, url=article.url) is not None:
         return False  # another story already has that URL: keep both as they are
-    stored.url, stored.source = article.url, article.source
+    if stored.outlet != article.outlet and repo.find_article(
+        session=session, outlet=article.outlet, title_key=stored.title_key
+    ):
+        return False  # the outlet has its own article of that title already
+    stored.url, stored.source, stored.outlet = article.url, article.source, article.outlet
     stored.published_at = stored.published_at or article.published
     return True
 
@@ -286,6 +307,8 @@ def _insert(
         url=article.url,
         source=article.source,
         published_at=article.published,
+        language=article.language,
+        outlet=article.outlet,
     )
     session.add(record)
     session.flush()
@@ -298,6 +321,7 @@ def _upgrade(
 ) -> None:
     stored.body, stored.truncated = article.body, article.truncated
     stored.summary = "\n".join(article.summary)
+    stored.language = article.language  # the fuller text tells it better
     stored.updated_at = now
     session.add(stored)
     assert stored.id is not None
@@ -310,20 +334,20 @@ def ingest_articles(
     source: str,
     content: bytes,
     articles: Sequence[Article],
-    site: str,
+    outlet: Publisher,
     now: dt.datetime,
 ) -> tuple[int, int] | None:
     """Store the articles read from one fetched feed or page, in one transaction.
 
     `source` is the URL they came from, `content` the body as fetched (its hash makes
-    a body fetched twice a no-op, as for a snapshot file), `site` the name shown with
-    each story. New and updated counts, or None when this exact body was stored before.
+    a body fetched twice a no-op, as for a snapshot file), `outlet` who published them.
+    New and updated counts, or None when this exact body was stored before.
     """
     digest = content_hash(content)
     with open_session(engine) as session:
         known = repo.find_snapshot(session=session, content_hash=digest)
         if known is not None and known.status == "ingested":
             return None
-    prepared = [prepare_article(article, site) for article in articles]
+    prepared = [prepare_article(article, outlet) for article in articles]
     snapshot = Snapshot(date=None, rates=(), articles=tuple(articles))
     return _store(engine, digest, source, snapshot, prepared, now)

@@ -2,6 +2,9 @@
 
 Terms are lower-cased Snowball stems with sumy's English stop words removed:
 the same normalisation sumy's own summarisers use, so scores are comparable.
+Russian terms (`terms(text, "ru")`) are stemmed by the script-aware stemmer the
+keyword matcher uses, with the Russian stop words below removed: sumy 0.13 ships
+stop words for Ukrainian but none for Russian, and NLTK's list is a download.
 """
 
 from __future__ import annotations
@@ -14,9 +17,42 @@ from functools import lru_cache
 from nltk.stem.snowball import SnowballStemmer
 from sumy.utils import get_stop_words
 
+from bot.news import keywords
+
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
 STOP_WORDS: frozenset[str] = frozenset(get_stop_words("english"))
 _stemmer = SnowballStemmer("english")
+
+# Function words and news connectives, with "е" for "ё" (terms() folds ё too).
+# Snowball's Russian stop list at heart, plus pronoun forms and the discourse words news
+# sentences open with ("однако", "напомним", "ранее"): they carry no topic, and a
+# capitalised one right after an abbreviation tells the sentence splitter that a
+# new sentence began.
+# fmt: off
+RUSSIAN_STOP_WORDS: frozenset[str] = frozenset(
+    {
+        "а", "без", "более", "больше", "будет", "будто", "бы", "был", "была", "были", "было",
+        "быть", "в", "вам", "вас", "вдруг", "ведь", "во", "вот", "впрочем", "все", "всегда",
+        "всего", "всех", "всю", "вы", "где", "да", "даже", "два", "для", "до", "другой", "его",
+        "ее", "ей", "ему", "если", "есть", "еще", "ж", "же", "за", "зачем", "здесь", "и", "из",
+        "или", "им", "иногда", "их", "к", "как", "какая", "какой", "когда", "конечно", "кто",
+        "куда", "ли", "лучше", "между", "меня", "мне", "много", "может", "можно", "мой", "моя",
+        "мы", "на", "над", "надо", "наконец", "нас", "не", "него", "нее", "ней", "нельзя", "нет",
+        "ни", "нибудь", "никогда", "ним", "них", "ничего", "но", "ну", "о", "об", "один", "он",
+        "она", "они", "опять", "от", "перед", "по", "под", "после", "потом", "потому", "почти",
+        "при", "про", "раз", "разве", "с", "сам", "свою", "себе", "себя", "сейчас", "со", "совсем",
+        "так", "такой", "там", "тебя", "тем", "теперь", "то", "тогда", "того", "тоже", "только",
+        "том", "тот", "три", "тут", "ты", "у", "уж", "уже", "хорошо", "хоть", "чего", "чем",
+        "через", "что", "чтоб", "чтобы", "чуть", "эти", "этого", "этой", "этом", "этот", "эту",
+        "я", "весь", "вся", "свой", "своя", "свое", "свои", "своих", "своей", "своего", "это",
+        "эта", "этим", "этих", "таких", "такие", "такая", "такое", "тех", "нам", "ими", "ею",
+        "нему", "нею", "оно", "который", "которая", "которое", "которые", "которых", "которой",
+        "которого", "которым", "либо", "будут", "будем", "являются", "является", "однако", "также",
+        "кроме", "поэтому", "затем", "ранее", "напомним", "сегодня", "вчера", "завтра", "именно",
+        "кстати", "причем", "притом", "зато",
+    }
+)
+# fmt: on
 
 
 @lru_cache(maxsize=65536)
@@ -29,8 +65,54 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def terms(text: str) -> list[str]:
-    """Content terms: lower-cased stems of words that are not stop words."""
+# Languages written in Cyrillic, and those written in either script (Uzbek is
+# officially Latin, yet much of its press is Cyrillic; Kazakh is moving to Latin).
+_CYRILLIC_LANGUAGES = frozenset(
+    {"ru", "uk", "be", "bg", "mk", "ky", "tg", "mn", "tt", "ba", "cv", "ce", "os", "sah"}
+)
+_EITHER_SCRIPT = {"uz": "en", "tk": "en", "az": "en", "kk": "ru", "sr": "ru"}  # the usual one
+_NAMES = {"russian": "ru", "english": "en", "ukrainian": "uk", "kazakh": "kk", "uzbek": "uz"}
+SCRIPT_SAMPLE_CHARS = 2_000
+
+
+def rules_language(language: str, text: str = "") -> str:
+    """The rule set a language gets: "ru" for one written in Cyrillic, else "en".
+
+    Accepts "ru", "ru-RU", "russian", "uz-Cyrl".  For a language written in either
+    script ("uz", "kk") the letters of `text` (its first SCRIPT_SAMPLE_CHARS) decide.
+    The Russian rules (abbreviations, quotes, stems) suit Cyrillic news far better
+    than English ones do.
+    """
+    primary, *subtags = language.strip().lower().replace("_", "-").split("-")
+    primary = _NAMES.get(primary, primary)
+    scripts = [tag for tag in subtags if tag in ("cyrl", "latn")]
+    if scripts:  # "sr-Latn" is Latin, "uz-Cyrl" Cyrillic, whatever the language
+        return "ru" if scripts[0] == "cyrl" else "en"
+    if primary in _CYRILLIC_LANGUAGES:
+        return "ru"
+    if primary not in _EITHER_SCRIPT:
+        return "en"
+    sample = text[:SCRIPT_SAMPLE_CHARS]
+    cyrillic = sum(1 for char in sample if "\u0400" <= char <= "\u04ff")
+    latin = sum(1 for char in sample if char.isascii() and char.isalpha())
+    if cyrillic == latin:
+        return _EITHER_SCRIPT[primary]
+    return "ru" if cyrillic > latin else "en"
+
+
+def terms(text: str, language: str = "en") -> list[str]:
+    """Content terms: lower-cased stems of words that are not stop words.
+
+    With a Cyrillic-script `language`, Cyrillic words get the Russian stemmer and
+    Russian stop words; Latin words in such a text still get the English ones.
+    """
+    if language != "en" and rules_language(language, text) == "ru":
+        lowered = (w.lower().replace("’", "'").replace("ё", "е") for w in words(text))
+        return [
+            keywords.stem(w)
+            for w in lowered
+            if len(w) > 1 and w not in RUSSIAN_STOP_WORDS and w not in STOP_WORDS
+        ]
     lowered = (w.lower().replace("’", "'") for w in words(text))
     return [stem(w) for w in lowered if len(w) > 1 and w not in STOP_WORDS]
 

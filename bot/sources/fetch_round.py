@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import NamedTuple
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
+from bot.news.articles import Publisher
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
+from bot.sources.catalog import outlet_for_url
 from bot.sources.charset import UndecodableError, decode_body
 from bot.sources.feeds import parse_feed
 from bot.sources.fetcher import Fetcher, FetchError, Response
@@ -38,6 +42,7 @@ MAX_CONCURRENT_SOURCES = 8
 CLAIM = dt.timedelta(minutes=10)
 # Article pages fetched per source and round for the whole text of an excerpt.
 MAX_FULL_TEXT_FETCHES = 5
+MAX_DISPLAY_NAME = 80  # characters of a feed's own title kept as the outlet's name
 
 
 @dataclass
@@ -72,8 +77,14 @@ def next_try(
     return now + wait
 
 
-def read_articles(response: Response) -> tuple[str, tuple[Article, ...]]:
-    """("feed" | "page", the articles) of a fetched body; ValueError says why none."""
+class Reading(NamedTuple):
+    kind: str  # "feed" or "page"
+    articles: tuple[Article, ...]
+    title: str = ""  # the feed's channel title ("" for a page)
+
+
+def read_articles(response: Response) -> Reading:
+    """What a fetched body holds; ValueError says why no article could be read."""
     try:
         text = decode_body(response.body, response.content_type)
     except UndecodableError as error:
@@ -82,11 +93,27 @@ def read_articles(response: Response) -> tuple[str, tuple[Article, ...]]:
     if feed is not None:
         if not feed.articles:
             raise ValueError("a feed with no readable entries")
-        return "feed", feed.articles
+        return Reading("feed", feed.articles, feed.title)
     page = parse_page(text, response.url)
     if page is None or not page.articles:
         raise ValueError("neither a feed nor a page with articles")
-    return "page", page.articles
+    return Reading("page", page.articles)
+
+
+def publisher(source_url: str, *, name: str | None = None, feed_title: str = "") -> Publisher:
+    """Who publishes what a source serves, as stored with each of its articles.
+
+    The display name is the catalog's, else the name an operator gave the source,
+    else the feed's own title, else the host. The key that makes a title unique
+    is the catalog outlet's name, else one made from the source's URL: two feeds
+    on one host (two local test feeds, a site's two editions) are two outlets.
+    """
+    outlet = outlet_for_url(source_url)
+    if outlet is not None:
+        return Publisher(outlet.name, outlet.display, outlet.languages)
+    digest = hashlib.sha256(source_url.encode()).hexdigest()[:16]
+    display = name or feed_title.strip()[:MAX_DISPLAY_NAME] or source_name(source_url)
+    return Publisher(f"url:{digest}", display)
 
 
 class FetchRound:
@@ -179,31 +206,37 @@ class FetchRound:
             await asyncio.to_thread(self._record, record, result, response, None)
             return result
         try:
-            kind, articles = read_articles(response)
+            reading = read_articles(response)
         except ValueError as error:
             result = SourceResult(url, "failed", response.status, error=str(error))
             log.warning("source %s: %s", url, error)
             await asyncio.to_thread(self._record, record, result, None, None)
             return result
-        record.kind = kind
+        record.kind = reading.kind
+        outlet = publisher(url, name=record.name, feed_title=reading.title)
+        articles = reading.articles
+        catalogued = outlet_for_url(url)
+        if catalogued is not None and catalogued.shape == "teaser":
+            # Its feed carries leads: each story's page has the whole text.
+            articles = tuple(replace(a, truncated=True) for a in articles)
         stored = await asyncio.to_thread(
             ingest_articles,
             self.engine,
             source=url,
             content=response.body,
             articles=articles,
-            site=source_name(response.url),
+            outlet=outlet,
             now=self.clock(),
         )
         new, updated = stored or (0, 0)
         if stored is not None:  # a body not seen before: its excerpts may be new too
-            fuller = await self._full_texts(articles)
+            fuller = await self._full_texts(articles, outlet)
             updated += fuller
         result = SourceResult(url, "ok", 200, new, updated)
         await asyncio.to_thread(self._record, record, result, response, None)
         return result
 
-    async def _full_texts(self, articles: Sequence[Article]) -> int:
+    async def _full_texts(self, articles: Sequence[Article], outlet: Publisher) -> int:
         """Fetch the pages of up to MAX_FULL_TEXT_FETCHES excerpts; how many it upgraded.
 
         A feed's summary or a listing's teaser is cut; the story's own page has the
@@ -235,7 +268,7 @@ class FetchRound:
                 source=excerpt.url,
                 content=response.body,
                 articles=[full],
-                site=source_name(excerpt.url),
+                outlet=outlet,
                 now=self.clock(),
             )
             upgraded += stored[1] if stored else 0

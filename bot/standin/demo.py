@@ -39,6 +39,27 @@ SCRIPT: tuple[str, ...] = (
     "/digest",
     "/settings",
 )
+# A second, Russian-language outlet on the local site, with stories written for the
+# demo: a Russian reader's digest draws on both outlets, an English reader's on one.
+RUSSIAN_OUTLET = "Дала Ньюс"
+RUSSIAN_STORIES: tuple[tuple[str, str, str], ...] = (
+    (
+        "kz-grain",
+        "Казахстан отправил первый состав с зерном в Иран по новой железной дороге",
+        "Первый грузовой состав с казахстанским зерном отправился из Астаны в Иран по "
+        "новой железной дороге через Туркменистан, сообщили в министерстве транспорта. "
+        "Поезд везёт 3,5 тыс. т пшеницы. В министерстве ожидают, что к 2027 г. по маршруту "
+        "будут перевозить до 5 млн т грузов в год.",
+    ),
+    (
+        "uz-water",
+        "В Узбекистане к весне обновят 800 км оросительных каналов",
+        "Власти Узбекистана к весне обновят около 800 км оросительных каналов в "
+        "Ферганской долине, сообщило министерство водного хозяйства. Работы обойдутся "
+        "в 120 млн долл. США, т.е. почти вдвое дороже прошлогодних. «Мы сбережём до "
+        "четверти воды, которая сейчас теряется», — сказал замминистра.",
+    ),
+)
 # An answer is complete once the bot has been quiet this long: longer than the
 # one second Telegram's per-chat limit puts between two messages of a long answer.
 QUIET_SECONDS = 1.3
@@ -149,10 +170,11 @@ async def run_demo(
         )
         site = LocalSite()
         feed_url = await _serve_feed(site, files)
-        fetched = await _fetch_once(engine, feed_url)
+        russian_url = _serve_russian_feed(site)
+        fetched = await _fetch_once(engine, [feed_url, russian_url])
         print(
-            f"A local news site serves them as an RSS feed at {feed_url}; one fetch linked"
-            f" {fetched} of them to their pages.",
+            f"A local news site serves them as an RSS feed at {feed_url}, beside a Russian"
+            f" outlet's feed; one fetch linked or added {fetched} articles.",
             file=out,
         )
         api = FakeBotApi()
@@ -163,7 +185,7 @@ async def run_demo(
             database_url=database_url,
             snapshot_dir=str(Path(folder) / "snapshots"),
             admin_chat_ids=[DEMO_CHAT],
-            sources=[feed_url],
+            sources=[feed_url, russian_url],
             sources_allow_private=True,  # the demo's site is on loopback
         )
         stop = asyncio.Event()
@@ -200,8 +222,15 @@ async def _serve_feed(site: LocalSite, files: Sequence[Path]) -> str:
     return f"{base}/feed"
 
 
-async def _fetch_once(engine: Engine, feed_url: str) -> int:
-    """One fetch round over the demo's feed; how many articles it linked or added."""
+def _serve_russian_feed(site: LocalSite) -> str:
+    base = site.base_url
+    items = [FeedItem(title, f"{base}/ru/{slug}", text) for slug, title, text in RUSSIAN_STORIES]
+    site.documents["/ru/feed"] = (rss_feed(RUSSIAN_OUTLET, base, items), "application/rss+xml")
+    return f"{base}/ru/feed"
+
+
+async def _fetch_once(engine: Engine, feeds: list[str]) -> int:
+    """One fetch round over the demo's feeds; how many articles it linked or added."""
     import datetime as dt
 
     from bot.clock import system_clock
@@ -211,7 +240,7 @@ async def _fetch_once(engine: Engine, feed_url: str) -> int:
     fetcher = Fetcher(allow_private=True, limits=FetchLimits(host_interval=0))
     try:
         rounds = FetchRound(engine, fetcher, interval=dt.timedelta(minutes=15), clock=system_clock)
-        report = await rounds.run([feed_url], force=True)
+        report = await rounds.run(feeds, force=True)
     finally:
         await fetcher.close()
     return sum(s.articles_new + s.articles_updated for s in report.sources)

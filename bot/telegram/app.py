@@ -1,8 +1,9 @@
 """The running bot: a python-telegram-bot Application wired to our handlers.
 
-`build_bot` is the one place that knows which handler serves which update;
-`serve` runs it until SIGINT or SIGTERM, receiving updates by long polling, or
-by webhook when WEBHOOK_URL is set (bot/telegram/webhook.py).
+`build_bot` wires the Application, its handlers (each command family registers
+its own: bot/telegram/handlers/) and the jobs; `serve` runs it until SIGINT or
+SIGTERM, receiving updates by long polling, or by webhook when WEBHOOK_URL is set
+(bot/telegram/webhook.py).
 """
 
 from __future__ import annotations
@@ -21,16 +22,7 @@ from sqlmodel import Session
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
-    Defaults,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock, system_clock
 from bot.config import Settings
@@ -45,11 +37,10 @@ from bot.sources.snapshot_folder import SnapshotWatcher
 from bot.store import Store
 from bot.telegram import texts
 from bot.telegram.aiohttp_request import AiohttpRequest
-from bot.telegram.handlers import Handlers
-from bot.telegram.picker import KEYWORD_PREFIX, LANGUAGE_PREFIX, PREFIX, SETTING_PREFIX
+from bot.telegram.handlers import Shell, register_handlers
 from bot.telegram.updates import PerChatUpdateProcessor
 from bot.telegram.webhook import WebhookServer
-from storage import repo, updates
+from storage import repo, sources, updates
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +77,15 @@ class Newsbot:
     """Everything `newsbot run` runs, wired once: the Application and the jobs."""
 
     application: Application  # type: ignore[type-arg]
-    handlers: Handlers
+    shell: Shell  # what the handlers share: settings, store, sender, clock
     planner: DigestPlanner
     alerts: AlertPlanner
     dispatcher: Dispatcher
     watcher: SnapshotWatcher
     instances: InstanceRegistry
     http: tuple[AiohttpRequest, ...]  # closed by hand if start-up fails before PTB owns them
-    fetcher: Fetcher | None = None  # with `fetch_round`, when SOURCES lists any
-    fetch_round: FetchRound | None = None
+    fetcher: Fetcher
+    fetch_round: FetchRound  # over SOURCES and what operators add with /source
 
 
 def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock) -> Newsbot:
@@ -125,25 +116,22 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
             burst=settings.chat_send_burst,
         ),
     )
-    handlers = Handlers(settings=settings, store=store, sender=sender, clock=clock)
-    processor.on_shed = handlers.slow_down
+    # Built even when SOURCES is empty: operators may add sources from Telegram.
+    fetcher = Fetcher(allow_private=settings.sources_allow_private, contact=settings.fetch_contact)
+    interval = dt.timedelta(minutes=settings.fetch_interval_minutes)
+    fetch_round = FetchRound(engine, fetcher, interval=interval, clock=clock)
+    shell = Shell(settings=settings, store=store, sender=sender, clock=clock, fetcher=fetcher)
+    processor.on_shed = shell.slow_down
     processor.on_flood = lambda chat_id: sender.chats.restrain(chat_id, FLOOD_RESTRAINT_SECONDS)
-    _add_handlers(application, handlers)
+    register_handlers(application, shell)
     dispatcher = Dispatcher(store, sender, settings, clock)
     planner = DigestPlanner(store, settings, clock, on_planned=dispatcher.wake)
     alerts = AlertPlanner(store, settings, clock, on_planned=dispatcher.wake)
     watcher = SnapshotWatcher(engine, settings, clock)
     instances = InstanceRegistry(store, sender.gate, settings.send_rate_per_second)
-    fetcher = fetch_round = None
-    if settings.sources:
-        fetcher = Fetcher(
-            allow_private=settings.sources_allow_private, contact=settings.fetch_contact
-        )
-        interval = dt.timedelta(minutes=settings.fetch_interval_minutes)
-        fetch_round = FetchRound(engine, fetcher, interval=interval, clock=clock)
     return Newsbot(
         application,
-        handlers,
+        shell,
         planner,
         alerts,
         dispatcher,
@@ -153,54 +141,6 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
         fetcher,
         fetch_round,
     )
-
-
-def _add_handlers(application: Application, handlers: Handlers) -> None:  # type: ignore[type-arg]
-    commands: list[tuple[str, Callable]] = [  # type: ignore[type-arg]
-        ("start", handlers.start),
-        ("country", handlers.country),
-        ("latest", handlers.latest),
-        ("digest", handlers.digest),
-        ("time", handlers.time),
-        ("timezone", handlers.timezone),
-        ("settings", handlers.show_settings),
-        ("language", handlers.language),
-        ("brief", handlers.brief),
-        ("follow", handlers.follow),
-        ("unfollow", handlers.unfollow),
-        ("mute", handlers.mute),
-        ("unmute", handlers.unmute),
-        ("keywords", handlers.keywords),
-        ("alerts", handlers.alerts),
-        ("days", handlers.days),
-        ("channel", handlers.channel),
-        ("stop", handlers.stop),
-        ("help", handlers.help),
-        ("stats", handlers.stats),
-    ]
-    # New messages only: an edited command is not run again (nor is an edit of plain talk
-    # answered twice); Telegram sends edits as updates of their own.
-    new = filters.UpdateType.MESSAGE
-    for name, callback in commands:
-        application.add_handler(CommandHandler(name, callback, filters=new))
-    application.add_handler(CallbackQueryHandler(handlers.picker_button, pattern=f"^{PREFIX}"))
-    application.add_handler(
-        CallbackQueryHandler(
-            handlers.settings_button, pattern=f"^({LANGUAGE_PREFIX}|{SETTING_PREFIX})"
-        )
-    )
-    application.add_handler(
-        CallbackQueryHandler(handlers.keyword_button, pattern=f"^{KEYWORD_PREFIX}")
-    )
-    # Any other button (a stale keyboard of an older version) is answered, not ignored.
-    application.add_handler(CallbackQueryHandler(handlers.picker_button))
-    application.add_handler(MessageHandler(new & filters.COMMAND, handlers.unknown_command))
-    # In a private chat anything else (text, a sticker, a photo) gets a pointer to /help.
-    application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE, handlers.plain_text))
-    application.add_handler(
-        ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
-    application.add_error_handler(handlers.on_error)
 
 
 def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
@@ -221,15 +161,18 @@ def _schedule_jobs(bot: Newsbot, settings: Settings) -> None:
         await bot.instances.beat()
 
     async def fetch(_context: object) -> None:
-        if bot.fetch_round is not None:
-            await bot.fetch_round.run(settings.sources)
+        urls = await bot.shell.store.run(
+            lambda s: sources.to_fetch(session=s, configured=settings.sources)
+        )
+        if urls:
+            await bot.fetch_round.run(urls)
 
     once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
     # The fetch job ticks at least once a minute; each source's own next_fetch_at
     # (its interval, or its backoff after failures) says whether it is fetched.
     fetch_tick = min(settings.fetch_interval_minutes * 60, 60.0)
     for name, callback, interval in [
-        *([("fetch", fetch, fetch_tick)] if bot.fetch_round is not None else []),
+        ("fetch", fetch, fetch_tick),
         ("ingest", ingest, settings.ingest_interval_minutes * 60),
         ("digest-tick", digest_tick, settings.digest_tick_seconds),
         ("alert-tick", alert_tick, min(ALERT_TICK_SECONDS, settings.digest_tick_seconds)),
@@ -300,7 +243,7 @@ async def _receive_updates(
         return None
     assert settings.webhook_secret is not None  # Settings refuses a URL without one
     secret = settings.webhook_secret.get_secret_value()
-    store = bot.handlers.store
+    store = bot.shell.store
     server = WebhookServer(
         application,
         path=settings.webhook_path,
@@ -357,14 +300,14 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
     except BaseException as error:
         for http in bot.http:
             await http.shutdown()
-        await bot.handlers.store.close()
+        await bot.shell.store.close()
         if isinstance(error, StoppedWhileStarting):
             log.info("stopped while waiting for Telegram")
             return
         raise
     dispatcher: asyncio.Task[None] | None = None
     webhook: WebhookServer | None = None
-    settings = bot.handlers.settings
+    settings = bot.shell.settings
     try:
         await register_commands(application)
         await bot.instances.beat()  # this instance's share of the send cap, before any send
@@ -403,4 +346,4 @@ async def serve(bot: Newsbot, stop: asyncio.Event | None = None) -> None:
         if bot.fetcher is not None:
             await bot.fetcher.close()
         await bot.instances.leave()
-        await bot.handlers.store.close()
+        await bot.shell.store.close()

@@ -1,7 +1,10 @@
 """Inline keyboards: the country picker (edited in place as countries are toggled),
-the buttons under /settings and the remove buttons of /keywords."""
+the outlet picker, the buttons under /settings and the remove buttons of /keywords."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -82,7 +85,9 @@ def settings_markup(prefs: ChatPrefs, language: str | None = None) -> InlineKeyb
          InlineKeyboardButton(labels["days"], callback_data=f"{SETTING_PREFIX}days:{days}")],
         [InlineKeyboardButton(say(language, "🌍 Countries"),
                               callback_data=f"{SETTING_PREFIX}countries:pick"),
-         _language_button(prefs.language)],
+         InlineKeyboardButton(say(language, "🗞 Outlets"),
+                              callback_data=f"{OUTLET_PREFIX}page:0")],
+        [_language_button(prefs.language)],
     ]  # fmt: skip
     return InlineKeyboardMarkup(rows)
 
@@ -104,6 +109,62 @@ def parse_setting_callback(data: str | None) -> tuple[str, str] | None:
         return None
     name, _, value = data.removeprefix(SETTING_PREFIX).partition(":")
     return (name, value) if value in _SETTING_CHOICES.get(name, ()) else None
+
+
+OUTLET_PREFIX = "outlet:"
+OUTLETS_PER_PAGE = 10
+# An outlet's key in a button: a catalog name or "url:" and 16 hex digits, so
+# "outlet:off:12:" and the key stay far under Telegram's 64 bytes.
+_OUTLET_KEY = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,39}|url:[0-9a-f]{16}|host:[a-z0-9.:-]{1,40})$")
+
+
+def outlets_markup(
+    outlets: Sequence[tuple[str, str]], hidden: Collection[str], page: int, language: str
+) -> InlineKeyboardMarkup:
+    """One page of outlets (key, display name), each a toggle; ◀ ▶ between pages."""
+    pages = max(1, -(-len(outlets) // OUTLETS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = outlets[page * OUTLETS_PER_PAGE : (page + 1) * OUTLETS_PER_PAGE]
+    buttons = [
+        InlineKeyboardButton(
+            f"{'▫️' if key in hidden else '✅'} {name[:40]}",
+            callback_data=f"{OUTLET_PREFIX}{'on' if key in hidden else 'off'}:{page}:{key}",
+        )
+        for key, name in shown
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    moves = []
+    if page > 0:
+        moves.append(InlineKeyboardButton("◀", callback_data=f"{OUTLET_PREFIX}page:{page - 1}"))
+    if page < pages - 1:
+        moves.append(InlineKeyboardButton("▶", callback_data=f"{OUTLET_PREFIX}page:{page + 1}"))
+    if moves:
+        rows.append(moves)
+    rows.append(
+        [
+            InlineKeyboardButton(say(language, "All on"), callback_data=f"{OUTLET_PREFIX}all:0"),
+            InlineKeyboardButton(say(language, "Done"), callback_data=f"{OUTLET_PREFIX}{DONE}"),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def parse_outlet_callback(data: str | None) -> tuple[str, int, str] | None:
+    """("off" | "on", page, key), ("page" | "all", page, ""), ("done", 0, "") for an
+    outlet button of ours; None for anything stale or forged."""
+    if not data or not data.startswith(OUTLET_PREFIX):
+        return None
+    action, _, rest = data.removeprefix(OUTLET_PREFIX).partition(":")
+    if action == DONE and not rest:
+        return DONE, 0, ""
+    page, _, key = rest.partition(":")
+    if not page.isdigit() or len(page) > 3:
+        return None
+    if action in ("page", "all") and not key:
+        return action, int(page), ""
+    if action in ("on", "off") and _OUTLET_KEY.match(key):
+        return action, int(page), key
+    return None
 
 
 KEYWORD_PREFIX = "keyword:"

@@ -33,6 +33,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("keywords", N_("Your followed and muted words")),
     ("alerts", N_("Followed words at once: /alerts on | off")),
     ("days", N_("Digest days: /days mon-fri | sat | all")),
+    ("news", N_("News languages: /news en | ru | all")),
+    ("outlets", N_("Switch single outlets off and on")),
     ("channel", N_("Post a digest in your channel: /channel @name")),
     ("settings", N_("Your countries, time and status")),
     ("stop", N_("Pause daily digests (settings are kept)")),
@@ -182,6 +184,12 @@ def settings_text(language: str, prefs: ChatPrefs, alerts_per_day: int = 10) -> 
         say(language, "Days: {days}", days=day_list(language, prefs.days)),
         say(language, "Words: {words}", words=words),
         say(language, "Alerts: {state}", state=alerts or say(language, "off")),
+        say(
+            language,
+            "News in: {languages}",
+            languages=news_languages_line(language, prefs.news_languages, prefs.language),
+        ),
+        say(language, "Outlets: {outlets}", outlets=outlets_line(language, prefs)),
     ]
     if topic:
         lines.append(say(language, "Digests go to: {topic}", topic=topic))
@@ -305,6 +313,8 @@ class SourceHealth:
     last_status: int | None
     last_success_at: dt.datetime | None
     last_error: str | None
+    name: str | None = None  # the name an operator gave it
+    removed: bool = False  # `/source remove`: no longer fetched
 
 
 MAX_SOURCES_SHOWN = 20
@@ -312,6 +322,31 @@ MAX_SOURCES_SHOWN = 20
 
 def _when(language: str, moment: dt.datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else say(language, "never")
+
+
+def source_lines(language: str, sources: Sequence[SourceHealth]) -> list[str]:
+    """A line a source, with its health; at most MAX_SOURCES_SHOWN, then how many more."""
+    lines = []
+    for source in sources[:MAX_SOURCES_SHOWN]:
+        state = "✅"
+        if source.removed:
+            state = "⛔ " + say(language, "removed")
+        elif source.failures:
+            state = "⚠️ " + say(language, "{n} failures in a row", n=source.failures)
+        failing = source.failures and source.last_error
+        error = f": {escape((source.last_error or '')[:120])}" if failing else ""
+        health = say(
+            language,
+            "(HTTP {status}, last success {when})",
+            status=source.last_status or "—",
+            when=_when(language, source.last_success_at),
+        )
+        name = f"<b>{escape(source.name[:80])}</b> " if source.name else ""
+        lines.append(f"{state} {name}{escape(source.url[:120])} {health}{error}")
+    if len(sources) > MAX_SOURCES_SHOWN:
+        more = len(sources) - MAX_SOURCES_SHOWN
+        lines.append(say(language, "… and {n} more: newsbot sources", n=more))
+    return lines
 
 
 def stats_text(
@@ -339,20 +374,63 @@ def stats_text(
     ]
     if sources:
         lines.append(say(language, "<b>Sources</b>"))
-    for source in sources[:MAX_SOURCES_SHOWN]:
-        state = "✅"
-        if source.failures:
-            state = "⚠️ " + say(language, "{n} failures in a row", n=source.failures)
-        failing = source.failures and source.last_error
-        error = f": {escape((source.last_error or '')[:120])}" if failing else ""
-        health = say(
-            language,
-            "(HTTP {status}, last success {when})",
-            status=source.last_status or "—",
-            when=_when(language, source.last_success_at),
-        )
-        lines.append(f"{state} {escape(source.url[:120])} {health}{error}")
-    if len(sources) > MAX_SOURCES_SHOWN:
-        more = len(sources) - MAX_SOURCES_SHOWN
-        lines.append(say(language, "… and {n} more: newsbot sources", n=more))
+    lines.extend(source_lines(language, sources))
     return "\n".join(lines)
+
+
+# -- news languages and outlets (/news, /outlets) ------------------------------------------
+
+# Not "English": that message names the interface language, "русский" in Russian.
+LANGUAGE_NAMES = {"en": N_("English (en)"), "ru": N_("Russian (ru)")}
+NEWS_HOW = N_(
+    "News in: {languages}. To change it: /news en, /news ru, /news ru en or /news all "
+    "(all also brings Uzbek, Kazakh, Kyrgyz, Tajik, Turkmen, Dari and Pashto news)."
+)
+OUTLETS_PROMPT = N_(
+    "Outlets whose news you get: tap one to switch it off or on (✅ on, ▫️ off). "
+    "Switching one off leaves out its articles, not the stories other outlets report."
+)
+OUTLETS_NONE = N_("No outlets yet: they appear here as their first articles come in.")
+OUTLET_OFF = N_("{outlet} off")
+OUTLET_ON = N_("{outlet} on")
+
+
+def news_languages_line(language: str, codes: tuple[str, ...], own: str) -> str:
+    """ "English and Russian"; "all languages"; the default says it is the default."""
+    if "all" in codes:
+        return say(language, "all languages")
+    chosen = codes or tuple(dict.fromkeys((own, "en")))
+    names = [say(language, LANGUAGE_NAMES.get(code, code)) for code in chosen]
+    shown = say(language, "{first} and {second}", first=names[0], second=names[1]) if len(
+        names) == 2 else names[0]  # fmt: skip
+    return shown if codes else say(language, "{languages} (the default)", languages=shown)
+
+
+def news_text(language: str, prefs: ChatPrefs | None, own: str) -> str:
+    codes = prefs.news_languages if prefs else ()
+    current = news_languages_line(language, codes, prefs.language if prefs else own)
+    return say(language, NEWS_HOW, languages=current)
+
+
+def outlets_line(language: str, prefs: ChatPrefs) -> str:
+    if not prefs.hidden_outlets:
+        return say(language, "all on (/outlets)")
+    return say(language, "{n} switched off (/outlets)", n=len(prefs.hidden_outlets))
+
+
+# -- operators' sources (/source) ------------------------------------------------------------
+
+SOURCE_USAGE = N_(
+    "/source add URL [name] — fetch a feed or page from the next round on\n"
+    "/source remove NAME|URL — stop fetching it (its articles stay)\n"
+    "/source list — every source and its health"
+)
+SOURCE_REFUSED = N_("Sorry, /source is for the bot's operators.")
+SOURCE_NOT_ADDED = N_("Not added: {reason}. Nothing was stored.")
+SOURCE_ADDED = N_(
+    "Added {name}: {url} ({count} articles read just now). It is fetched from the next round on."
+)
+SOURCE_REMOVED = N_("{name} is no longer fetched: {url}. Its articles stay.")
+SOURCE_UNKNOWN = N_("No source “{name}”. /source list shows them.")
+SOURCE_AMBIGUOUS = N_("“{name}” names several sources; remove one by its URL.")
+SOURCES_HEADING = N_("<b>Sources</b> ({count})")

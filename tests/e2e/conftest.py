@@ -9,6 +9,7 @@ import pytest
 
 from bot.news.ingest import ingest_paths
 from bot.standin.bot_api import FakeBotApi, ThreadedFakeBotApi
+from bot.standin.flood_control import FloodRules
 from storage.db import make_engine
 from storage.migrate import upgrade_schema
 from tests.conftest import BACKENDS, SEEDS
@@ -91,8 +92,11 @@ def _seeded_sqlite(files: dict[dt.datetime, Path], folder: Path, start: dt.datet
 
 
 @pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    with ThreadedFakeBotApi() as served:
+def api(request: pytest.FixtureRequest) -> Iterator[FakeBotApi]:
+    """The Bot API stand-in, with Telegram's flood rules at the test's pace (FAST_PACE)."""
+    real = request.node.get_closest_marker("telegram_pace") is not None
+    rules = FloodRules() if real else FloodRules(pace=PACE_FACTOR)
+    with ThreadedFakeBotApi(FakeBotApi(flood=rules)) as served:
         yield served
 
 
@@ -122,9 +126,28 @@ def clock(tmp_path: Path, start: dt.datetime) -> FakeClock:
     return FakeClock(tmp_path / "now.txt", start)
 
 
+# Telegram's per-chat pace (a burst of 3, then a message a second; in a group one
+# every 3 s) is what most tests wait on, not what they test: the bot and the stand-in's
+# flood rules run it ten times faster. Tests of pacing itself, marked `telegram_pace`,
+# keep the real one.
+PACE_FACTOR = 10
+FAST_PACE = {
+    "CHAT_SEND_INTERVAL_SECONDS": str(1.0 / PACE_FACTOR),
+    "GROUP_SEND_INTERVAL_SECONDS": str(3.0 / PACE_FACTOR),
+}
+
+
 @pytest.fixture
-def bot_env(api: FakeBotApi, db_url: str, tmp_path: Path, clock: FakeClock) -> dict[str, str]:
+def bot_env(
+    api: FakeBotApi,
+    db_url: str,
+    tmp_path: Path,
+    clock: FakeClock,
+    request: pytest.FixtureRequest,
+) -> dict[str, str]:
+    pace = {} if request.node.get_closest_marker("telegram_pace") else FAST_PACE
     return {
+        **pace,
         "FAKE_CLOCK_FILE": str(clock.path),
         "DIGEST_TICK_SECONDS": "0.2",
         "DELIVERY_LEASE_SECONDS": "3",

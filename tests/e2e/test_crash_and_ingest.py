@@ -25,6 +25,9 @@ from tests.e2e.harness import (
     wait_until,
 )
 
+# Per-chat pacing is part of what these tests check: Telegram's real pace.
+pytestmark = pytest.mark.telegram_pace
+
 SUBSCRIBERS = 300
 CONCURRENCY = 8
 FIRST_CHAT = 20_000

@@ -12,6 +12,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.standin.bot_api import FakeBotApi
 from bot.standin.flood_control import FloodControl, FloodRules
 from bot.telegram.texts import SLOW_DOWN
@@ -25,6 +27,9 @@ from tests.e2e.harness import (
     next_local,
     wait_until,
 )
+
+# Per-chat pacing is part of what these tests check: Telegram's real pace.
+pytestmark = pytest.mark.telegram_pace
 
 FLOODER, OTHER = 901, 902
 FIRST, CHATS = 30_000, 40

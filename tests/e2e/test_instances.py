@@ -35,6 +35,9 @@ from tests.e2e.harness import (
     wait_until,
 )
 
+# Per-chat pacing is part of what these tests check: Telegram's real pace.
+pytestmark = pytest.mark.telegram_pace
+
 SUBSCRIBERS = 2_000
 FIRST_CHAT = 40_000
 CONCURRENCY = 16
