@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -134,6 +135,16 @@ def news_languages(prefs: ChatPrefs) -> frozenset[str] | None:
     if ALL_LANGUAGES in prefs.news_languages:
         return None
     return frozenset(prefs.news_languages or (prefs.language, "en"))
+
+
+def reads(prefs: ChatPrefs) -> Callable[[str, str], bool]:
+    """Whether the chat reads an article in a language from an outlet: one of its news
+    languages, and an outlet it has not switched off (digests, alerts and /latest)."""
+    languages = news_languages(prefs)
+    hidden = frozenset(prefs.hidden_outlets)
+    return lambda language, outlet: (
+        (languages is None or language in languages) and outlet not in hidden
+    )
 
 
 MAX_HIDDEN_OUTLETS = 200  # more than the catalog and any operator's sources hold

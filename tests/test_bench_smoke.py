@@ -126,3 +126,11 @@ def test_sources_benchmark_runs() -> None:
 def test_keywords_benchmark_runs() -> None:
     out = _run("keywords.py", "--chats", "20", "--articles", "40")
     assert "digests planned, with words" in out and "alerts planned" in out
+
+
+def test_stories_benchmark_runs(tmp_path: Path) -> None:
+    """On the project's own fixtures; the UCI headlines are read in place when present."""
+    out = _run("stories.py", "--articles", "600", "--window", "200",
+               "--uci", str(tmp_path / "absent.csv"))  # fmt: skip
+    assert "fixtures:" in out and "pairwise precision" in out
+    assert "English-Russian pair recall" in out and "articles/s" in out

@@ -91,3 +91,13 @@ def test_hidden_outlets_are_bounded() -> None:
     for number in range(rules.MAX_HIDDEN_OUTLETS + 5):
         chat = rules.set_outlet(chat, f"url:{number}", on=False)
     assert len(chat.hidden_outlets) == rules.MAX_HIDDEN_OUTLETS
+
+
+def test_alerts_keep_to_the_chats_languages_and_outlets() -> None:
+    from bot.delivery.alerts import plan_alerts
+
+    chat = replace(_chat("en", follows=("story",)), alerts=True)
+    planned = plan_alerts(chat, ARTICLES, sent_today=0, cap=10)
+    assert [p.article_id for p in planned] == [1, 4]
+    off = rules.set_outlet(chat, "akipress", on=False)
+    assert [p.article_id for p in plan_alerts(off, ARTICLES, sent_today=0, cap=10)] == [1]

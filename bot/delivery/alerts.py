@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.delivery.digest_jobs import PLAN_AHEAD, Planner
 from bot.news.compose import compose_alert
 from bot.news.keywords import ArticleIndex
+from bot.prefs import reads
 from storage import alerts, digests, repo
 from storage.alerts import PlannedAlert
 from storage.repo import StoredArticle
@@ -55,6 +56,7 @@ def plan_alerts(
         return owed
     index = index if index is not None else ArticleIndex(articles)
     muted = index.having_any(prefs.mutes) if prefs.mutes else frozenset()
+    readable = reads(prefs)
     for article in sorted(articles, key=lambda a: a.id):
         if len(owed) == room:
             break
@@ -62,7 +64,7 @@ def plan_alerts(
             continue  # checked for alerts before, or already in a digest
         # Only a followed word earns an alert: a country alone is what digests are for.
         keyword = index.first_keyword(article.id, prefs.follows)
-        if keyword is None or article.id in muted:
+        if keyword is None or article.id in muted or not readable(article.language, article.outlet):
             continue
         message = compose_alert(article, keyword, prefs.language, prefs.brevity)
         owed.append(PlannedAlert(article.id, message))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n import N_, say
 from bot.news.compose import ArticleView, RateView, compose_digest
 from bot.news.keywords import ArticleIndex
-from bot.prefs import news_languages, next_digest_at
+from bot.prefs import next_digest_at, reads
 from storage.repo import StoredArticle
 from storage.subscribers import ALL_DAYS, ChatPrefs
 
@@ -52,13 +52,11 @@ def chooser(prefs: ChatPrefs, index: ArticleIndex) -> Callable[[StoredArticle], 
     from an outlet it has not switched off, and then one of its countries or a
     followed word, and no muted word (a muted word wins over both)."""
     countries = set(prefs.countries)
-    languages = news_languages(prefs)
-    hidden = frozenset(prefs.hidden_outlets)
+    readable = reads(prefs)
     muted = index.having_any(prefs.mutes) if prefs.mutes else frozenset()
     followed = index.having_any(prefs.follows) if prefs.follows else frozenset()
     return lambda a: (
-        (languages is None or a.language in languages)
-        and a.outlet not in hidden
+        readable(a.language, a.outlet)
         and a.id not in muted
         and (not countries.isdisjoint(a.countries) or a.id in followed)
     )

@@ -129,7 +129,7 @@ def greeting(language: str, first_name: str | None, resumed: bool) -> str:
     return say(
         language,
         "Hello{name}! I send a short daily digest of Central Asia news, "
-        "summarised from The Times of Central Asia.\n"
+        "summarised from the region's outlets in English and Russian.\n"
         "Pick your countries below; /help lists everything else.",
         name=name,
     )

@@ -1,0 +1,210 @@
+"""Stories: how well articles about one event come together, and what it costs.
+
+Three parts, each printed:
+  1. Our own fixtures (tests/stories/articles.jsonl: events reported by several
+     outlets in English and Russian, and hard distractors): pairwise precision and
+     recall over articles, and recall over English–Russian pairs.
+     Targets: precision >= 0.95, recall >= 0.90, English–Russian recall >= 0.75.
+  2. The UCI News Aggregator headlines (../shared/eval/uci_stories_dev.csv, read in
+     place): B-cubed precision (target >= 0.95) and recall, beside a single-pass
+     TF-IDF title clusterer (cosine against story centroids, threshold 0.2).
+  3. The cost: articles/s through the clustering step with 100,000 articles stored
+     before and 5,000 in the window, and the memory the index holds.
+
+    python bench/stories.py [--uci PATH] [--articles 100000] [--window 5000]
+
+Articles go through the same `features`, `rank_candidates` and `choose_story` the
+ingest uses (bot.news.stories), here over the in-memory index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import itertools
+import json
+import math
+import random
+import sys
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.news.stories import MemoryIndex, features
+from bot.news.text import terms
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "stories" / "articles.jsonl"
+UCI = ROOT.parent / "shared" / "eval" / "uci_stories_dev.csv"
+WINDOW = dt.timedelta(hours=72).total_seconds()
+
+
+def pairwise(truth: Sequence[str], found: Sequence[int]) -> tuple[float, float]:
+    """Precision and recall over pairs of articles put together."""
+    together_true = together_found = both = 0
+    for i, j in itertools.combinations(range(len(truth)), 2):
+        same_true, same_found = truth[i] == truth[j], found[i] == found[j]
+        together_true += same_true
+        together_found += same_found
+        both += same_true and same_found
+    return both / max(together_found, 1), both / max(together_true, 1)
+
+
+def bcubed(truth: Sequence[str], found: Sequence[int]) -> tuple[float, float]:
+    by_truth: dict[str, set[int]] = defaultdict(set)
+    by_found: dict[int, set[int]] = defaultdict(set)
+    for index, (t, f) in enumerate(zip(truth, found, strict=True)):
+        by_truth[t].add(index)
+        by_found[f].add(index)
+    precision = recall = 0.0
+    for t, f in zip(truth, found, strict=True):
+        common = len(by_truth[t] & by_found[f])
+        precision += common / len(by_found[f])
+        recall += common / len(by_truth[t])
+    return precision / len(truth), recall / len(truth)
+
+
+def fixtures(path: Path) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows.sort(key=lambda r: r["published"])
+    index = MemoryIndex(WINDOW)
+    found = []
+    for row in rows:
+        at = dt.datetime.fromisoformat(row["published"]).timestamp()
+        found.append(index.assign(features(row["title"], row["body"], row["language"], at)))
+    truth = [r["event"] for r in rows]
+    precision, recall = pairwise(truth, found)
+    cross_true = cross_both = 0
+    for i, j in itertools.combinations(range(len(rows)), 2):
+        if truth[i] == truth[j] and rows[i]["language"] != rows[j]["language"]:
+            cross_true += 1
+            cross_both += found[i] == found[j]
+    events = len(set(truth))
+    print(f"fixtures: {len(rows)} articles, {events} events/distractors, {len(set(found))} stories")
+    print(f"  pairwise precision {precision:.3f}  recall {recall:.3f}   (targets 0.95 / 0.90)")
+    print(f"  English-Russian pair recall {cross_both / max(cross_true, 1):.3f} over "
+          f"{cross_true} pairs   (target 0.75)")  # fmt: skip
+    wrong = Counter()
+    for i, j in itertools.combinations(range(len(rows)), 2):
+        if found[i] == found[j] and truth[i] != truth[j]:
+            wrong[(truth[i], truth[j])] += 1
+    for (a, b), n in wrong.most_common(5):
+        print(f"  joined wrongly: {a} + {b} ({n} pairs)")
+
+
+def tfidf_baseline(titles: Sequence[str], times: Sequence[float]) -> list[int]:
+    """Single pass: cosine of TF-IDF title vectors against story centroids, >= 0.2 joins."""
+    docs = [Counter(terms(t)) for t in titles]
+    df = Counter(term for doc in docs for term in doc)
+    n = len(docs)
+    vectors = [{k: v * math.log(n / df[k]) for k, v in doc.items()} for doc in docs]
+    centroids: list[Counter[str]] = []
+    found = []
+    for vector in vectors:
+        best, best_score = -1, 0.2
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        for story, centroid in enumerate(centroids):
+            cnorm = math.sqrt(sum(v * v for v in centroid.values())) or 1.0
+            score = sum(v * centroid.get(k, 0.0) for k, v in vector.items()) / (norm * cnorm)
+            if score >= best_score:
+                best, best_score = story, score
+        if best < 0:
+            centroids.append(Counter())
+            best = len(centroids) - 1
+        centroids[best].update(vector)
+        found.append(best)
+    return found
+
+
+def uci(path: Path) -> None:
+    with path.open(encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda r: int(r["TIMESTAMP"]))
+    index = MemoryIndex(WINDOW)
+    found = [
+        index.assign(features(r["TITLE"], "", "en", int(r["TIMESTAMP"]) / 1000)) for r in rows
+    ]
+    truth = [r["STORY"] for r in rows]
+    precision, recall = bcubed(truth, found)
+    base_p, base_r = bcubed(
+        truth, tfidf_baseline([r["TITLE"] for r in rows], [int(r["TIMESTAMP"]) for r in rows])
+    )
+    print(f"UCI headlines: {len(rows)} in {len(set(truth))} aggregator stories")
+    print(f"  ours:           B-cubed precision {precision:.3f}  recall {recall:.3f}"
+          f"  ({len(set(found))} stories; target precision 0.95)")  # fmt: skip
+    print(f"  TF-IDF 0.2:     B-cubed precision {base_p:.3f}  recall {base_r:.3f}")
+
+
+VOCABULARY = " ".join(
+    (
+        "treaty border summit gas pipeline dam water grain rail bridge election court verdict",
+        "earthquake flood mine tariff loan bank budget parliament minister visit talks deal",
+        "investment power plant solar wind wheat cotton migrants visa airport road metro",
+    )
+).split()
+NAMES = " ".join(
+    (
+        "Astana Almaty Bishkek Osh Dushanbe Khujand Ashgabat Tashkent Samarkand Kabul Tokayev",
+        "Japarov Rahmon Mirziyoyev Berdimuhamedov Rogun Manas Aktau Termez Naryn Fergana",
+    )
+).split()
+
+
+def throughput(stored: int, window: int) -> None:
+    """`stored` synthetic articles at a steady pace, `window` of them in 72 h."""
+    rng = random.Random(7)
+    step = WINDOW / window
+    events = [
+        (rng.sample(VOCABULARY, 4), rng.sample(NAMES, 3), rng.randrange(10, 5000))
+        for _ in range(stored // 4)
+    ]
+
+    def article(n: int) -> tuple[str, str]:
+        words, names, number = events[n // 4 if rng.random() < 0.8 else rng.randrange(len(events))]
+        title = f"{names[0]} {' '.join(rng.sample(words, 3))} {names[1]}"
+        body = f"{names[2]} and {names[0]} said on Monday the {words[0]} of {number} was agreed."
+        return title, body
+
+    texts = [article(n) for n in range(stored)]
+    tracemalloc.start()
+    index = MemoryIndex(WINDOW)
+    started = time.perf_counter()
+    clustered = started
+    for n, (title, body) in enumerate(texts):
+        if n == stored - 5_000:
+            clustered = time.perf_counter()
+        index.assign(features(title, body, "en", n * step))
+    finished = time.perf_counter()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rate = 5_000 / (finished - clustered)
+    print(f"cost: {stored:,} articles, {window:,} in the 72 h window: the last 5,000 at "
+          f"{rate:,.0f} articles/s (target 1,000; features included), all at "
+          f"{stored / (finished - started):,.0f}/s; peak traced memory {peak / 1e6:.0f} MB "
+          f"(with tracing on, which slows it)")  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    parser.add_argument("--uci", type=Path, default=UCI)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--window", type=int, default=5_000)
+    args = parser.parse_args(argv)
+    if args.fixtures.is_file():
+        fixtures(args.fixtures)
+    else:
+        print(f"fixtures: {args.fixtures} not found")
+    if args.uci.is_file():
+        uci(args.uci)
+    else:
+        print(f"UCI headlines: {args.uci} not found (read in place from ../shared/eval)")
+    throughput(args.articles, args.window)
+
+
+if __name__ == "__main__":
+    main()
