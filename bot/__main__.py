@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     latest.add_argument("--limit", type=_positive_int, default=10)
     latest.add_argument("--json", action="store_true")
 
+    stories = commands.add_parser("stories", help="stories (every outlet's article), newest first")
+    stories.add_argument("--country", type=_country_code, action="append", default=[])
+    stories.add_argument("--limit", type=_positive_int, default=10)
+    stories.add_argument("--json", action="store_true")
+
     digest = commands.add_parser("digest", help="preview the digest for some countries")
     digest.add_argument("--country", type=_country_code, action="append", required=True)
     digest.add_argument("--json", action="store_true")
@@ -200,6 +205,7 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
         max_bytes=settings.max_snapshot_bytes,
         on_progress=progress.update,
         clock=clock_from(settings.fake_clock_file),
+        story_window_hours=settings.story_window_hours,
     )
     progress.finish()
     if args.json:
@@ -224,20 +230,38 @@ def run_latest(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_stories(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import cli_output
+    from storage import stories
+    from storage.db import open_session
+
+    engine = _database(settings)
+    with open_session(engine) as session:
+        found = stories.latest_stories(session=session, countries=args.country, limit=args.limit)
+    items = [cli_output.story_json(articles) for articles in found]
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False))
+    else:
+        print(cli_output.stories_text(items))
+    return 0
+
+
 def run_digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.news.compose import compose_digest
-    from storage import repo
+    from bot.news.coverage import by_coverage, story_item
+    from storage import repo, stories
     from storage.db import open_session
 
     engine = _database(settings)
     countries = list(dict.fromkeys(args.country))
     with open_session(engine) as session:
-        # No digest has been sent from the command line, so every stored article
+        # No digest has been sent from the command line, so every stored story
         # is "not yet sent"; the per-country cap keeps the preview short.
-        articles = repo.latest_articles(session=session, countries=countries, limit=10_000)
+        found = stories.latest_stories(session=session, countries=countries, limit=2_000)
         rates = repo.latest_rates(session=session)
+    shown = (story_item(articles, language=args.language) for articles in found)
     messages = compose_digest(
-        articles,
+        by_coverage(item for item in shown if item is not None),
         countries,
         rates=rates,
         max_per_country=settings.digest_max_per_country,
@@ -274,7 +298,11 @@ def run_fetch(settings: Settings, args: argparse.Namespace) -> int:
         interval = dt.timedelta(minutes=settings.fetch_interval_minutes)
         try:
             rounds = FetchRound(
-                engine, fetcher, interval=interval, clock=clock_from(settings.fake_clock_file)
+                engine,
+                fetcher,
+                interval=interval,
+                clock=clock_from(settings.fake_clock_file),
+                story_window_hours=settings.story_window_hours,
             )
             return (await rounds.run(urls, force=True)).as_json()
         finally:
@@ -365,6 +393,7 @@ COMMANDS = {
     "ingest": run_ingest,
     "latest": run_latest,
     "digest": run_digest,
+    "stories": run_stories,
     "fetch": run_fetch,
     "sources": run_sources,
     "summarize": run_summarize,

@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.news.coverage import story_item
 from storage.models import SourceRecord
 from storage.repo import StoredArticle
 
@@ -27,7 +28,49 @@ def article_json(article: StoredArticle) -> dict[str, object]:
         "url": article.url,
         "source": article.source,
         "language": article.language,
+        "story": article.story,
     }
+
+
+def story_json(articles: Sequence[StoredArticle], language: str = "en") -> dict[str, object]:
+    """One story (all its articles, oldest first) as `stories --json` prints it: its
+    title and language are those of its lead article (bot.news.coverage)."""
+    item = story_item(articles, language=language)
+    assert item is not None  # every article is read when nothing is filtered
+    return {
+        "story": item.story,
+        "title": item.title,
+        "language": item.language,
+        "countries": list(item.countries),
+        "outlets": item.outlets,
+        "first_seen": min(a.first_seen for a in articles).isoformat(),
+        "articles": [_story_article(a) for a in articles],
+    }
+
+
+def _story_article(article: StoredArticle) -> dict[str, object]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "source": article.source,
+        "language": article.language,
+    }
+
+
+def stories_text(stories: Sequence[dict[str, object]]) -> str:
+    if not stories:
+        return "No stories stored yet: run `newsbot ingest PATH` or `newsbot fetch` first."
+    blocks = []
+    for story in stories:
+        articles = story["articles"]
+        assert isinstance(articles, list) and isinstance(story["countries"], list)
+        tags = " ".join(story["countries"]) or "-"
+        lines = [f"[{story['story']}] {story['title']}", f"    {tags} · {story['outlets']} outlets"]
+        lines += [f"    - {a['source'] or '?'} ({a['language']}): {a['url'] or a['title']}"
+                  for a in articles]  # fmt: skip
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _when(value: dt.datetime | None) -> str | None:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     digest_tick_seconds: float = Field(default=60, gt=0)
     # Breaking-news alerts (/alerts on) a chat receives in a local day, at most.
     alerts_per_day: int = Field(default=10, ge=0, le=1000)
+    # An article is compared with the stories active in this many hours before it.
+    story_window_hours: float = Field(default=72, gt=0, le=24 * 30)
     send_concurrency: int = Field(default=16, ge=1, le=256)
     delivery_lease_seconds: float = Field(default=60, gt=0)
     # Test hook: read "now" from this file (an ISO-8601 instant) instead of the system clock.

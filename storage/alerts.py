@@ -1,6 +1,7 @@
 """Queries of breaking-news alerts: which chats wait for them, what each was sent.
 
-An alert is a row of the delivery ledger holding one article (`alert_article_id`),
+An alert is a row of the delivery ledger holding one story, by the article it was
+planned for (`alert_article_id`),
 so it is sent by the same dispatcher as digests: rate caps, leases, exactly once.
 The unique index on (chat_id, alert_article_id) makes "never the same article
 twice" a fact of the database, whatever instance plans it.
@@ -18,11 +19,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 from sqlmodel import select as sqlmodel_select
 
-from storage.models import DigestDelivery, Subscriber
+from storage.models import ArticleRecord, DigestDelivery, Subscriber
 from storage.subscribers import ChatPrefs, _prefs
 
 _LEDGER = DigestDelivery.__table__  # type: ignore[attr-defined]
 _SUBSCRIBER = Subscriber.__table__  # type: ignore[attr-defined]
+_ARTICLE = ArticleRecord.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,25 @@ def waiting_chats(*, session: Session, newest_article_id: int, limit: int) -> li
     return [_prefs(row) for row in rows]
 
 
-def alerted_articles(
+def alerted_stories(
     *, session: Session, chat_ids: Sequence[int], after_id: int = 0
 ) -> dict[int, set[int]]:
-    """Per chat, the ids (above `after_id`) of the articles it was sent as alerts."""
+    """Per chat, the stories it was sent as alerts (by articles with ids above `after_id`)."""
     found: dict[int, set[int]] = defaultdict(set)
     for start in range(0, len(chat_ids), 500):  # stay under any driver's parameter limit
         rows = session.connection().execute(
-            select(_LEDGER.c.chat_id, _LEDGER.c.alert_article_id).where(
+            select(
+                _LEDGER.c.chat_id,
+                func.coalesce(_ARTICLE.c.story_id, _LEDGER.c.alert_article_id),
+            )
+            .outerjoin(_ARTICLE, _ARTICLE.c.id == _LEDGER.c.alert_article_id)
+            .where(
                 _LEDGER.c.chat_id.in_(chat_ids[start : start + 500]),
                 _LEDGER.c.alert_article_id > after_id,
             )
         )
-        for chat_id, article_id in rows:
-            found[chat_id].add(article_id)
+        for chat_id, story_id in rows:
+            found[chat_id].add(story_id)
     return found
 
 

@@ -78,6 +78,14 @@ class ArticleRecord(SQLModel, table=True):
     # Which outlet it came from: a catalog name, "url:<hash of the source URL>" for
     # other sources, "" for snapshot text (which names no outlet).
     outlet: str = Field(default="", max_length=64)
+    # The story (one event, any outlet, any language) it belongs to: the id of the
+    # story's first article, so a story needs no table of its own and its id never changes.
+    story_id: int | None = Field(default=None, index=True)
+    # What stories are matched by (bot.news.stories.Features as JSON); None for
+    # articles stored before stories existed, computed when first needed.
+    story_features: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
 
 
 # Two outlets may print the same headline; one outlet's headline is one article.
@@ -141,9 +149,7 @@ class Subscriber(SQLModel, table=True):
     # "all", or codes joined by commas ("en,ru").
     news_languages: str = Field(default="", max_length=32)
     # Outlets switched off with /outlets (their names or keys); all are on by default.
-    hidden_outlets: list[str] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    hidden_outlets: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     days: str = Field(default="1234567", max_length=7)  # ISO weekdays of digests, 1 = Monday
     alerts: bool = False
     alert_cursor: int | None = None  # articles up to this id were checked for alerts

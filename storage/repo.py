@@ -32,6 +32,16 @@ class StoredArticle:
     body: str = ""  # for matching followed and muted words; never shown
     language: str = "en"  # ISO 639-1
     outlet: str = ""  # the outlet's key: a catalog name, "url:…", "" for snapshot text
+    story: int = 0  # the story's id (its first article's); 0 given: a story of its own
+    # Shown for a story: the other outlets' articles as (name, URL, language), and how
+    # many outlets cover it in all (see bot.news.coverage).
+    also: tuple[tuple[str, str, str], ...] = ()
+    more_outlets: int = 0  # linked outlets beyond those in `also`
+    outlets: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.story:
+            object.__setattr__(self, "story", self.id)
 
 
 INGEST_LOCK = 7_270_001  # an arbitrary, fixed PostgreSQL advisory lock key
@@ -180,6 +190,7 @@ def stored_articles(*, session: Session, records: Sequence[ArticleRecord]) -> li
             body=r.body,
             language=r.language,
             outlet=r.outlet,
+            story=r.story_id or 0,
         )
         for r in records
     ]

@@ -55,7 +55,7 @@ def test_alerts_are_written_once_whoever_plans_them(engine: Engine) -> None:
     assert written == [2, 0]
     with open_session(engine) as session, session.begin():
         assert alerts.waiting_chats(session=session, newest_article_id=5, limit=10) == []
-        assert alerts.alerted_articles(session=session, chat_ids=[7]) == {7: {4, 5}}
+        assert alerts.alerted_stories(session=session, chat_ids=[7]) == {7: {4, 5}}
         assert alerts.alerts_since(session=session, chat_id=7, since=NOW) == 2
         assert alerts.alerts_since(session=session, chat_id=7, since=NOW + dt.timedelta(1)) == 0
         claimed = digests.claim_deliveries(
@@ -105,4 +105,4 @@ def test_alerts_planned_before_a_digest_moved_the_chat_on_are_not_written(
             wall_now=NOW,
         )
         assert written == 0
-        assert alerts.alerted_articles(session=session, chat_ids=[7]) == {}
+        assert alerts.alerted_stories(session=session, chat_ids=[7]) == {}

@@ -42,8 +42,9 @@ def test_latest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     for item in items:
         assert set(item) == {
             *("id", "title", "summary", "countries", "snapshot_date", "first_seen"),
-            *("url", "source", "language"),
+            *("url", "source", "language", "story"),
         }
+        assert isinstance(item["story"], int) and item["story"] <= item["id"]
         assert item["url"] is None and item["source"] is None  # snapshot text has no links
         assert item["language"] == "en"  # the seeds are English pages
         assert isinstance(item["id"], int) and isinstance(item["summary"], str)
@@ -57,6 +58,32 @@ def test_latest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert tajik and all("TJ" in item["countries"] for item in tajik)
     _, out, _ = run(capsys, "latest", "--limit", "1000", "--json")
     assert len(json.loads(out)) == 28
+
+
+def test_stories_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "ingest", str(SEEDS))
+    code, out, _ = run(capsys, "stories", "--json", "--limit", "1000")
+    stories = json.loads(out)
+    assert code == 0 and stories
+    seen: set[int] = set()
+    for story in stories:
+        assert set(story) == {
+            *("story", "title", "language", "countries", "outlets", "first_seen", "articles")
+        }
+        assert story["title"] in {a["title"] for a in story["articles"]}
+        assert isinstance(story["outlets"], int) and story["outlets"] >= 1
+        dt.datetime.fromisoformat(story["first_seen"])
+        ids = [a["id"] for a in story["articles"]]
+        assert story["story"] == min(ids) and not seen & set(ids)  # each article once
+        seen.update(ids)
+        for article in story["articles"]:
+            assert set(article) == {"id", "title", "url", "source", "language"}
+    assert len(seen) == 28  # every stored article is in exactly one story
+    _, out, _ = run(capsys, "stories", "--country", "TJ", "--limit", "2", "--json")
+    tajik = json.loads(out)
+    assert 1 <= len(tajik) <= 2 and all("TJ" in story["countries"] for story in tajik)
+    code, out, _ = run(capsys, "stories", "--limit", "3")
+    assert code == 0 and out.startswith("[") and "outlets" in out
 
 
 def test_digest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,6 +103,8 @@ def test_digest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
 def test_empty_database_answers_politely(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "latest", "--json")[1].strip() == "[]"
     assert "No articles stored yet" in run(capsys, "latest")[1]
+    assert run(capsys, "stories", "--json")[1].strip() == "[]"
+    assert "No stories stored yet" in run(capsys, "stories")[1]
     assert json.loads(run(capsys, "digest", "--country", "kz", "--json")[1]) == {"messages": []}
 
 

@@ -14,6 +14,8 @@ class A:
     countries: tuple[str, ...]
     page_date: dt.date | None = dt.date(2026, 2, 21)
     url: str | None = None
+    also: tuple[tuple[str, str, str], ...] = ()
+    more_outlets: int = 0
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,12 @@ def test_articles_stored_before_languages_get_one_and_keep_their_outlet(database
     with engine.begin() as connection:
         for key, title, url, source in [
             ("a", "Kazakhstan Opens a Bridge", None, None),
-            ("b", "В Бишкеке подписали договор о границе", "https://akipress.example/1", "akipress.example"),
+            (
+                "b",
+                "В Бишкеке подписали договор о границе",
+                "https://akipress.example/1",
+                "akipress.example",
+            ),
         ]:
             connection.execute(
                 text(
@@ -158,11 +163,20 @@ def test_articles_stored_before_languages_get_one_and_keep_their_outlet(database
                     " page_position, first_seen, updated_at, url, source)"
                     " VALUES (:key, :title, '', false, '', :day, 0, :now, :now, :url, :source)"
                 ),
-                {"key": key, "title": title, "day": now.date(), "now": now, "url": url, "source": source},
+                {
+                    "key": key,
+                    "title": title,
+                    "day": now.date(),
+                    "now": now,
+                    "url": url,
+                    "source": source,
+                },
             )
     upgrade_schema(engine)
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT title_key, language, outlet FROM article ORDER BY title_key"))
+        rows = connection.execute(
+            text("SELECT title_key, language, outlet FROM article ORDER BY title_key")
+        )
         assert [tuple(r) for r in rows] == [("a", "en", ""), ("b", "ru", "host:akipress.example")]
     with engine.begin() as connection:  # the same title from another outlet: a second article
         connection.execute(

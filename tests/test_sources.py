@@ -391,7 +391,9 @@ def test_two_outlets_with_the_same_headline_are_two_articles_with_two_links(
     same = "Kyrgyzstan and Tajikistan Sign Their Border Treaty"
     body = "<p>The presidents of Kyrgyzstan and Tajikistan signed the border treaty in Bishkek on Tuesday.</p>"
     first = rss(item(same, link="https://steppe.example/treaty", content=body), title="Steppe Wire")
-    second = rss(item(same, link="https://oasis.example/news/77", content=body), title="Oasis Daily")
+    second = rss(
+        item(same, link="https://oasis.example/news/77", content=body), title="Oasis Daily"
+    )
     (report,), _ = fetch(engine, {"/a": text(first), "/b": text(second)}, ["/a", "/b"])
     assert [s.articles_new for s in report.sources] == [1, 1]
     rows = sorted((r[2], r[3]) for r in stored(engine))
@@ -420,7 +422,10 @@ def test_each_article_is_stored_with_the_language_of_its_text(engine: Engine) ->
     fetch(engine, {"/feed": text(rss(english, russian))}, ["/feed"])
     with engine.connect() as connection:
         found = dict(connection.execute(sql("SELECT url, language FROM article")).all())
-    assert found == {"https://steppe.example/uz/solar": "en", "https://steppe.example/ru/solar": "ru"}
+    assert found == {
+        "https://steppe.example/uz/solar": "en",
+        "https://steppe.example/ru/solar": "ru",
+    }
 
 
 def test_the_cli_fetch_json_shape(

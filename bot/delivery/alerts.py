@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.delivery.digest_jobs import PLAN_AHEAD, Planner
+from bot.delivery.schedule import Stories, every_article, stories_of
 from bot.news.compose import compose_alert
 from bot.news.keywords import ArticleIndex
 from bot.prefs import reads
-from storage import alerts, digests, repo
+from storage import alerts, digests, repo, stories
 from storage.alerts import PlannedAlert
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
@@ -46,28 +47,43 @@ def plan_alerts(
     sent_today: int,
     cap: int,
     index: ArticleIndex | None = None,
+    stories: Stories | None = None,
+    alerted: Collection[int] = (),
 ) -> list[PlannedAlert]:
     """The alerts owed to `prefs` for `articles` (any order; the oldest go first):
-    those matching a followed word and no muted one, up to the day's cap.
-    `index`: the words of `articles`, or of a batch that holds them."""
+    one per story, for an article matching a followed word, up to the day's cap.
+    A story is left out if any of its articles has a muted word, if it was sent as an
+    alert before (`alerted`: story ids), or if a digest gave it already.
+    `index`: the words of `articles` and `stories`, or of a batch that holds them;
+    `stories`: every article of their stories (None: each article alone)."""
     room = max(cap - sent_today, 0)
     owed: list[PlannedAlert] = []
     if not prefs.follows or room == 0:
         return owed
-    index = index if index is not None else ArticleIndex(articles)
-    muted = index.having_any(prefs.mutes) if prefs.mutes else frozenset()
+    index = index if index is not None else ArticleIndex(every_article(articles, stories or {}))
     readable = reads(prefs)
+    seen = max(prefs.alert_cursor or 0, prefs.digest_cursor or 0)
+    matched: dict[int, tuple[StoredArticle, str]] = {}  # story -> its first new match
     for article in sorted(articles, key=lambda a: a.id):
-        if len(owed) == room:
-            break
-        if article.id <= max(prefs.alert_cursor or 0, prefs.digest_cursor or 0):
+        if article.id <= seen or article.story in matched:
             continue  # checked for alerts before, or already in a digest
         # Only a followed word earns an alert: a country alone is what digests are for.
         keyword = index.first_keyword(article.id, prefs.follows)
-        if keyword is None or article.id in muted or not readable(article.language, article.outlet):
-            continue
-        message = compose_alert(article, keyword, prefs.language, prefs.brevity)
-        owed.append(PlannedAlert(article.id, message))
+        if keyword is not None and readable(article.language, article.outlet):
+            matched[article.story] = (article, keyword)
+    new = [article for article, _keyword in matched.values()]
+    items = {
+        item.story: item
+        for item in stories_of(
+            prefs, new, stories, index=index, seen_through=prefs.digest_cursor, already=alerted
+        )
+    }
+    for story, (article, keyword) in matched.items():
+        if len(owed) == room:
+            break
+        if story in items:
+            message = compose_alert(items[story], keyword, prefs.language, prefs.brevity)
+            owed.append(PlannedAlert(article.id, message))
     return owed
 
 
@@ -101,7 +117,16 @@ class AlertPlanner(Planner):
             after_id=min(chat.alert_cursor or 0 for chat in chats),
             first_seen_after=now - FRESH,
         )
-        index = ArticleIndex(candidates)
+        members = stories.story_articles(
+            session=session, story_ids={article.story for article in candidates}
+        )
+        # An alert of one of these stories has an article id at least the story's.
+        alerted = alerts.alerted_stories(
+            session=session,
+            chat_ids=[chat.chat_id for chat in chats],
+            after_id=min(members, default=1) - 1,
+        )
+        index = ArticleIndex(every_article(candidates, members))
         planned = []
         for chat in chats:
             if chat.next_digest_at is not None and chat.next_digest_at <= now + DIGEST_NEAR:
@@ -112,9 +137,11 @@ class AlertPlanner(Planner):
                 since = local_day_start(now, chat.timezone)
                 sent_today = alerts.alerts_since(session=session, chat_id=chat.chat_id, since=since)
             cap = self.settings.alerts_per_day
-            planned.append(
-                (chat, plan_alerts(chat, mine, sent_today=sent_today, cap=cap, index=index))
-            )
+            owed = plan_alerts(
+                chat, mine, sent_today=sent_today, cap=cap, index=index, stories=members,
+                alerted=alerted.get(chat.chat_id, ()),
+            )  # fmt: skip
+            planned.append((chat, owed))
         return planned
 
     def _record(

@@ -24,12 +24,19 @@ from bot import prefs as rules
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.instance import INSTANCE_NAME
-from bot.delivery.schedule import OLDEST_NEWS, TOPIC_GONE, DigestKey, DigestPlan, plan_digest
+from bot.delivery.schedule import (
+    OLDEST_NEWS,
+    TOPIC_GONE,
+    DigestKey,
+    DigestPlan,
+    every_article,
+    plan_digest,
+)
 from bot.delivery.sender import DIGEST, ChatGone, Deferred, Sender, SendStats, is_topic_gone
 from bot.i18n import say
 from bot.news.keywords import ArticleIndex
 from bot.store import Store
-from storage import alerts, digests, repo, subscribers
+from storage import alerts, digests, repo, stories, subscribers
 from storage.digests import Delivery
 
 log = logging.getLogger(__name__)
@@ -104,13 +111,16 @@ class DigestPlanner(Planner):
         )
         rates = repo.latest_rates(session=session)
         newest = repo.newest_article_id(session=session)  # same snapshot as the candidates
-        alerted = alerts.alerted_articles(
+        alerted = alerts.alerted_stories(
             session=session,
             chat_ids=[chat.chat_id for chat in chats],
             after_id=min(chat.digest_cursor or 0 for chat in chats),
         )
+        members = stories.story_articles(
+            session=session, story_ids={article.story for article in candidates}
+        )
         composed: dict[DigestKey, list[str]] = {}
-        index = ArticleIndex(candidates)
+        index = ArticleIndex(every_article(candidates, members))
         return [
             plan_digest(
                 chat,
@@ -124,6 +134,7 @@ class DigestPlanner(Planner):
                 composed=composed,
                 index=index,
                 alerted=alerted.get(chat.chat_id, ()),
+                stories=members,
             )
             for chat in chats
         ]

@@ -31,6 +31,12 @@ class ArticleView(Protocol):
     def page_date(self) -> dt.date | None: ...
     @property
     def url(self) -> str | None: ...
+    # The story's other outlets (name, URL, language when not the chat's), and how
+    # many more there are (bot.news.coverage).
+    @property
+    def also(self) -> tuple[tuple[str, str, str], ...]: ...
+    @property
+    def more_outlets(self) -> int: ...
 
 
 class RateView(Protocol):
@@ -67,6 +73,38 @@ def _shorten(text: str, limit: int) -> str:
     return (head if space else text[:end]).rstrip() + ELLIPSIS
 
 
+# The "Also" line's share of a message: five links with long URLs still leave room
+# for the title and summary; links beyond it are counted in "+N".
+ALSO_LIMIT = 1_200
+
+
+def _link(name: str, url: str) -> str:
+    if url.startswith(("https://", "http://")):
+        return f'<a href="{html.escape(url, quote=True)}">{escape(name)}</a>'
+    return escape(name)
+
+
+def render_also(article: ArticleView, language: str = DEFAULT_LANGUAGE) -> str | None:
+    """ "Also: Eurasianet · 24.kg (ru) · AKIpress +2": the story's other outlets."""
+    if not article.also and not article.more_outlets:
+        return None
+    parts: list[str] = []
+    more = article.more_outlets
+    used = 0
+    for name, url, other_language in article.also:
+        part = _link(_shorten(name, 60), url)
+        if other_language:
+            part += f" ({escape(other_language)})"
+        if used + utf16_len(part) > ALSO_LIMIT:
+            more += 1
+            continue
+        used += utf16_len(part) + 3
+        parts.append(part)
+    label = escape(translator(language).gettext("Also:"))
+    line = f"{label} " + " · ".join(parts) if parts else label
+    return line + (f" +{more}" if more else "")
+
+
 def format_date(day: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
     return format_day(day, language)
 
@@ -95,7 +133,12 @@ def render_article(
     summary = escape(" ".join(article.summary[:sentences]))
     # Leave room for the date line and the headings that may share its block.
     budget = MESSAGE_LIMIT - utf16_len(title) - 200
+    also = render_also(article, language)
+    if also:
+        budget -= utf16_len(also) + 1
     lines = [title, _shorten(summary, budget)] if summary else [title]
+    if also:
+        lines.append(also)
     if article.page_date is not None and brevity != "headlines":
         lines.append(f"<i>{format_date(article.page_date, language)}</i>")
     return "\n".join(lines)

@@ -317,8 +317,13 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
 _OKINA = "[ʻʼ'’`]?"
 OWN_LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
     "KZ": (r"Qozog" + _OKINA + r"iston\w*", r"Qazaqstan\w*", r"Қазақстан\w*", r"Қозоғистон\w*"),
-    "KG": (r"Qirg" + _OKINA + r"iziston\w*", r"Qyrgyzstan\w*", r"Қирғизистон\w*",
-           r"Bishkekda", r"Бишкекте"),
+    "KG": (
+        r"Qirg" + _OKINA + r"iziston\w*",
+        r"Qyrgyzstan\w*",
+        r"Қирғизистон\w*",
+        r"Bishkekda",
+        r"Бишкекте",
+    ),
     "TJ": (r"Tojikiston\w*", r"Тоҷикистон\w*", r"Тожикистон\w*", r"Dushanbeda"),
     "TM": (r"Türkmenistan\w*", r"Turkmaniston\w*", r"Aşgabat\w*", r"Туркманистон\w*"),
     "UZ": (r"O" + _OKINA + r"zbekiston\w*", r"Ўзбекистон\w*", r"Toshkent\w*", r"Тошкент\w*"),

@@ -19,6 +19,12 @@ from sqlmodel import Session
 
 from bot.news.articles import PreparedArticle, Publisher, is_fuller, prepare_article
 from bot.news.snapshot import Article, Snapshot, parse_snapshot
+from bot.news.story_window import (
+    DEFAULT_WINDOW_HOURS,
+    assign_stories,
+    features_of,
+    forget_window,
+)
 from storage import repo
 from storage.db import open_session
 from storage.models import ArticleRecord, utcnow
@@ -112,6 +118,7 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_progress: Callable[[int, IngestReport], None] | None = None,
     clock: Callable[[], dt.datetime] = utcnow,
+    story_window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> IngestReport:
     """Ingest every file; `clock` stamps what is stored (`first_seen`), so the
     bot's schedule clock, not the machine's, decides which digest an article is in."""
@@ -119,7 +126,10 @@ def ingest_paths(
     # Listed up front: a file that vanishes after this is reported, not silently passed over.
     files = list(expand_paths(paths))
     for done, path in enumerate(files, start=1):
-        ingest_file(engine, path, report, max_bytes=max_bytes, now=clock())
+        ingest_file(
+            engine, path, report, max_bytes=max_bytes, now=clock(),
+            story_window_hours=story_window_hours,
+        )  # fmt: skip
         if on_progress is not None:
             on_progress(done, report)
     return report
@@ -132,6 +142,7 @@ def ingest_file(
     *,
     now: dt.datetime,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    story_window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> None:
     """Ingest one file into `report`; never raises for a bad file."""
     source = str(path)
@@ -154,7 +165,7 @@ def ingest_file(
         _fail(report, source, str(error))
         return
     try:
-        stored = _store(engine, digest, source, snapshot, prepared, now)
+        stored = _store(engine, digest, source, snapshot, prepared, now, story_window_hours)
     except Exception as error:  # a database error must not stop the batch
         log.exception("storing %s failed; nothing of it was kept", source)
         _fail(report, source, f"could not be stored: {type(error).__name__}: {error}")
@@ -199,9 +210,27 @@ def _store(
     snapshot: Snapshot,
     prepared: list[PreparedArticle],
     now: dt.datetime,
+    story_window_hours: float,
 ) -> tuple[int, int] | None:
     """New and updated article counts; None if the content was stored meanwhile."""
+    try:
+        return _store_locked(engine, digest, source, snapshot, prepared, now, story_window_hours)
+    except BaseException:
+        forget_window(engine)  # it may hold articles of the transaction rolled back
+        raise
+
+
+def _store_locked(
+    engine: Engine,
+    digest: str,
+    source: str,
+    snapshot: Snapshot,
+    prepared: list[PreparedArticle],
+    now: dt.datetime,
+    story_window_hours: float,
+) -> tuple[int, int] | None:
     new = updated = 0
+    inserted: list[ArticleRecord] = []
     with open_session(engine) as session, session.begin():
         repo.lock_for_ingest(session=session)
         # Checked again under the lock: another instance may have read the same file.
@@ -230,7 +259,7 @@ def _store(
             seen_here.add(article.key)
             stored = _stored_copy(session, article)
             if stored is None:
-                _insert(session, article, snapshot.date, position, record.id, now)
+                inserted.append(_insert(session, article, snapshot.date, position, record.id, now))
                 new += 1
                 continue
             linked = _link(session, stored, article)
@@ -245,6 +274,8 @@ def _store(
             elif linked:
                 session.add(stored)
                 updated += 1
+        # Still under the lock: one writer at a time gives each article exactly one story.
+        assign_stories(session, engine, inserted, now=now, window_hours=story_window_hours)
     return new, updated
 
 
@@ -289,7 +320,7 @@ def _insert(
     position: int,
     snapshot_id: int,
     now: dt.datetime,
-) -> None:
+) -> ArticleRecord:
     published = article.published.date() if article.published else None
     record = ArticleRecord(
         title_key=article.key,
@@ -314,6 +345,7 @@ def _insert(
     session.flush()
     assert record.id is not None
     repo.set_article_countries(session=session, article_id=record.id, countries=article.countries)
+    return record
 
 
 def _upgrade(
@@ -322,6 +354,8 @@ def _upgrade(
     stored.body, stored.truncated = article.body, article.truncated
     stored.summary = "\n".join(article.summary)
     stored.language = article.language  # the fuller text tells it better
+    stored.story_features = None  # its story stays; later articles compare with the fuller text
+    stored.story_features = features_of(stored).as_json()
     stored.updated_at = now
     session.add(stored)
     assert stored.id is not None
@@ -336,6 +370,7 @@ def ingest_articles(
     articles: Sequence[Article],
     outlet: Publisher,
     now: dt.datetime,
+    story_window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> tuple[int, int] | None:
     """Store the articles read from one fetched feed or page, in one transaction.
 
@@ -350,4 +385,4 @@ def ingest_articles(
             return None
     prepared = [prepare_article(article, outlet) for article in articles]
     snapshot = Snapshot(date=None, rates=(), articles=tuple(articles))
-    return _store(engine, digest, source, snapshot, prepared, now)
+    return _store(engine, digest, source, snapshot, prepared, now, story_window_hours)

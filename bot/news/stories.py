@@ -14,47 +14,72 @@ An article's *features* are what two reports of one event share:
     "4,2 млрд" and "4.2 billion" share "980" and "4.2").
 
 An article is compared with the stories of the time window that share an *index
-key* with it (a name, a number, a title stem), never with every stored article:
-at most MAX_CANDIDATES stories, each by at most MAX_MEMBERS of its articles.
-Each shared name, number or word weighs by how rare it is in the window (its
-inverse document frequency), so "Kazakhstan" counts for little and "Rogun" for
-much. Within one language the words and the names count together; across
-languages the names and numbers alone. The article joins the best story whose
-score passes the threshold, which rises with the hours between them: a
-follow-up days later needs more in common than a second report the same day.
+key* with it (a name, a number, a title stem, a sound), never with every stored
+article: at most MAX_CANDIDATES stories, those sharing its rarest keys. A story is
+kept as summed counts of its articles' words (per language), names and *sounds*
+(each stem's name key cut to SOUND_LETTERS, so торугарт and torugart meet), at most
+STORY_KEYS of each. Counts are weighed when compared, by how rare each key is in the
+window then (idf, smoothed by PRIOR_ARTICLES so a cold window's first burst does not
+make its own words common): "Kazakhstan" counts for little and "Rogun" for much.
+The score is a cosine against the story's counts (no chaining through one member).
+Within one language words and names count together (WORDS_SHARE); across languages
+names, numbers and sounds. Either way at least MIN_SHARED keys must be shared. The
+article joins the best story whose score passes the threshold, which rises with the
+days since the story's first report: a follow-up days later needs more in common.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import re
 import unicodedata
-from collections import Counter, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from bot.news import keywords
 from bot.news.text import terms
 
 # Bounds: what an article is compared with, and how much of it is read.
-MAX_CANDIDATES = 24  # stories compared with one article
-MAX_MEMBERS = 8  # articles of a story compared (its newest)
+MAX_CANDIDATES = 12  # stories compared with one article (those sharing the rarest keys)
+STORY_KEYS = 64  # words (per language) and names a story keeps: its most frequent
 MAX_INDEX_KEYS = 48  # keys an article is indexed and looked up by
-MAX_TERMS = 160  # keys whose window frequency weighs an article
+MAX_WORDS = 120  # stems an article keeps (most frequent): a long lede adds only noise
+MAX_POSTINGS_PER_KEY = 64  # stories a key leads to (the newest)
+MAX_POSTINGS = 400  # postings read for one article, its rarest keys first
 LEDE_CHARS = 600  # of the body: news puts the event in its first sentences
 NAME_CHARS = 1_500  # of the body read for names and numbers
 
-# Scores: tuned on tests/stories (bench/stories.py prints the figures).
-SAME_LANGUAGE_JOIN = 0.30
-CROSS_LANGUAGE_JOIN = 0.20
+# Scores: tuned on tests/stories and the UCI headlines (bench/stories.py prints them),
+# and checked on the seed pages (one outlet's distinct articles: nearly none may join).
+# A score is a cosine against the story's summed counts, so it sits higher than one
+# against a single article would: same-event reports ~0.3-0.6, other events < 0.25.
+# Where precision and recall pull apart, precision wins: a wrong join hides a story
+# from readers, a missed one shows it twice.
+SAME_LANGUAGE_JOIN = 0.26  # fewer joins above it let distractors (same leader, same week) in
+CROSS_LANGUAGE_JOIN = 0.15  # translations share fewer keys: names, numbers, sounds
 THRESHOLD_PER_DAY = 0.30  # added per day past the first since the story's first report
-WORDS_SHARE = 0.5  # within one language: words; the rest names and numbers
-MIN_SHARED_NAMES = 2  # across languages: one shared name (a leader) is not an event
+WORDS_SHARE = 0.8  # within one language: words (they say what happened); the rest names
+CROSS_NAMES_SHARE = 0.5  # across languages: names and numbers; the rest sounds
+MIN_SHARED_NAMES = 0  # across languages, names needed beside MIN_SHARED (sounds cover names)
+MIN_SHARED = 2  # keys an article and a story share at least: one word is no event
+SOUND_LETTERS = 4  # of a stem's name key compared across languages (stems end unevenly)
+PRIOR_ARTICLES = 500  # idf smoothing: the window counts as this many articles more
+REWEIGH_EVERY = 50  # articles added before a story's norm is weighed anew (slow to change)
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NAME = re.compile(r"(?<![\w'’])([A-ZА-ЯЁ][\w'’\-]*\w|[A-ZА-ЯЁ])")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f,]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
+# A day of a month ("March 10", "10 марта", "Nov. 3"): a date, shared by the day's news.
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+    r"|(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+)
+_DATE = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})(?!\w)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n«\"“(]\s*|[—–-]\s+)$")
 _TRANSLIT = str.maketrans(
     {
@@ -68,7 +93,7 @@ _TRANSLIT = str.maketrans(
 )  # fmt: skip
 # Spellings of one sound across transliterations: Dzhaparov/Japarov, Khujand/Hujand.
 _FOLDS = (("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("sch", "sh"), ("ph", "f"),
-          ("w", "v"), ("q", "k"), ("x", "h"), ("c", "k"), ("ts", "s"))  # fmt: skip
+          ("w", "v"), ("q", "k"), ("x", "h"), ("c", "k"), ("ts", "s"), ("z", "s"))  # fmt: skip
 _VOWELS = re.compile(r"[aeiouy]+")
 # Russian case endings with a consonant in them (those of vowels alone vanish with
 # the vowels), taken off a name of at least four letters: Snowball's stemmer cuts
@@ -105,11 +130,27 @@ class Features:
     names: frozenset[str]  # name keys, numbers prefixed "#"
     at: float  # POSIX seconds: published, else first seen
 
+    @cached_property
+    def sounds(self) -> dict[str, int]:
+        """Its words as they sound, in any script: the first SOUND_LETTERS of each stem's
+        name key, so that торугарт and torugart, консорциум and consortium meet."""
+        found: dict[str, int] = {}
+        for word, count in self.words.items():
+            key = name_key(word)[:SOUND_LETTERS]
+            if len(key) >= 3:
+                found[key] = found.get(key, 0) + count
+        return found
+
     def index_keys(self) -> list[str]:
         """The keys it is found by: its names and numbers, then its title's words."""
         title_words = sorted(self.words, key=lambda w: (-self.words[w], w))
         keys = sorted(self.names) + [f"w:{self.language}:{w}" for w in title_words]
         return keys[:MAX_INDEX_KEYS]
+
+    def sound_keys(self) -> list[str]:
+        """The keys it is found by in another language: its sounds, most frequent first."""
+        sounds = sorted(self.sounds, key=lambda w: (-self.sounds[w], w))
+        return [f"s:{s}" for s in sounds[:MAX_INDEX_KEYS]]
 
     def as_json(self) -> dict[str, object]:
         return {"l": self.language, "w": dict(self.words), "n": sorted(self.names), "t": self.at}
@@ -141,9 +182,10 @@ def name_key(word: str) -> str:
 
 
 def numbers_of(text: str) -> set[str]:
-    """Numbers of 10 and more, not years, as "980" or "4.2" (grouping and decimal comma folded)."""
+    """Numbers of 10 and more, not years nor days of a month, as "980" or "4.2" (grouping
+    and decimal comma folded)."""
     found = set()
-    for whole, fraction in _NUMBER.findall(text):
+    for whole, fraction in _NUMBER.findall(_DATE.sub(" ", text)):
         digits = re.sub(r"\D", "", whole)
         if fraction and len(fraction) == 3 and not re.search(r"\D", whole):
             digits, fraction = digits + fraction, ""  # "1,000": a thousands comma
@@ -188,174 +230,364 @@ def names_of(title: str, body: str) -> set[str]:
 
 
 def features(title: str, body: str, language: str, at: float) -> Features:
+    """What the article is compared by (`at`: POSIX seconds, published or first seen)."""
     words = Counter(terms(title, language) * 2 + terms(body[:LEDE_CHARS], language))
+    if len(words) > MAX_WORDS:
+        words = Counter(dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_WORDS]))
     names = names_of(title, body) | numbers_of(title) | numbers_of(body[:NAME_CHARS])
     return Features(language, dict(words), frozenset(names), at)
 
 
+# The region's commonplaces: the words of diplomacy and economics nearly every story
+# of it has. A cold window (the first hours of a deployment, a quiet night) has not
+# seen them often enough to know they are common, and two unrelated summits would
+# meet on "Central Asia", "summit" and "cooperation"; so they count as found in
+# COMMONPLACE_SHARE of the PRIOR_ARTICLES. A warm window's own counts add to this.
+# Countries, capitals and leaders are not among them: "Costa in Astana" and "Costa in
+# Tashkent" are two events told apart by the capital.
+COMMONPLACE_SHARE = 0.2
+_COMMONPLACE_EN = " ".join(
+    (
+        "Central Asia Asian region regional president minister ministry government",
+        "cooperation talks meeting meet visit summit forum trade partnership relations",
+        "strategic economic economy investment development project countries country",
+        "international billion million percent year official said says state national republic",
+    )
+).split()
+_COMMONPLACE_RU = " ".join(
+    (
+        "Центральная Азия регион региональный президент министр министерство правительство",
+        "сотрудничество переговоры встреча визит саммит форум торговля партнерство отношения",
+        "стратегический экономический экономика инвестиции развитие проект страна страны",
+        "международный миллиард миллион процент год заявил сообщил государственный",
+        "национальный республика",
+    )
+).split()
+
+
+@lru_cache(maxsize=16)
+def commonplace(part: str) -> Mapping[str, float]:
+    """Pretend document counts of the region's commonplaces for one part of the
+    features ("names", "sounds" or a language's words)."""
+    count = COMMONPLACE_SHARE * PRIOR_ARTICLES
+    words = [w for w in _COMMONPLACE_EN + _COMMONPLACE_RU]
+    if part == "names":
+        keys = {name_key(w) for w in words}
+    elif part == "sounds":
+        stems = terms(" ".join(_COMMONPLACE_EN)) + terms(" ".join(_COMMONPLACE_RU), "ru")
+        keys = {name_key(stem)[:SOUND_LETTERS] for stem in stems}
+    else:
+        keys = set(terms(" ".join(_COMMONPLACE_RU if part == "ru" else _COMMONPLACE_EN), part))
+    return {key: count for key in keys if key}
+
+
+# The places nearly every report of the region names: across languages, sharing them
+# is no evidence of one event (a Bishkek hospital and a Bishkek forum on one Monday).
+_GEOGRAPHY = " ".join(
+    (
+        "Kazakhstan Kyrgyzstan Tajikistan Turkmenistan Uzbekistan Afghanistan Russia China",
+        "Central Asia Astana Almaty Bishkek Dushanbe Ashgabat Tashkent Kabul Moscow Beijing",
+        "Казахстан Кыргызстан Киргизия Таджикистан Туркменистан Узбекистан Афганистан Россия",
+        "Китай Центральная Азия Астана Алматы Бишкек Душанбе Ашхабад Ташкент Кабул Москва Пекин",
+    )
+).split()
+
+
+@lru_cache(maxsize=1)
+def geography() -> frozenset[str]:
+    """The name and sound keys of _GEOGRAPHY (as `names_of` and `Features.sounds` make them)."""
+    names = {name_key(word) for word in _GEOGRAPHY}
+    stems = terms(" ".join(_GEOGRAPHY[:32])) + terms(" ".join(_GEOGRAPHY[32:]), "ru")
+    return frozenset(names | {name_key(stem)[:SOUND_LETTERS] for stem in stems} - {""})
+
+
+@lru_cache(maxsize=16)
+def geography_words(language: str) -> frozenset[str]:
+    """The word stems of _GEOGRAPHY in `language`'s rules."""
+    return frozenset(terms(" ".join(_GEOGRAPHY), language))
+
+
 def idf(df: int, total: int) -> float:
-    """How rare a key is in the window: keys every article has weigh nearly nothing."""
-    return math.log((1 + total) / (1 + df)) + 0.05
+    """How rare a key is in the window. PRIOR_ARTICLES pretend articles without the key
+    smooth a cold window: in the first hour, a burst of one event's reports must not
+    make that event's own words look common."""
+    return math.log((total + PRIOR_ARTICLES + 1) / (df + 1))
 
 
-def term_keys(article: Features) -> list[str]:
-    """Every key whose frequency in the window weighs the article: its names and
-    numbers, and its words as "w:<language>:<stem>" (at most MAX_TERMS)."""
-    words = sorted(article.words, key=lambda w: (-article.words[w], w))
-    return (sorted(article.names) + [f"w:{article.language}:{w}" for w in words])[:MAX_TERMS]
+class Story:
+    """A story of the window, summed up: how many of its articles carry each word (per
+    language) and each name or number, at most STORY_KEYS of each kept, the most
+    frequent. Counts, not weights: they are weighed when compared, by the window as it
+    is then."""
+
+    __slots__ = ("first_at", "last_at", "names", "norms", "size", "sounds", "words")
+
+    def __init__(self, first_at: float) -> None:
+        self.first_at = first_at
+        self.last_at = first_at
+        self.size = 0
+        self.words: dict[str, dict[str, float]] = {}  # language → stem → count
+        self.names: dict[str, float] = {}
+        self.sounds: dict[str, float] = {}  # of every language
+        self.norms: dict[str, tuple[int, int, float]] = {}  # part → (stamp, size, norm²)
+
+    def part(self, part: str) -> Mapping[str, float]:
+        if part == "names":
+            return self.names
+        return self.sounds if part == "sounds" else self.words.get(part, {})
+
+    def norm(self, part: str, window: Window) -> float:
+        """The squared length of a part's weighed counts, kept until the story grows or
+        the window's stamp changes (weighing all its keys for every article is slow)."""
+        cached = self.norms.get(part)
+        if cached is not None and cached[:2] == (window.stamp, self.size):
+            return cached[2]
+        prior = window.total + PRIOR_ARTICLES + 1
+        df, usual = window.df(part), commonplace(part)
+        norm = sum(
+            (c * math.log(prior / (df.get(k, 0) + usual.get(k, 0.0) + 1))) ** 2
+            for k, c in self.part(part).items()
+        )
+        self.norms[part] = (window.stamp, self.size, norm)
+        return norm
+
+    def add(self, article: Features) -> None:
+        self.size += 1
+        self.first_at = min(self.first_at, article.at)
+        self.last_at = max(self.last_at, article.at)
+        words = self.words.setdefault(article.language, {})
+        for word, count in article.words.items():
+            words[word] = words.get(word, 0.0) + count
+        for name in article.names:
+            self.names[name] = self.names.get(name, 0.0) + 1.0
+        for sound, count in article.sounds.items():
+            self.sounds[sound] = self.sounds.get(sound, 0.0) + count
+        _cap(words, STORY_KEYS)
+        _cap(self.names, STORY_KEYS)
+        _cap(self.sounds, STORY_KEYS)
 
 
-def _unit(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {k: v / norm for k, v in vector.items()} if norm else {}
+def _cap(counts: dict[str, float], keep: int) -> None:
+    """Keep the `keep` most frequent keys (ties: alphabetical), dropping the rest."""
+    if len(counts) > keep:
+        kept = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
+        counts.clear()
+        counts.update(kept)
+
+
+def _cosine(
+    article: Mapping[str, float], story: Story, part: str, window: Window
+) -> tuple[float, list[str]]:
+    """Cosine of the article's and the story's counts of one `part` ("names", "sounds",
+    or a language's words), weighed by idf, and the keys they share."""
+    counts, df, usual = story.part(part), window.df(part), commonplace(part)
+    dot = norm = 0.0
+    shared = []
+    prior = window.total + PRIOR_ARTICLES + 1  # idf() inlined: this is the inner loop
+    for key, count in article.items():
+        weight = math.log(prior / (df.get(key, 0) + usual.get(key, 0.0) + 1))
+        norm += (count * weight) ** 2
+        other = counts.get(key)
+        if other is not None:
+            dot += count * other * weight * weight
+            shared.append(key)
+    if not dot:
+        return 0.0, []
+    return dot / math.sqrt(norm * story.norm(part, window)), shared
 
 
 @dataclass(frozen=True)
-class Weighed:
-    """An article's words and names weighed by their rarity in the window when it came,
-    as unit vectors: stored with it, so comparing is one sum over shared keys."""
+class Window:
+    """In how many of the window's `total` articles each key occurs: names and numbers
+    in `names`, words per language in `words`, sounds in `sounds`."""
 
-    language: str
-    words: Mapping[str, float]
-    names: Mapping[str, float]
-    at: float
+    names: Mapping[str, int]
+    words: Mapping[str, Mapping[str, int]]
+    sounds: Mapping[str, int]
+    total: int
+    stamp: int  # changes every REWEIGH_EVERY articles: stories' norms are weighed anew
 
-    def as_json(self) -> dict[str, object]:
-        round4 = {k: round(v, 4) for k, v in self.words.items()}
-        return {"l": self.language, "w": round4, "n": {k: round(v, 4) for k, v in
-                self.names.items()}, "t": self.at}  # fmt: skip
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> Weighed:
-        words, names, at = data.get("w") or {}, data.get("n") or {}, data.get("t") or 0.0
-        assert isinstance(words, dict) and isinstance(names, dict)
-        assert isinstance(at, int | float)
-        return cls(str(data.get("l") or "en"), words, names, float(at))
+    def df(self, part: str) -> Mapping[str, int]:
+        if part == "names":
+            return self.names
+        return self.sounds if part == "sounds" else self.words.get(part, {})
 
 
-def weigh(article: Features, df: Mapping[str, int], total: int) -> Weighed:
-    """`df`: in how many of the window's `total` articles each of `term_keys` occurs."""
-    prefix = f"w:{article.language}:"
-    words = {w: c * idf(df.get(prefix + w, 0), total) for w, c in article.words.items()}
-    names = {n: idf(df.get(n, 0), total) for n in article.names}
-    return Weighed(article.language, _unit(words), _unit(names), article.at)
+def similarity(article: Features, story: Story, window: Window) -> float:
+    """How surely the article reports the story's event, 0 to 1.
 
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[k] for k, v in a.items() if k in b)
-
-
-def similarity(a: Weighed, b: Weighed) -> float:
-    """How surely two articles report one event, 0 to 1. Within one language words
-    and names count together; across languages names and numbers alone, and only
-    when at least MIN_SHARED_NAMES of them are shared."""
-    names = _dot(a.names, b.names)
-    if a.language != b.language:
-        shared = len(a.names.keys() & b.names.keys())
-        return names if shared >= MIN_SHARED_NAMES else 0.0
-    words = _dot(a.words, b.words)
-    if not a.names or not b.names:
+    Within a language the story is written in, words and names count together
+    (WORDS_SHARE); across languages names and sounds, and only when at least
+    MIN_SHARED_NAMES names are shared. Either way they must share MIN_SHARED keys
+    beyond the region's commonplaces and geography: one word ("bankruptcy", "CEO") in
+    common is no event, nor are "Bishkek" and "forum" (two forums in one capital).
+    """
+    names, shared_names = _cosine(dict.fromkeys(article.names, 1.0), story, "names", window)
+    story_words = story.words.get(article.language)
+    if not story_words:
+        if len(shared_names) < MIN_SHARED_NAMES:
+            return 0.0
+        sounds, shared_sounds = _cosine(article.sounds, story, "sounds", window)
+        evidence = (set(shared_names) | set(shared_sounds)) - geography()
+        if len(evidence) < MIN_SHARED:
+            return 0.0
+        return CROSS_NAMES_SHARE * names + (1 - CROSS_NAMES_SHARE) * sounds
+    words, shared_words = _cosine(article.words, story, article.language, window)
+    ordinary = commonplace(article.language).keys() | geography_words(article.language)
+    evidence = {w for w in shared_words if w not in ordinary}
+    evidence |= set(shared_names) - geography()
+    if len(evidence) < MIN_SHARED:
+        return 0.0
+    if not article.names or not story.names:
         return words
     return WORDS_SHARE * words + (1 - WORDS_SHARE) * names
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A story of the window: its first article's time and its newest articles."""
-
-    story: int
-    members: Sequence[Weighed]  # its newest MAX_MEMBERS articles
-    first_at: float
-
-
-def threshold(article: Weighed, story: Candidate) -> float:
-    """What the article must score to join: more the longer after the story's first
-    report, past the first day (a follow-up days later is a story of its own)."""
-    same = any(m.language == article.language for m in story.members)
-    late_days = max(0.0, (article.at - story.first_at) / 86_400 - 1.0)
+def threshold(article: Features, story: Story) -> float:
+    """What the article must score to join: more the farther it is from the story's
+    first report, past the first day (a follow-up days later is a story of its own)."""
+    same = article.language in story.words
+    days = abs(article.at - story.first_at) / 86_400
     base = SAME_LANGUAGE_JOIN if same else CROSS_LANGUAGE_JOIN
-    return base + THRESHOLD_PER_DAY * late_days
+    return base + THRESHOLD_PER_DAY * max(0.0, days - 1.0)
 
 
-def choose_story(article: Weighed, candidates: Sequence[Candidate]) -> int | None:
-    """The story the article joins, or None for a new one: the candidate whose
-    threshold its best member similarity passes by most; ties go to the older story
-    (lower id), so the answer does not depend on the order candidates come in."""
-    best: tuple[float, int] | None = None
-    for candidate in candidates[:MAX_CANDIDATES]:
-        members = candidate.members[-MAX_MEMBERS:]
-        if not members:
-            continue
-        score = max(similarity(article, member) for member in members)
-        margin = score - threshold(article, candidate)
-        if margin >= 0 and (best is None or (margin, -candidate.story) > (best[0], -best[1])):
-            best = (margin, candidate.story)
-    return None if best is None else best[1]
-
-
-# Postings read for one article: its rarest keys first (they tell events apart), the
-# newest articles of each, until MAX_POSTINGS in all.
-MAX_POSTINGS_PER_KEY = 100
-MAX_POSTINGS = 600
-
-
-def rank_candidates(postings: Iterable[tuple[str, int]]) -> list[int]:
-    """From (key, story) postings of the window's articles sharing an index key with
-    the new one: the stories sharing the most keys (at most MAX_CANDIDATES; ties to
-    the older story)."""
-    shared: Counter[int] = Counter(story for _key, story in postings)
-    return sorted(shared, key=lambda story: (-shared[story], story))[:MAX_CANDIDATES]
-
-
-class MemoryIndex:
-    """The window's stories in memory: what `storage.stories` does with tables, for the
-    benchmark and the property tests, through the same `weigh`, `rank_candidates` and
-    `choose_story`. Memory is bounded by the window: older articles are forgotten."""
+class StoryIndex:
+    """The window's stories in memory, bounded by the window: an article is forgotten
+    once it is `window_seconds` older than the newest article seen, and a story once
+    all its articles are. Postings lead from an index key to the stories whose
+    articles carry it (the newest MAX_POSTINGS_PER_KEY of them)."""
 
     def __init__(self, window_seconds: float) -> None:
         self.window = window_seconds
-        self.postings: dict[str, deque[tuple[float, int]]] = {}
-        self.df: Counter[str] = Counter()
-        self.recent: deque[tuple[float, list[str]]] = deque()  # (time, term keys), in order
-        self.members: dict[int, list[Weighed]] = {}
-        self.first_at: dict[int, float] = {}
+        self.newest = -math.inf
+        self.stories: dict[int, Story] = {}
+        self.alive: dict[int, int] = {}  # story → its articles in the window
+        self.postings: dict[str, dict[int, None]] = {}  # key → stories, newest last
+        self.names_df: dict[str, int] = {}
+        self.words_df: dict[str, dict[str, int]] = {}
+        self.sounds_df: dict[str, int] = {}
+        self.recent: list[tuple[float, int, int, Features]] = []  # heap: (at, n, story, …)
+        self.added = 0
         self.next_story = 1
+
+    # The window ---------------------------------------------------------------------
+
+    def _count(self, article: Features, step: int) -> None:
+        words_df = self.words_df.setdefault(article.language, {})
+        for table, keys in (
+            (self.names_df, article.names),
+            (words_df, article.words),
+            (self.sounds_df, article.sounds),
+        ):
+            for key in keys:
+                count = table.get(key, 0) + step
+                if count > 0:
+                    table[key] = count
+                else:
+                    table.pop(key, None)
+                    if table is self.names_df:
+                        self.postings.pop(key, None)
+                    elif table is words_df:
+                        self.postings.pop(f"w:{article.language}:{key}", None)
+                    else:
+                        self.postings.pop(f"s:{key}", None)
 
     def _forget_before(self, since: float) -> None:
         while self.recent and self.recent[0][0] < since:
-            _at, keys = self.recent.popleft()
-            self.df.subtract(keys)
+            _at, _n, story, article = heapq.heappop(self.recent)
+            self._count(article, -1)
+            self.alive[story] -= 1
+            if not self.alive[story]:
+                del self.alive[story], self.stories[story]
 
-    def assign(self, article: Features) -> int:
-        since = article.at - self.window
-        self._forget_before(since)
-        keys = article.index_keys()
-        found: list[tuple[str, int]] = []
-        for key in sorted(keys, key=lambda k: (self.df[k], k)):
-            if len(found) >= MAX_POSTINGS:
+    def snapshot(self) -> Window:
+        """The window as `similarity` reads it (shared, not copied)."""
+        return Window(self.names_df, self.words_df, self.sounds_df, len(self.recent),
+                      self.added // REWEIGH_EVERY)  # fmt: skip
+
+    # Reading --------------------------------------------------------------------------
+
+    def candidates(self, article: Features) -> list[int]:
+        """Stories sharing an index key with the article, near it in time: those sharing
+        the rarest keys (at most MAX_CANDIDATES; ties to the older story)."""
+        total = len(self.recent)
+        weighed = []
+        words_df = self.words_df.get(article.language, {})
+        for key in article.index_keys() + article.sound_keys():
+            if key in self.postings:
+                if key.startswith("w:"):
+                    df = words_df.get(key[len(article.language) + 3 :], 0)
+                elif key.startswith("s:"):
+                    df = self.sounds_df.get(key[2:], 0)
+                else:
+                    df = self.names_df.get(key, 0)
+                weighed.append((df, key))
+        weighed.sort()
+        shared: dict[int, float] = {}
+        read = 0
+        for df, key in weighed:
+            if read >= MAX_POSTINGS:
                 break
-            postings = self.postings.get(key, ())
-            newest = [postings[i] for i in range(max(0, len(postings) - MAX_POSTINGS_PER_KEY),
-                                                 len(postings))]  # fmt: skip
-            found.extend((key, story) for at, story in newest if at >= since)
-        terms_ = term_keys(article)
-        total = len(self.recent) + 1
-        weighed = weigh(article, self.df, total)
-        candidates = [
-            Candidate(s, self.members[s][-MAX_MEMBERS:], self.first_at[s])
-            for s in rank_candidates(found)
-        ]
-        story = choose_story(weighed, candidates)
+            weight = idf(df, total)
+            for story in itertools.islice(reversed(self.postings[key]), MAX_POSTINGS_PER_KEY):
+                read += 1
+                shared[story] = shared.get(story, 0.0) + weight
+        near = [s for s in shared if s in self.stories and self._near(article, self.stories[s])]
+        return sorted(near, key=lambda s: (-shared[s], s))[:MAX_CANDIDATES]
+
+    def _near(self, article: Features, story: Story) -> bool:
+        """Within a window of the story's first or last report."""
+        return story.first_at - self.window <= article.at <= story.last_at + self.window
+
+    def choose(self, article: Features) -> int | None:
+        """The story the article joins, or None for a new one: of the candidates whose
+        threshold its similarity passes, the one it passes by most (ties: lower id)."""
+        window = self.snapshot()
+        best: tuple[float, int] | None = None
+        for story in self.candidates(article):
+            candidate = self.stories[story]
+            margin = similarity(article, candidate, window) - threshold(article, candidate)
+            if margin >= 0 and (best is None or (margin, -story) > (best[0], -best[1])):
+                best = (margin, story)
+        return None if best is None else best[1]
+
+    # Writing --------------------------------------------------------------------------
+
+    def add(self, article: Features, story: int, first_at: float | None = None) -> None:
+        """Record an article of `story` (loading the window from the database, oldest
+        first, or after `choose`)."""
+        self.newest = max(self.newest, article.at)
+        self._forget_before(self.newest - self.window)
+        if article.at < self.newest - self.window:
+            return  # older than the window: nothing to compare it with later
+        summary = self.stories.get(story)
+        if summary is None:
+            summary = self.stories[story] = Story(article.at if first_at is None else first_at)
+            self.alive[story] = 0
+        summary.add(article)
+        if first_at is not None:
+            summary.first_at = min(summary.first_at, first_at)
+        self.alive[story] += 1
+        self.next_story = max(self.next_story, story + 1)
+        for key in article.index_keys() + article.sound_keys():
+            stories = self.postings.setdefault(key, {})
+            stories.pop(story, None)
+            stories[story] = None
+            if len(stories) > MAX_POSTINGS_PER_KEY:
+                del stories[next(iter(stories))]
+        self._count(article, +1)
+        heapq.heappush(self.recent, (article.at, self.added, story, article))
+        self.added += 1
+
+    def assign(self, article: Features, new_story: Callable[[], int] | None = None) -> int:
+        """The article's story: the one `choose` finds, else a new one (`new_story()`, or
+        the next number); recorded with `add`."""
+        story = self.choose(article)
         if story is None:
-            story, self.next_story = self.next_story, self.next_story + 1
-            self.members[story], self.first_at[story] = [], article.at
-        self.members[story] = [*self.members[story][-MAX_MEMBERS + 1 :], weighed]
-        for key in keys:
-            self.postings.setdefault(key, deque(maxlen=MAX_POSTINGS_PER_KEY)).append(
-                (article.at, story)
-            )
-        self.df.update(terms_)
-        self.recent.append((article.at, terms_))
+            if new_story is None:
+                story, self.next_story = self.next_story, self.next_story + 1
+            else:
+                story = new_story()
+        self.add(article, story)
         return story

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.news.articles import Publisher
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
+from bot.news.story_window import DEFAULT_WINDOW_HOURS
 from bot.sources.catalog import outlet_for_url
 from bot.sources.charset import UndecodableError, decode_body
 from bot.sources.feeds import parse_feed
@@ -124,8 +125,10 @@ class FetchRound:
         *,
         interval: dt.timedelta,
         clock: Clock,
+        story_window_hours: float = DEFAULT_WINDOW_HOURS,
     ) -> None:
         self.engine, self.fetcher, self.interval, self.clock = engine, fetcher, interval, clock
+        self.story_window_hours = story_window_hours
         self._running = asyncio.Lock()
 
     async def run(self, urls: Sequence[str], *, force: bool = False) -> FetchReport:
@@ -227,6 +230,7 @@ class FetchRound:
             articles=articles,
             outlet=outlet,
             now=self.clock(),
+            story_window_hours=self.story_window_hours,
         )
         new, updated = stored or (0, 0)
         if stored is not None:  # a body not seen before: its excerpts may be new too
@@ -270,6 +274,7 @@ class FetchRound:
                 articles=[full],
                 outlet=outlet,
                 now=self.clock(),
+                story_window_hours=self.story_window_hours,
             )
             upgraded += stored[1] if stored else 0
         return upgraded

@@ -17,10 +17,14 @@ BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "td", "d
 # Never news: code, forms, navigation and the like.
 DROPPED = ("script", "style", "noscript", "template", "svg", "form", "nav", "iframe", "button")
 _SPACE = re.compile(r"\s+")
+# Control characters XML forbids: lxml parses past them but refuses them in a tree it
+# edits (dropping a <script> whose tail holds one raises), and they are never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_html(markup: str) -> html.HtmlElement | None:
     """The document's tree, or None when there is nothing to parse."""
+    markup = _CONTROL.sub(" ", markup)
     if not markup.strip():
         return None
     try:

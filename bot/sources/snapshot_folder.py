@@ -87,6 +87,7 @@ class SnapshotWatcher:
             [path for path, _ in ready],
             max_bytes=self.settings.max_snapshot_bytes,
             clock=self.clock,
+            story_window_hours=self.settings.story_window_hours,
         )
         for path, version in ready:
             if str(path) not in report.retry_later:

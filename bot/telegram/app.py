@@ -119,7 +119,10 @@ def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock
     # Built even when SOURCES is empty: operators may add sources from Telegram.
     fetcher = Fetcher(allow_private=settings.sources_allow_private, contact=settings.fetch_contact)
     interval = dt.timedelta(minutes=settings.fetch_interval_minutes)
-    fetch_round = FetchRound(engine, fetcher, interval=interval, clock=clock)
+    fetch_round = FetchRound(
+        engine, fetcher, interval=interval, clock=clock,
+        story_window_hours=settings.story_window_hours,
+    )  # fmt: skip
     shell = Shell(settings=settings, store=store, sender=sender, clock=clock, fetcher=fetcher)
     processor.on_shed = shell.slow_down
     processor.on_flood = lambda chat_id: sender.chats.restrain(chat_id, FLOOD_RESTRAINT_SECONDS)

@@ -228,9 +228,7 @@ class Shell:
         )
         return True
 
-    async def refuse_unless_operator(
-        self, update: Update, context: Context, refusal: str
-    ) -> bool:
+    async def refuse_unless_operator(self, update: Update, context: Context, refusal: str) -> bool:
         """Operators' commands answer only the chats and users in ADMIN_CHAT_IDS."""
         chat, user = update.effective_chat, update.effective_user
         admins = set(self.settings.admin_chat_ids)

@@ -9,10 +9,11 @@ from bot import prefs as rules
 from bot.delivery.schedule import OLDEST_NEWS, compose_for, unsent
 from bot.i18n import say
 from bot.news.compose import compose_latest
+from bot.news.coverage import in_languages, story_item
 from bot.news.keywords import ArticleIndex
 from bot.telegram import texts
 from bot.telegram.handlers.guards import App, Context, Shell, add_commands
-from storage import alerts, digests, repo
+from storage import alerts, digests, repo, stories
 from storage.models import ExchangeRateRecord as Rate
 from storage.repo import StoredArticle
 
@@ -32,18 +33,24 @@ async def latest(shell: Shell, update: Update, context: Context) -> None:
     language = await shell.language(update, current)
     codes = (named,) if named else (current.countries if current else ())
     mutes = current.mutes if current else ()
-    # Muted words drop articles after the query: read enough more to fill the answer.
+    # Muted words drop stories after the query: read enough more to fill the answer.
     wanted = count if not mutes else count * 4 + 20
     # News languages and outlets narrow the query itself, so the answer is still full.
     languages = rules.news_languages(current) if current else frozenset((language, "en"))
     hidden = current.hidden_outlets if current else ()
     found = await shell.store.run(
-        lambda s: repo.latest_articles(
+        lambda s: stories.latest_stories(
             session=s, countries=codes, limit=wanted, languages=languages, hidden_outlets=hidden
         )
     )
-    muted = ArticleIndex(found).having_any(mutes) if mutes else frozenset()
-    articles = [a for a in found if a.id not in muted][:count]
+    muted = ArticleIndex([a for story in found for a in story]).having_any(mutes)
+    readable = rules.reads(current) if current else in_languages(languages)
+    shown = (
+        story_item(story, language=language, readable=readable, hidden_outlets=hidden)
+        for story in found
+        if not any(a.id in muted for a in story)
+    )
+    articles = [item for item in shown if item is not None][:count]
     countries = texts.country_list(language, codes)
     if not articles:
         nothing = texts.NOTHING_STORED_FOR if codes else texts.NOTHING_STORED
@@ -75,11 +82,14 @@ async def digest(shell: Shell, update: Update, context: Context) -> None:
             after_id=current.digest_cursor or 0,
             first_seen_after=now - OLDEST_NEWS,
         )
-        alerted = alerts.alerted_articles(
+        alerted = alerts.alerted_stories(
             session=session, chat_ids=[chat_id], after_id=current.digest_cursor or 0
         )
+        members = stories.story_articles(
+            session=session, story_ids={article.story for article in candidates}
+        )
         return (
-            unsent(current, candidates, now, alerted=alerted.get(chat_id, ())),
+            unsent(current, candidates, now, alerted=alerted.get(chat_id, ()), stories=members),
             repo.latest_rates(session=session),
             repo.newest_article_id(session=session),
         )

@@ -1,0 +1,92 @@
+"""Queries of stories: the window the story matcher reads, and the articles of stories.
+
+A story is the articles sharing `article.story_id` (the id of its first article);
+`bot.news.story_window` assigns it at ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+
+from sqlmodel import Session, col, select
+
+from storage import repo
+from storage.models import ArticleRecord
+from storage.repo import StoredArticle
+
+# Articles of one story read for display and matching: its "Also" line shows five
+# outlets, and a story of more than this many articles is read by its first ones.
+MAX_STORY_ARTICLES = 50
+_CHUNK = 500  # ids per IN (...): under every driver's parameter limit
+
+
+def window_articles(
+    *, session: Session, since: dt.datetime, after_id: int, limit: int
+) -> list[ArticleRecord]:
+    """Articles with a story first seen after `since` and with an id above `after_id`,
+    oldest first; the newest `limit` of them if there are more."""
+    rows = session.exec(
+        select(ArticleRecord)
+        .where(
+            col(ArticleRecord.id) > after_id,
+            col(ArticleRecord.first_seen) > since,
+            col(ArticleRecord.story_id).is_not(None),
+        )
+        .order_by(col(ArticleRecord.id).desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))
+
+
+def story_articles(
+    *, session: Session, story_ids: Collection[int]
+) -> dict[int, list[StoredArticle]]:
+    """Every article of each story (at most MAX_STORY_ARTICLES, its first), oldest first."""
+    found: dict[int, list[StoredArticle]] = {}
+    ids = sorted(set(story_ids))
+    for start in range(0, len(ids), _CHUNK):
+        records = session.exec(
+            select(ArticleRecord)
+            .where(col(ArticleRecord.story_id).in_(ids[start : start + _CHUNK]))
+            .order_by(col(ArticleRecord.id))
+        ).all()
+        for article in repo.stored_articles(session=session, records=records):
+            members = found.setdefault(article.story, [])
+            if len(members) < MAX_STORY_ARTICLES:
+                members.append(article)
+    return found
+
+
+# /latest and `newsbot stories` read newest articles in pages until they have enough
+# stories: at most this many pages, each four times the last.
+MAX_PAGES = 4
+
+
+def latest_stories(
+    *,
+    session: Session,
+    countries: Sequence[str] = (),
+    limit: int = 10,
+    languages: Collection[str] | None = None,
+    hidden_outlets: Collection[str] = (),
+) -> list[list[StoredArticle]]:
+    """The newest `limit` stories (by their newest article matching the filters),
+    each as all its articles, oldest first."""
+    page = limit * 3 + 10
+    order: list[int] = []
+    for _ in range(MAX_PAGES):
+        newest = repo.latest_articles(
+            session=session,
+            countries=countries,
+            limit=page,
+            languages=languages,
+            hidden_outlets=hidden_outlets,
+        )
+        order = list(dict.fromkeys(article.story for article in newest))
+        if len(order) >= limit or len(newest) < page:
+            break
+        page *= 4
+    order = order[:limit]
+    members = story_articles(session=session, story_ids=order)
+    return [members[story] for story in order if story in members]

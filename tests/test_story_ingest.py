@@ -1,0 +1,161 @@
+"""Stories assigned at ingest (bot.news.story_window) on real SQLite and PostgreSQL:
+one story per event across outlets and languages, stable ids, exactly one story when
+several instances ingest at once, and articles stored before stories existed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from bot.news.articles import Publisher
+from bot.news.ingest import ingest_articles
+from bot.news.snapshot import Article
+from storage import repo, stories
+from storage.db import make_engine, open_session
+from storage.migrate import upgrade_schema
+
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+TREATY = [
+    (
+        "steppe", "en", "Kyrgyzstan and Tajikistan Sign a Treaty on the Isfara River's Water",
+        "Presidents Sadyr Japarov and Emomali Rahmon signed a treaty in Khujand on Monday on the"
+        " shared use of the Isfara river. It covers 980 km of the border and the Golovnoy intake.",
+    ),
+    (
+        "oasis", "en", "Japarov and Rahmon Seal the Isfara Water Deal in Khujand",
+        "Kyrgyz President Sadyr Japarov and Tajik President Emomali Rahmon sealed a treaty in"
+        " Khujand that splits the Isfara river equally. It covers 980 kilometres of border.",
+    ),
+    (
+        "tau", "ru", "Жапаров и Рахмон подписали в Худжанде договор о воде Исфары",
+        "Президенты Садыр Жапаров и Эмомали Рахмон в понедельник подписали в Худжанде договор о"
+        " воде реки Исфара. Документ охватывает 980 километров границы и водозабор «Головной».",
+    ),
+    (
+        "kaktus", "ru", "Воду Исфары разделят поровну: что записано в договоре",
+        "По договору, подписанному в Худжанде Садыром Жапаровым и Эмомали Рахмоном, сток реки"
+        " Исфара делится поровну, а 980 километров границы обслуживает совместная комиссия.",
+    ),
+]  # fmt: skip
+HOSPITAL = (
+    "steppe", "en", "Japarov Opens a Children's Hospital in Osh",
+    "President Sadyr Japarov opened a children's hospital with 300 beds in Osh on Wednesday."
+    " The hospital cost 2.1 billion som, the health ministry said.",
+)  # fmt: skip
+
+
+def store(engine: Engine, reports: Sequence[tuple[str, str, str, str]], at: dt.datetime) -> None:
+    for outlet, language, title, body in reports:
+        article = Article(
+            title, (body,), False, url=f"https://{outlet}.example/{abs(hash(title))}", published=at
+        )
+        ingest_articles(
+            engine,
+            source=f"https://{outlet}.example/feed",
+            content=f"{outlet}:{title}".encode(),
+            articles=[article],
+            outlet=Publisher(outlet, outlet.title(), (language,)),
+            now=at,
+        )
+
+
+def story_of(engine: Engine) -> dict[str, int]:
+    with open_session(engine) as session:
+        return {a.title: a.story for a in repo.latest_articles(session=session, limit=100)}
+
+
+def test_one_event_from_four_outlets_in_two_languages_is_one_story(engine: Engine) -> None:
+    store(engine, TREATY[:2], NOW)
+    store(engine, [HOSPITAL], NOW + dt.timedelta(hours=1))
+    store(engine, TREATY[2:], NOW + dt.timedelta(hours=3))
+    found = story_of(engine)
+    treaty = {found[title] for _o, _l, title, _b in TREATY}
+    assert len(treaty) == 1 and found[HOSPITAL[2]] not in treaty
+    [story] = treaty
+    assert story == min(a for a in found.values()), "a story's id is its first article's"
+    with open_session(engine) as session:
+        members = stories.story_articles(session=session, story_ids=[story])[story]
+        assert [a.title for a in members] == [title for _o, _l, title, _b in TREATY]
+        [newest, _hospital] = stories.latest_stories(session=session, limit=2)
+        assert {a.id for a in newest} == {a.id for a in members}
+
+
+def test_outside_the_window_the_same_event_starts_a_new_story(engine: Engine) -> None:
+    store(engine, TREATY[:1], NOW)
+    store(engine, TREATY[1:2], NOW + dt.timedelta(hours=80))  # past 72 hours
+    found = story_of(engine)
+    assert found[TREATY[0][2]] != found[TREATY[1][2]]
+
+
+def _ingest(
+    start: threading.Barrier,
+    engine: Engine,
+    reports: list[tuple[str, str, str, str]],
+    at: dt.datetime,
+) -> None:
+    start.wait()
+    store(engine, reports, at)
+
+
+def test_instances_ingesting_at_once_give_an_event_exactly_one_story(
+    database_url: str,
+) -> None:
+    """Two processes (here two engines, so two in-memory windows) store reports of one
+    event at the same moment: the ingest lock and the window's top-up give one story."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several instances share a PostgreSQL database")
+    engines = [make_engine(database_url) for _ in range(2)]
+    upgrade_schema(engines[0])
+    try:
+        for round_ in range(3):
+            at = NOW + dt.timedelta(days=5 * round_)  # each round out of the others' window
+            reports = [
+                (f"{outlet}{round_}", language, f"{title} ({round_})", body)
+                for outlet, language, title, body in TREATY
+            ]
+            start = threading.Barrier(2)
+            threads = [
+                threading.Thread(target=_ingest, args=(start, engines[0], reports[0::2], at)),
+                threading.Thread(target=_ingest, args=(start, engines[1], reports[1::2], at)),
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            found = story_of(engines[0])
+            assert len({found[title] for _o, _l, title, _b in reports}) == 1, round_
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_articles_stored_before_stories_start_one_each_and_can_be_joined(
+    database_url: str,
+) -> None:
+    """0011: every older article is a story of its own (its id); a new report of the
+    same event, in the window, joins it, its features computed from the stored text."""
+    engine = make_engine(database_url)
+    upgrade_schema(engine, "0010")
+    outlet, _language, title, body = TREATY[0]
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO article (title_key, title, body, truncated, summary, published_on,"
+                " page_position, first_seen, updated_at, url, source, outlet, language)"
+                " VALUES (:key, :title, :body, false, '', :day, 0, :now, :now, :url, :source,"
+                " :outlet, 'en')"
+            ),
+            {"key": title.lower(), "title": title, "body": body, "day": NOW.date(), "now": NOW,
+             "url": "https://steppe.example/old", "source": "Steppe", "outlet": outlet},
+        )  # fmt: skip
+    upgrade_schema(engine)
+    [old] = story_of(engine).values()
+    store(engine, TREATY[1:2], NOW + dt.timedelta(hours=2))
+    assert set(story_of(engine).values()) == {old}
+    engine.dispose()
