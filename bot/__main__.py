@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     stories.add_argument("--limit", type=_positive_int, default=10)
     stories.add_argument("--json", action="store_true")
 
+    search = commands.add_parser("search", help="stories matching the words, best first")
+    search.add_argument("words", nargs="+")
+    search.add_argument("--country", type=_country_code, action="append", default=[])
+    search.add_argument("--limit", type=_positive_int, default=10)
+    search.add_argument("--json", action="store_true")
+
     digest = commands.add_parser("digest", help="preview the digest for some countries")
     digest.add_argument("--country", type=_country_code, action="append", required=True)
     digest.add_argument("--json", action="store_true")
@@ -130,6 +136,14 @@ def _load_settings() -> Settings:
         raise UsageError(f"bad setting {where}: {message}" if where else message) from None
 
 
+def search_stems(title: str, body: str) -> tuple[str, str]:
+    """For the schema upgrade that builds the search index (the text stack loads only
+    if it has articles to index)."""
+    from bot.search.documents import search_stems as stems
+
+    return stems(title, body)
+
+
 def _database(settings: Settings) -> Engine:
     """The engine, with the schema brought up to this version (as `newsbot db upgrade`)."""
     from sqlalchemy.exc import OperationalError
@@ -138,7 +152,7 @@ def _database(settings: Settings) -> Engine:
 
     engine = _engine(settings)
     try:
-        upgrade_schema(engine)
+        upgrade_schema(engine, search_stems=search_stems)
     except OperationalError as error:
         raise _unreachable(settings, error) from None
     return engine
@@ -174,7 +188,7 @@ def run_db(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "upgrade":
         engine = _engine(settings)
         try:
-            before, after = upgrade_schema(engine)
+            before, after = upgrade_schema(engine, search_stems=search_stems)
         except OperationalError as error:
             raise _unreachable(settings, error) from None
         change = "already up to date" if before == after else f"upgraded from {before or 'empty'}"
@@ -243,6 +257,23 @@ def run_stories(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps(items, ensure_ascii=False))
     else:
         print(cli_output.stories_text(items))
+    return 0
+
+
+def run_search(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import cli_output
+    from bot.search.archive import Reader, find_stories
+    from storage.db import open_session
+
+    engine = _database(settings)
+    reader = Reader(countries=args.country)
+    with open_session(engine) as session:
+        found = find_stories(session, " ".join(args.words), reader, limit=args.limit)
+    items = [{**cli_output.story_json(f.articles), "score": round(f.score, 4)} for f in found]
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False))
+    else:
+        print(cli_output.stories_text(items) if items else "Nothing found.")
     return 0
 
 
@@ -394,6 +425,7 @@ COMMANDS = {
     "latest": run_latest,
     "digest": run_digest,
     "stories": run_stories,
+    "search": run_search,
     "fetch": run_fetch,
     "sources": run_sources,
     "summarize": run_summarize,

@@ -7,6 +7,7 @@ Alembic (half a second): every command line call checks the schema first.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,15 +27,21 @@ MIGRATE_LOCK = 7_270_002  # PostgreSQL advisory lock key: instances starting tog
 # which tables they have tells which release made them.
 _UNVERSIONED = (("digest_delivery", "0002"), ("article", "0001"))
 # The newest migration (tests/test_migrations.py checks it against the scripts).
-HEAD = "0011"
+HEAD = "0012"
 
 
-def _config(connection: Connection) -> Config:
+# (title, body) -> their search stems: how the bot indexes articles for search
+# (`bot.search.documents`), handed in because storage does not import the bot.
+SearchStems = Callable[[str, str], tuple[str, str]]
+
+
+def _config(connection: Connection, search_stems: SearchStems | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
+    config.attributes["search_stems"] = search_stems
     return config
 
 
@@ -52,8 +59,13 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_schema(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
-    """Upgrade in place; returns the revisions before and after."""
+def upgrade_schema(
+    engine: Engine, revision: str = "head", *, search_stems: SearchStems | None = None
+) -> tuple[str | None, str | None]:
+    """Upgrade in place; returns the revisions before and after.
+
+    `search_stems` indexes the articles stored before search existed (migration 0012);
+    a database with such articles cannot pass 0012 without it."""
     if revision == "head" and _version(engine) == HEAD:
         return HEAD, HEAD
     from alembic import command
@@ -62,7 +74,7 @@ def upgrade_schema(engine: Engine, revision: str = "head") -> tuple[str | None, 
         if connection.dialect.name == "postgresql":
             # Transaction-scoped: released at commit, even if this process dies.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATE_LOCK})
-        config = _config(connection)
+        config = _config(connection, search_stems)
         before = current_revision(connection)
         if before is None:
             tables = set(inspect(connection).get_table_names())

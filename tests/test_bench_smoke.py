@@ -134,3 +134,13 @@ def test_stories_benchmark_runs(tmp_path: Path) -> None:
                "--uci", str(tmp_path / "absent.csv"))  # fmt: skip
     assert "fixtures:" in out and "pairwise precision" in out
     assert "English-Russian pair recall" in out and "articles/s" in out
+
+
+def test_search_benchmark_runs() -> None:
+    out = _run("search.py", "--articles", "400", "--queries", "5", "--ingest", "5", "--no-postgres")
+    assert "relevance: right story first for" in out
+    assert "/search page:  p50" in out and "inline query:" in out and "ingest:" in out
+
+
+def test_search_relevance_benchmark_runs() -> None:
+    assert "right story first:" in _run("search_relevance.py")

@@ -34,9 +34,11 @@ def test_replies_may_burst_then_keep_the_interval() -> None:
         return await _send_times(ChatLimiter(FAST), 5, 8, burst=True)
 
     times = asyncio.run(scenario())
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    # After the burst, each message waits its interval (from the previous answer).
-    assert all(gap >= 0.1 - SLACK for gap in gaps[3:])
+    # Any run of messages takes at least its length less the burst in intervals: the
+    # burst is the only credit. (Not each gap after the burst: a message a busy machine
+    # delayed leaves credit that the next may use, so one gap may be shorter.)
+    for i, j in itertools.combinations(range(len(times)), 2):
+        assert times[j] - times[i] >= (j - i - (3 - 1)) * 0.1 - SLACK, (i, j)
     assert times[-1] - times[0] >= (8 - 3) * 0.1 - SLACK
 
 

@@ -86,6 +86,29 @@ def test_stories_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and out.startswith("[") and "outlets" in out
 
 
+def test_search_json_shape_best_first_and_hostile_words(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run(capsys, "ingest", str(SEEDS))
+    code, out, _ = run(capsys, "search", "Naruhito", "summit", "--json")
+    found = json.loads(out)
+    assert code == 0 and found
+    assert any("Naruhito" in a["title"] for a in found[0]["articles"])
+    for story in found:
+        assert set(story) == {
+            *("story", "title", "language", "countries", "outlets", "first_seen", "articles"),
+            "score",
+        }
+    scores = [story["score"] for story in found]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+    _, out, _ = run(capsys, "search", "vaccines", "--country", "UZ", "--json")
+    assert all("UZ" in story["countries"] for story in json.loads(out))
+    for hostile in ['"', "NEAR(", "' OR 1=1 --", "🔥", "a\x00b"]:
+        code, out, _ = run(capsys, "search", hostile, "--json")
+        assert code == 0 and isinstance(json.loads(out), list)
+    assert "Nothing found" in run(capsys, "search", "zzqx")[1]
+
+
 def test_digest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "ingest", str(SEEDS))
     code, out, _ = run(capsys, "digest", "--country", "KZ", "--country", "uz", "--json")

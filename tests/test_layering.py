@@ -18,6 +18,7 @@ RULES = [
     ("bot/news", ("bot.telegram", "bot.delivery", "bot.sources", "bot.standin")),
     ("bot/sources", ("bot.telegram", "bot.delivery", "bot.standin")),
     ("bot/delivery", ("bot.telegram", "bot.standin")),
+    ("bot/search", ("bot.telegram", "bot.delivery", "bot.sources", "bot.standin")),
     ("bot/telegram", ("bot.standin",)),
     ("storage", ("bot",)),
 ]

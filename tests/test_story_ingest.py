@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from bot.__main__ import search_stems
 from bot.news.articles import Publisher
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
@@ -154,7 +155,7 @@ def test_articles_stored_before_stories_start_one_each_and_can_be_joined(
             {"key": title.lower(), "title": title, "body": body, "day": NOW.date(), "now": NOW,
              "url": "https://steppe.example/old", "source": "Steppe", "outlet": outlet},
         )  # fmt: skip
-    upgrade_schema(engine)
+    upgrade_schema(engine, search_stems=search_stems)
     [old] = story_of(engine).values()
     store(engine, TREATY[1:2], NOW + dt.timedelta(hours=2))
     assert set(story_of(engine).values()) == {old}

@@ -59,7 +59,7 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _shorten(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
     """`text` cut at a word boundary to at most `limit` UTF-16 units, ending in an ellipsis."""
     if utf16_len(text) <= limit:
         return text
@@ -78,7 +78,7 @@ def _shorten(text: str, limit: int) -> str:
 ALSO_LIMIT = 1_200
 
 
-def _link(name: str, url: str) -> str:
+def outlet_link(name: str, url: str) -> str:
     if url.startswith(("https://", "http://")):
         return f'<a href="{html.escape(url, quote=True)}">{escape(name)}</a>'
     return escape(name)
@@ -92,7 +92,7 @@ def render_also(article: ArticleView, language: str = DEFAULT_LANGUAGE) -> str |
     more = article.more_outlets
     used = 0
     for name, url, other_language in article.also:
-        part = _link(_shorten(name, 60), url)
+        part = outlet_link(shorten(name, 60), url)
         if other_language:
             part += f" ({escape(other_language)})"
         if used + utf16_len(part) > ALSO_LIMIT:
@@ -136,7 +136,7 @@ def render_article(
     also = render_also(article, language)
     if also:
         budget -= utf16_len(also) + 1
-    lines = [title, _shorten(summary, budget)] if summary else [title]
+    lines = [title, shorten(summary, budget)] if summary else [title]
     if also:
         lines.append(also)
     if article.page_date is not None and brevity != "headlines":
@@ -162,7 +162,7 @@ def pack_messages(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str
     messages: list[str] = []
     current = ""
     for block in blocks:
-        block = block if utf16_len(block) <= limit else _shorten(block, limit)
+        block = block if utf16_len(block) <= limit else shorten(block, limit)
         candidate = f"{current}\n\n{block}" if current else block
         if utf16_len(candidate) <= limit:
             current = candidate

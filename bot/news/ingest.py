@@ -7,6 +7,7 @@ reason and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
@@ -25,7 +26,8 @@ from bot.news.story_window import (
     features_of,
     forget_window,
 )
-from storage import repo
+from bot.search.documents import search_stems
+from storage import repo, search
 from storage.db import open_session
 from storage.models import ArticleRecord, utcnow
 
@@ -213,25 +215,9 @@ def _store(
     story_window_hours: float,
 ) -> tuple[int, int] | None:
     """New and updated article counts; None if the content was stored meanwhile."""
-    try:
-        return _store_locked(engine, digest, source, snapshot, prepared, now, story_window_hours)
-    except BaseException:
-        forget_window(engine)  # it may hold articles of the transaction rolled back
-        raise
-
-
-def _store_locked(
-    engine: Engine,
-    digest: str,
-    source: str,
-    snapshot: Snapshot,
-    prepared: list[PreparedArticle],
-    now: dt.datetime,
-    story_window_hours: float,
-) -> tuple[int, int] | None:
     new = updated = 0
     inserted: list[ArticleRecord] = []
-    with open_session(engine) as session, session.begin():
+    with _window_dropped_on_failure(engine), open_session(engine) as session, session.begin():
         repo.lock_for_ingest(session=session)
         # Checked again under the lock: another instance may have read the same file.
         known = repo.find_snapshot(session=session, content_hash=digest)
@@ -277,6 +263,16 @@ def _store_locked(
         # Still under the lock: one writer at a time gives each article exactly one story.
         assign_stories(session, engine, inserted, now=now, window_hours=story_window_hours)
     return new, updated
+
+
+@contextlib.contextmanager
+def _window_dropped_on_failure(engine: Engine) -> Iterator[None]:
+    """A transaction that fails drops the story window: it may hold its articles."""
+    try:
+        yield
+    except BaseException:
+        forget_window(engine)
+        raise
 
 
 def _stored_copy(session: Session, article: PreparedArticle) -> ArticleRecord | None:
@@ -345,7 +341,15 @@ def _insert(
     session.flush()
     assert record.id is not None
     repo.set_article_countries(session=session, article_id=record.id, countries=article.countries)
+    index_for_search(session, record, new=True)
     return record
+
+
+def index_for_search(session: Session, record: ArticleRecord, *, new: bool = False) -> None:
+    """The article's search stems, in the same transaction as its text."""
+    assert record.id is not None
+    title, body = search_stems(record.title, record.body)
+    search.index_article(session=session, article_id=record.id, title=title, body=body, new=new)
 
 
 def _upgrade(
@@ -360,6 +364,7 @@ def _upgrade(
     session.add(stored)
     assert stored.id is not None
     repo.set_article_countries(session=session, article_id=stored.id, countries=article.countries)
+    index_for_search(session, stored)
 
 
 def ingest_articles(

@@ -33,7 +33,10 @@ JSON = dict[str, Any]
 _TOKEN = re.compile(r"^\d{3,}:[\w-]{20,}$")
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]+(?:@\w+)?")
 # Form-encoded requests carry nested objects as JSON strings.
-_JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "link_preview_options", "scope"}
+_JSON_FIELDS = {
+    *("reply_markup", "commands", "allowed_updates", "link_preview_options", "scope"),
+    "results",
+}
 
 
 @dataclass
@@ -74,6 +77,7 @@ class FakeBotApi:
         self.commands: list[JSON] = []  # the default menu
         self.menus: dict[str, list[JSON]] = {}  # by language_code
         self.callback_answers: list[JSON] = []
+        self.inline_answers: list[JSON] = []  # answerInlineQuery calls, in order
         self.blocked: set[int] = set()
         self.chat_admins: dict[int, set[int]] = {}
         # Supergroups with topics: their open topics' message_thread_ids.
@@ -194,6 +198,31 @@ class FakeBotApi:
         }
         return self._push({"callback_query": query})
 
+    def push_inline_query(
+        self, user_id: int, query: str, *, language_code: str | None = None
+    ) -> JSON:
+        """A user typing `@bot query` in some chat (inline mode: no chat in the update)."""
+        user: JSON = {"id": user_id, "is_bot": False, "first_name": "Test"}
+        if language_code:
+            user["language_code"] = language_code
+        inline = {"id": str(next(self._message_ids)), "from": user, "query": query, "offset": ""}
+        return self._push({"inline_query": inline})
+
+    def choose_inline_result(self, chat_id: int, answer: JSON, result_id: str) -> SentMessage:
+        """The user picks a result of `answer` (an answerInlineQuery call): their app sends
+        its message to `chat_id`, "via" the bot. Recorded as the bot's sendMessage would
+        be, with Telegram's checks of the text."""
+        [result] = [r for r in answer["results"] if r["id"] == result_id]
+        content = result["input_message_content"]
+        text = str(content["message_text"])
+        if not text.strip() or len(text.encode("utf-16-le")) // 2 > 4096:
+            raise ValueError("Telegram would refuse this result's message")
+        message = SentMessage(
+            "viaBot", chat_id, next(self._message_ids), text, time.monotonic(), dict(content)
+        )
+        self.sent.append(message)
+        return message
+
     def fail_next(
         self,
         method: str,
@@ -309,6 +338,7 @@ class FakeBotApi:
             "sendmessage": self._send_message,
             "editmessagetext": self._edit_message_text,
             "answercallbackquery": self._answer_callback_query,
+            "answerinlinequery": self._answer_inline_query,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
             "setwebhook": self._set_webhook,
@@ -341,7 +371,7 @@ class FakeBotApi:
             "username": self.username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,  # switched on with @BotFather's /setinline
         }
 
     async def _set_webhook(self, params: JSON) -> bool:
@@ -471,6 +501,24 @@ class FakeBotApi:
 
     async def _answer_callback_query(self, params: JSON) -> bool:
         self.callback_answers.append(params)
+        return True
+
+    async def _answer_inline_query(self, params: JSON) -> bool:
+        """Telegram's checks: at most 50 results, unique ids of 1-64 bytes, each with a
+        title and a message of 1-4096 characters."""
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise _ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or any(not 0 < len(i.encode()) <= 64 for i in ids):
+            raise _ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            text = str((result.get("input_message_content") or {}).get("message_text") or "")
+            if not result.get("title") or not text.strip():
+                raise _ApiError(400, "Bad Request: MESSAGE_EMPTY")
+            if len(text.encode("utf-16-le")) // 2 > 4096:
+                raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        self.inline_answers.append(params)
         return True
 
     async def _set_my_commands(self, params: JSON) -> bool:

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 # "123456789:AA…": the bot's id, a colon, and a 35-character secret.
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 CONCURRENT_UPDATES = 64
 # A webhook update is leased to the instance handling it a little longer than it
 # may take to answer; Telegram's copies meanwhile are told to come again later.

@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Subscribe, or resume daily digests")),
     ("country", N_("Choose countries: /country kz uz")),
     ("latest", N_("Newest articles: /latest [country] [n]")),
+    ("search", N_("Search all stories: /search Rogun dam")),
     ("digest", N_("Your digest now: what you have not seen")),
     ("time", N_("Daily digest time: /time 08:30")),
     ("timezone", N_("Your time zone: /timezone Asia/Tashkent")),
@@ -57,6 +58,11 @@ SLOW_DOWN = N_("⏳ That's more than I can answer at once: I skipped some. One a
 ERROR = N_("Sorry, something went wrong on my side. Please try again in a minute.")
 COUNTRY_ADDED = N_("{country} added")
 COUNTRY_REMOVED = N_("{country} removed")
+SEARCH_USAGE = N_(
+    "Send the words to look for: /search Rogun dam, or a phrase in quotes. In any other "
+    "chat, type my @username and the words to share a story there."
+)
+NOTHING_FOUND = N_("🔎 Nothing found for “{query}”. Fewer or other words may find it.")
 LATEST_HEADING = N_("📰 <b>Latest</b> — {countries}")
 SCHEDULE_NOW = N_("Now: {schedule}. To change it: {example}")
 SCHEDULE_HOW = N_("To change it: {example}")

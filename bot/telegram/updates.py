@@ -54,6 +54,18 @@ class _ChatQueue:
     waiting: dict[Hashable, int] = field(default_factory=dict)  # coalescing key -> count
 
 
+def queue_of(update: object) -> int | None:
+    """Whose updates an update waits behind: its chat's; an inline query (which has no
+    chat) its user's, so a user typing fast queues behind their own queries only."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.inline_query is not None:
+        return update.inline_query.from_user.id
+    return None
+
+
 def coalescing_key(update: object) -> Hashable | None:
     """What makes two updates the same request; None: never coalesced."""
     if not isinstance(update, Update):
@@ -109,18 +121,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             self._done(update)
 
     async def _in_chat_order(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
+        chat_id = queue_of(update)
+        if chat_id is None:
             async with self._running:
                 await self._run(update, coroutine)
             return
-        queue = self._chats.setdefault(chat.id, _ChatQueue())
+        queue = self._chats.setdefault(chat_id, _ChatQueue())
         key = coalescing_key(update)
         waiting = sum(queue.waiting.values())
         if (key is not None and key in queue.waiting) or waiting >= MAX_WAITING_PER_CHAT:
-            self._shed(chat.id, coroutine, coalesced=key in queue.waiting)
+            self._shed(chat_id, coroutine, coalesced=key in queue.waiting)
             if not queue.holders:
-                del self._chats[chat.id]
+                del self._chats[chat_id]
             return
         queue.holders += 1
         queue.waiting[key] = queue.waiting.get(key, 0) + 1
@@ -130,7 +142,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 if not queue.waiting[key]:
                     del queue.waiting[key]
                 if self._stopping:
-                    self._shed(chat.id, coroutine, coalesced=True)  # quietly: no notice now
+                    self._shed(chat_id, coroutine, coalesced=True)  # quietly: no notice now
                     if isinstance(update, Update):
                         self._dropped_at_stop.add(update.update_id)
                     return
@@ -139,7 +151,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         finally:
             queue.holders -= 1
             if not queue.holders:
-                del self._chats[chat.id]
+                del self._chats[chat_id]
 
     @staticmethod
     async def _run(update: object, coroutine: Awaitable[Any]) -> None:

@@ -21,6 +21,7 @@ from bot.telegram.handlers import (
     operators,
     outlets,
     reading,
+    search,
     settings,
     subscription,
 )
@@ -40,6 +41,7 @@ FAMILIES: tuple[Family, ...] = (
     keywords,  # /follow, /mute, /unfollow, /unmute, /keywords
     channels,  # /channel
     outlets,  # /news, /outlets
+    search,  # /search, its pages, inline queries
     operators,  # /stats
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlmodel import Session
 from telegram import Update
 
@@ -9,8 +11,7 @@ from bot import prefs as rules
 from bot.delivery.schedule import OLDEST_NEWS, compose_for, unsent
 from bot.i18n import say
 from bot.news.compose import compose_latest
-from bot.news.coverage import in_languages, story_item
-from bot.news.keywords import ArticleIndex
+from bot.search.archive import newest_stories, reader_of
 from bot.telegram import texts
 from bot.telegram.handlers.guards import App, Context, Shell, add_commands
 from storage import alerts, digests, repo, stories
@@ -32,25 +33,10 @@ async def latest(shell: Shell, update: Update, context: Context) -> None:
     current = await shell.prefs(update.effective_chat.id)
     language = await shell.language(update, current)
     codes = (named,) if named else (current.countries if current else ())
-    mutes = current.mutes if current else ()
-    # Muted words drop stories after the query: read enough more to fill the answer.
-    wanted = count if not mutes else count * 4 + 20
-    # News languages and outlets narrow the query itself, so the answer is still full.
-    languages = rules.news_languages(current) if current else frozenset((language, "en"))
-    hidden = current.hidden_outlets if current else ()
-    found = await shell.store.run(
-        lambda s: stories.latest_stories(
-            session=s, countries=codes, limit=wanted, languages=languages, hidden_outlets=hidden
-        )
-    )
-    muted = ArticleIndex([a for story in found for a in story]).having_any(mutes)
-    readable = rules.reads(current) if current else in_languages(languages)
-    shown = (
-        story_item(story, language=language, readable=readable, hidden_outlets=hidden)
-        for story in found
-        if not any(a.id in muted for a in story)
-    )
-    articles = [item for item in shown if item is not None][:count]
+    # News languages and outlets narrow the query itself, so the answer is still full;
+    # muted words, in any article of a story, hide it (as in digests).
+    reader = replace(reader_of(current, language), countries=codes)
+    articles = await shell.store.run(lambda s: newest_stories(s, reader, limit=count))
     countries = texts.country_list(language, codes)
     if not articles:
         nothing = texts.NOTHING_STORED_FOR if codes else texts.NOTHING_STORED

@@ -1,0 +1,118 @@
+"""Searching the archive: a reader's words to the stories that match, best first.
+
+The one path `/search`, inline queries, `newsbot search` and `bench/search.py` share:
+parse the words (`bot.search.query`), ask the index (`storage.search`) for the best
+stories in the reader's news languages and outlets, read their articles, drop those a
+muted word hides (in any article, as digests do), and make each one item
+(`bot.news.coverage.story_item`: its title in the reader's language where it has one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from bot.news.coverage import Readable, everything, in_languages, story_item
+from bot.news.keywords import ArticleIndex
+from bot.prefs import news_languages, reads
+from bot.search.query import fts5_attempts, parse_query, tsquery_attempts
+from storage import search, stories
+from storage.repo import StoredArticle
+from storage.subscribers import ChatPrefs
+
+# Stories read from the index for one answer beyond those shown: muted words hide some.
+MUTED_MARGIN = 10
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whose search it is: what they read (as `bot.prefs.reads`), in which language, and
+    the words they muted. The defaults: everything, in English."""
+
+    language: str = "en"
+    readable: Readable = everything
+    languages: Collection[str] | None = None  # news languages (None: any), for the index
+    hidden_outlets: Collection[str] = ()
+    mutes: tuple[str, ...] = ()
+    countries: Sequence[str] = ()
+
+
+def reader_of(prefs: ChatPrefs | None, language: str) -> Reader:
+    """A chat's reader: its news languages, outlets and muted words (a chat the bot does
+    not know yet reads its user's language and English, as in /latest)."""
+    if prefs is None:
+        languages = frozenset((language, "en"))
+        return Reader(language, in_languages(languages), languages)
+    return Reader(
+        prefs.language, reads(prefs), news_languages(prefs), prefs.hidden_outlets, prefs.mutes
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    item: StoredArticle  # the story as one item, for this reader
+    score: float  # higher is better
+    articles: Sequence[StoredArticle]  # every article of the story
+
+
+def find_stories(session: Session, text: str, reader: Reader, *, limit: int) -> list[Found]:
+    """The first `limit` stories matching `text` for `reader`, best first, then newest;
+    [] when the words hold nothing searchable or nothing matches."""
+    query = parse_query(text)
+    if query.is_empty or limit <= 0:
+        return []
+    ranked = search.search_stories(
+        session=session,
+        expressions=search.Expressions(fts5_attempts(query), tsquery_attempts(query)),
+        countries=reader.countries,
+        languages=reader.languages,
+        hidden_outlets=reader.hidden_outlets,
+        limit=limit + (limit * 3 + MUTED_MARGIN if reader.mutes else 0),
+    )
+    members = stories.story_articles(session=session, story_ids=[story for story, _ in ranked])
+    muted: frozenset[int] = frozenset()
+    if reader.mutes:
+        every = [article for articles in members.values() for article in articles]
+        muted = ArticleIndex(every).having_any(reader.mutes)
+    found = []
+    for story, score in ranked:
+        articles = members.get(story, [])
+        if not articles or any(article.id in muted for article in articles):
+            continue
+        item = story_item(
+            articles,
+            language=reader.language,
+            readable=reader.readable,
+            hidden_outlets=reader.hidden_outlets,
+        )
+        if item is not None:
+            found.append(Found(item, score, articles))
+    return found[:limit]
+
+
+def newest_stories(session: Session, reader: Reader, *, limit: int) -> list[StoredArticle]:
+    """The newest `limit` stories of the reader's countries (none: of all), one item
+    each, as /latest and an empty inline query show them."""
+    found = stories.latest_stories(
+        session=session,
+        countries=reader.countries,
+        limit=limit + (limit * 3 + MUTED_MARGIN if reader.mutes else 0),
+        languages=reader.languages,
+        hidden_outlets=reader.hidden_outlets,
+    )
+    muted: frozenset[int] = frozenset()
+    if reader.mutes:
+        muted = ArticleIndex([a for articles in found for a in articles]).having_any(reader.mutes)
+    items = (
+        story_item(
+            articles,
+            language=reader.language,
+            readable=reader.readable,
+            hidden_outlets=reader.hidden_outlets,
+        )
+        for articles in found
+        if not any(article.id in muted for article in articles)
+    )
+    return [item for item in items if item is not None][:limit]

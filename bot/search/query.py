@@ -1,0 +1,244 @@
+"""A reader's search words, parsed by the project and never handed raw to an engine.
+
+Both full-text engines have a query language (FTS5: `"`, `*`, `NEAR(`, `OR`, `AND`,
+`NOT`, `-`, `:`, `^`, parentheses; PostgreSQL's tsquery: `&`, `|`, `!`, `<->`, `:*`),
+and a reader's text would be parsed as one: `OR` would change the meaning, an odd `"`
+or `(` would raise a syntax error. So the words are parsed here, once, into a `Query`
+of search stems, and the engines get expressions built from those stems alone: every
+stem is a run of letters and digits, every FTS5 token is double-quoted, and the only
+operators are the ones written below. Nothing of the input survives but letters and
+digits, so no input can be an operator.
+
+A stem is the word lower-cased, ё folded to е, diacritics on Latin letters removed
+("Erdoğan" finds "Erdogan"), and reduced by the keyword matcher's script-aware Snowball
+stemmer (Russian for Cyrillic, English for Latin), so `dam`/`dams` and
+`выборы`/`выборов`/`выборах` meet. `bot.search.documents` indexes articles with the same
+`word_stems`, so what the query asks for is exactly what the index holds.
+
+Words joined by a hyphen ("Tash-Kumyr", "Кош-Тепа", "CASA-1000") are a phrase of their
+parts, as FTS5 itself reads them, so they also find "Tash Kumyr". Text in balanced
+quotes ("…", «…», “…”, „…“) is one phrase: its stems, in order, side by side.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.news import keywords
+from bot.news.text import RUSSIAN_STOP_WORDS
+
+# Bounds. A query reads at most MAX_QUERY_CHARS characters of its input (the rest is
+# ignored, so a 4,096-character message costs what a 256-character one does) and keeps
+# at most MAX_TERMS terms or phrases, each phrase at most MAX_PHRASE_TERMS stems: an
+# engine expression is never more than 8 × 8 stems. A "word" longer than
+# MAX_TOKEN_CHARS is no word anyone searches for (a hash, a URL run together) and is
+# dropped, on the query side and the index side alike.
+MAX_QUERY_CHARS = 256
+MAX_TERMS = 8
+MAX_PHRASE_TERMS = 8
+MAX_TOKEN_CHARS = 64
+# A stem searched as a prefix (`prefix=True`) must be at least this long: a shorter one
+# would match a good part of the vocabulary, and cost an engine as much.
+MIN_PREFIX_CHARS = 4
+
+# Function words a query drops, in English and in Russian. Not sumy's English list
+# (bot.news.text.STOP_WORDS): made for summaries, it holds words a reader does search
+# for ("new", "first", "third", "old", "right", "help"). The index keeps every word, so
+# a query of stop words alone ("The Who") is kept whole rather than dropped, and a
+# quoted phrase keeps its stop words ("Bank of England").
+# fmt: off
+ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
+    {
+        "a", "about", "above", "after", "against", "all", "also", "am", "an", "and", "any",
+        "are", "as", "at", "be", "been", "before", "being", "below", "between", "both", "but",
+        "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "for",
+        "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers",
+        "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its",
+        "itself", "me", "more", "most", "my", "myself", "near", "no", "nor", "not", "of", "off",
+        "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own",
+        "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs",
+        "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to",
+        "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where",
+        "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours",
+        "yourself", "yourselves",
+    }
+)
+# fmt: on
+STOP_WORDS: frozenset[str] = ENGLISH_STOP_WORDS | RUSSIAN_STOP_WORDS
+
+Part = tuple[str, ...]  # one stem (a term) or several (a phrase), in order
+
+# Invisible format characters: bidi controls (U+200E/F, U+202A–U+202E, U+2066–U+2069),
+# zero-width space/joiners, soft hyphen, BOM, variation selectors, tag characters.
+# They are removed, not treated as spaces: "da\u200bm" is the word "dam" to a reader.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufe00-\ufe0f\ufeff\U000e0000-\U000e007f]"
+)
+_PART = r"[^\W_]+(?:['’][^\W_]+)*"  # letters and digits, inner apostrophes kept
+_WORD = re.compile(_PART)
+_COMPOUND = re.compile(rf"{_PART}(?:[-‐‑]{_PART})*")
+_HYPHEN = re.compile(r"[-‐‑]")
+_PIECE = re.compile(r"[^\W_]+")  # what a stem may hold: letters and digits, nothing else
+_TRAILING_PIECE = re.compile(r"[^\W_]+$")
+_LATIN_MARKS = re.compile(r"(?<=[A-Za-z])[\u0300-\u036f]+")
+_MARKS = re.compile(r"[\u0300-\u036f]")
+_QUOTED = re.compile(r'"([^"]*)"|«([^«»]*)»|[“„]([^“”„]*)[”“]')
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a reader searched for: terms and phrases of search stems, in their order."""
+
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing searchable (emoji, punctuation, blank): the caller says "nothing found"."""
+        return not self.parts
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return tuple(part[0] for part in self.parts if len(part) == 1)
+
+    @property
+    def phrases(self) -> tuple[Part, ...]:
+        return tuple(part for part in self.parts if len(part) > 1)
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        """Every stem once, in order: for highlighting, or a muted-word check."""
+        return tuple(dict.fromkeys(stem for part in self.parts for stem in part))
+
+
+def parse_query(text: str) -> Query:
+    """The search terms and phrases of `text` (its first MAX_QUERY_CHARS characters).
+
+    Stop words are dropped unless the query has nothing else; repeated terms count once.
+    """
+    found: dict[Part, bool] = {}  # each part once, a stop word unless it ever was not
+    for part, stop in _parts(clean(bounded(text, MAX_QUERY_CHARS))):
+        found[part] = found.get(part, True) and stop
+    kept = [part for part, stop in found.items() if not stop] or list(found)
+    return Query(tuple(part[:MAX_PHRASE_TERMS] for part in kept[:MAX_TERMS]))
+
+
+def to_fts5(query: Query, *, any_term: bool = False, prefix: bool = False) -> str:
+    """An FTS5 MATCH expression for a column of search stems; "" for an empty query.
+
+    Every part is one double-quoted string (a term, or a phrase of stems in order), so
+    no token can be read as an operator; parts are ANDed, or ORed with `any_term`.
+    With `prefix`, a part's last stem (of MIN_PREFIX_CHARS or more) also matches the
+    longer stems it begins (`"кызылорд" *` finds "кызылординск", of «Кызылординской»).
+    """
+    joiner = " OR " if any_term else " AND "
+    return joiner.join(_fts5_string(part, prefix) for part in query.parts)
+
+
+def to_tsquery_text(query: Query, *, any_term: bool = False, prefix: bool = False) -> str:
+    """The text for PostgreSQL's `to_tsquery('simple', ...)`; "" for an empty query.
+
+    Terms are joined with `&` (or `|` with `any_term`), a phrase's stems with `<->`;
+    every lexeme is letters and digits only, so needs no quoting. `prefix` as in
+    `to_fts5` (`stem:*`).
+    """
+    joiner = " | " if any_term else " & "
+    return joiner.join(_tsquery_part(part, prefix) for part in query.parts)
+
+
+# The fallback, in order: all the words as written (their stems); then all of them, each
+# also as the beginning of a longer stem (Snowball leaves «Кызылорда» "кызылорд" and
+# «Кызылординской» "кызылординск": place names and their adjectives); then any of them,
+# so a reader who typed one word too many still finds the story, the articles having
+# the most of the words first (bm25 and ts_rank both add up the words' weights).
+_ATTEMPTS = ((False, False), (False, True), (True, True))  # (any_term, prefix)
+
+
+def fts5_attempts(query: Query) -> tuple[str, ...]:
+    """The FTS5 expressions to try in turn, keeping the first that finds anything."""
+    expressions = (to_fts5(query, any_term=a, prefix=p) for a, p in _ATTEMPTS)
+    return tuple(dict.fromkeys(e for e in expressions if e))
+
+
+def tsquery_attempts(query: Query) -> tuple[str, ...]:
+    """The `to_tsquery('simple', ...)` texts to try in turn, as `fts5_attempts`."""
+    texts = (to_tsquery_text(query, any_term=a, prefix=p) for a, p in _ATTEMPTS)
+    return tuple(dict.fromkeys(t for t in texts if t))
+
+
+def bounded(text: str, limit: int) -> str:
+    """The first `limit` characters of `text`, without a word cut in two at the end."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if text[limit].isalnum() and cut[-1:].isalnum():
+        return _TRAILING_PIECE.sub("", cut)
+    return cut
+
+
+def clean(text: str) -> str:
+    """`text` in compatibility form (fullwidth and ligature letters plain), invisibles out."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def compounds(text: str) -> Iterator[tuple[Part, bool]]:
+    """The stems of each word or hyphenated compound of cleaned `text`, and whether it is
+    made of stop words only."""
+    for match in _COMPOUND.finditer(text):
+        words = _HYPHEN.split(match.group())
+        stems = tuple(stem for word in words for stem in word_stems(word))
+        if stems:
+            yield stems, all(_folded(word) in STOP_WORDS for word in words)
+
+
+def text_stems(text: str) -> list[str]:
+    """The stems of cleaned `text` in order: what `compounds` gives, flat and faster (an
+    article has no stop words to tell apart, and its hyphens only separate)."""
+    return [stem for word in _WORD.findall(text) for stem in word_stems(word)]
+
+
+@lru_cache(maxsize=65_536)
+def word_stems(word: str) -> Part:
+    """The search stems of one word: usually one, more where its stem holds an apostrophe
+    ("o'zbekiston" gives "o", "zbekiston", as both engines' tokenizers would split it)."""
+    if not word.isascii():
+        latin_plain = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", word))
+        word = unicodedata.normalize("NFC", latin_plain)
+    stem = _MARKS.sub("", keywords.stem(word))  # casefold leaves "i̇" of "İ"
+    return tuple(piece for piece in _PIECE.findall(stem) if len(piece) <= MAX_TOKEN_CHARS)
+
+
+def _parts(text: str) -> Iterator[tuple[Part, bool]]:
+    """Terms and phrases of cleaned `text` in order; a quoted phrase is never a stop word."""
+    start = 0
+    for quoted in _QUOTED.finditer(text):
+        yield from compounds(text[start : quoted.start()])
+        inside = next(group for group in quoted.groups() if group is not None)
+        phrase = tuple(stem for stems, _ in compounds(inside) for stem in stems)
+        if phrase:
+            yield phrase, False
+        start = quoted.end()
+    yield from compounds(text[start:])
+
+
+def _folded(word: str) -> str:
+    return word.casefold().replace("’", "'").replace("ё", "е")
+
+
+def _as_prefix(part: Part, prefix: bool) -> bool:
+    return prefix and len(part[-1]) >= MIN_PREFIX_CHARS
+
+
+def _fts5_string(part: Part, prefix: bool) -> str:
+    # Stems hold no `"`; doubling it anyway keeps this safe should that ever change.
+    quoted = '"' + " ".join(part).replace('"', '""') + '"'
+    return quoted + " *" if _as_prefix(part, prefix) else quoted
+
+
+def _tsquery_part(part: Part, prefix: bool) -> str:
+    lexemes = [*part[:-1], part[-1] + ":*" if _as_prefix(part, prefix) else part[-1]]
+    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
