@@ -197,11 +197,20 @@ def numbers_of(text: str) -> set[str]:
     return found
 
 
+# What decides whether a word opens a sentence is just before it: a stop and spaces,
+# a quote, a dash. Only this much is read back (reading the whole text before each
+# capitalised word made names quadratic in the text's length).
+_LOOK_BACK = 16
+
+
 def _capitalised(text: str) -> list[tuple[str, bool]]:
     """Capitalised words, each with whether it opens a sentence."""
-    return [
-        (m.group(1), bool(_SENTENCE_START.search(text[: m.start()]))) for m in _NAME.finditer(text)
-    ]
+    found = []
+    for match in _NAME.finditer(text):
+        start = match.start()
+        before = text[max(0, start - _LOOK_BACK) : start]
+        found.append((match.group(1), start == 0 or bool(_SENTENCE_START.search(before))))
+    return found
 
 
 def names_of(title: str, body: str) -> set[str]:
@@ -375,21 +384,33 @@ def _cap(counts: dict[str, float], keep: int) -> None:
         counts.update(kept)
 
 
-def _cosine(
-    article: Mapping[str, float], story: Story, part: str, window: Window
-) -> tuple[float, list[str]]:
-    """Cosine of the article's and the story's counts of one `part` ("names", "sounds",
-    or a language's words), weighed by idf, and the keys they share."""
-    counts, df, usual = story.part(part), window.df(part), commonplace(part)
-    dot = norm = 0.0
-    shared = []
+# An article's counts of one part weighed by the window: key -> (count x idf, idf),
+# and their squared length. Worked out once per article, not once per candidate.
+Weights = tuple[dict[str, tuple[float, float]], float]
+
+
+def _weighed(article: Mapping[str, float], part: str, window: Window) -> Weights:
+    df, usual = window.df(part), commonplace(part)
     prior = window.total + PRIOR_ARTICLES + 1  # idf() inlined: this is the inner loop
+    values, norm = {}, 0.0
     for key, count in article.items():
         weight = math.log(prior / (df.get(key, 0) + usual.get(key, 0.0) + 1))
+        values[key] = (count * weight, weight)
         norm += (count * weight) ** 2
+    return values, norm
+
+
+def _cosine(weighed: Weights, story: Story, part: str, window: Window) -> tuple[float, list[str]]:
+    """Cosine of the article's weighed counts of one `part` ("names", "sounds", or a
+    language's words) and the story's, and the keys they share."""
+    counts = story.part(part)
+    values, norm = weighed
+    dot = 0.0
+    shared = []
+    for key, (value, weight) in values.items():
         other = counts.get(key)
         if other is not None:
-            dot += count * other * weight * weight
+            dot += value * other * weight
             shared.append(key)
     if not dot:
         return 0.0, []
@@ -413,8 +434,14 @@ class Window:
         return self.sounds if part == "sounds" else self.words.get(part, {})
 
 
-def similarity(article: Features, story: Story, window: Window) -> float:
-    """How surely the article reports the story's event, 0 to 1.
+def similarity(
+    article: Features,
+    story: Story,
+    window: Window,
+    weighed: dict[str, Weights] | None = None,
+) -> float:
+    """How surely the article reports the story's event, 0 to 1 (`weighed`: the
+    article's weights, kept between the candidates of one `choose`).
 
     Within a language the story is written in, words and names count together
     (WORDS_SHARE); across languages names and sounds, and only when at least
@@ -422,17 +449,28 @@ def similarity(article: Features, story: Story, window: Window) -> float:
     beyond the region's commonplaces and geography: one word ("bankruptcy", "CEO") in
     common is no event, nor are "Bishkek" and "forum" (two forums in one capital).
     """
-    names, shared_names = _cosine(dict.fromkeys(article.names, 1.0), story, "names", window)
+    cache = weighed if weighed is not None else {}
+
+    def weights(part: str, counts: Mapping[str, float]) -> Weights:
+        if part not in cache:
+            cache[part] = _weighed(counts, part, window)
+        return cache[part]
+
+    names, shared_names = _cosine(
+        weights("names", dict.fromkeys(article.names, 1.0)), story, "names", window
+    )
     story_words = story.words.get(article.language)
     if not story_words:
         if len(shared_names) < MIN_SHARED_NAMES:
             return 0.0
-        sounds, shared_sounds = _cosine(article.sounds, story, "sounds", window)
+        sounds, shared_sounds = _cosine(weights("sounds", article.sounds), story, "sounds", window)
         evidence = (set(shared_names) | set(shared_sounds)) - geography()
         if len(evidence) < MIN_SHARED:
             return 0.0
         return CROSS_NAMES_SHARE * names + (1 - CROSS_NAMES_SHARE) * sounds
-    words, shared_words = _cosine(article.words, story, article.language, window)
+    words, shared_words = _cosine(
+        weights(article.language, article.words), story, article.language, window
+    )
     ordinary = commonplace(article.language).keys() | geography_words(article.language)
     evidence = {w for w in shared_words if w not in ordinary}
     evidence |= set(shared_names) - geography()
@@ -544,10 +582,12 @@ class StoryIndex:
         """The story the article joins, or None for a new one: of the candidates whose
         threshold its similarity passes, the one it passes by most (ties: lower id)."""
         window = self.snapshot()
+        weighed: dict[str, Weights] = {}
         best: tuple[float, int] | None = None
         for story in self.candidates(article):
             candidate = self.stories[story]
-            margin = similarity(article, candidate, window) - threshold(article, candidate)
+            score = similarity(article, candidate, window, weighed)
+            margin = score - threshold(article, candidate)
             if margin >= 0 and (best is None or (margin, -story) > (best[0], -best[1])):
                 best = (margin, story)
         return None if best is None else best[1]
