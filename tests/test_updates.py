@@ -114,3 +114,49 @@ def test_stopping_drops_the_waiting_and_says_so() -> None:
     ran, results = asyncio.run(scenario())
     assert ran == [(1, "/latest 0")]  # what was running finished; the rest never ran
     assert results == [True, False, False, False]  # the webhook asks Telegram for those again
+
+
+def _inline(user_id: int, query: str) -> Update:
+    update = Update.de_json(
+        {
+            "update_id": next(_ids),
+            "inline_query": {
+                "id": str(next(_ids)),
+                "from": {"id": user_id, "is_bot": False, "first_name": "T"},
+                "query": query,
+                "offset": "",
+            },
+        },
+        None,
+    )
+    assert update is not None
+    return update
+
+
+def test_inline_queries_queue_per_user_and_a_flood_of_them_is_cut_quietly() -> None:
+    async def scenario() -> tuple[list[str], list[int]]:
+        processor = PerChatUpdateProcessor(4)
+        noticed: list[int] = []
+
+        async def on_shed(chat_id: int) -> None:
+            noticed.append(chat_id)
+
+        processor.on_shed = on_shed
+        release, ran = asyncio.Event(), []
+
+        async def handle(update: Update) -> None:
+            assert update.inline_query is not None
+            ran.append(update.inline_query.query)
+            if len(ran) == 1:
+                await release.wait()
+
+        typed = [_inline(7, "rogun"[:n]) for n in range(1, 6)] * 4  # 20, the first blocks
+        tasks = [asyncio.create_task(processor.process_update(u, handle(u))) for u in typed]
+        await asyncio.sleep(0.05)
+        release.set()
+        await asyncio.gather(*tasks)
+        return ran, noticed
+
+    ran, noticed = asyncio.run(scenario())
+    assert len(ran) == MAX_WAITING_PER_CHAT + 1 and ran[0] == "r"  # in order, bounded
+    assert noticed == []  # no "slow down" message to a user typing in another chat

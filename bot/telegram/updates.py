@@ -130,7 +130,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         key = coalescing_key(update)
         waiting = sum(queue.waiting.values())
         if (key is not None and key in queue.waiting) or waiting >= MAX_WAITING_PER_CHAT:
-            self._shed(chat_id, coroutine, coalesced=key in queue.waiting)
+            # A user typing inline queries faster than they are answered: those beyond
+            # the queue are dropped quietly (there is no chat to tell; they type on).
+            inline = isinstance(update, Update) and update.inline_query is not None
+            self._shed(chat_id, coroutine, coalesced=key in queue.waiting or inline)
             if not queue.holders:
                 del self._chats[chat_id]
             return
