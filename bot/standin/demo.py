@@ -37,6 +37,7 @@ SCRIPT: tuple[str, ...] = (
     "tap done",
     "/latest",
     "/digest",
+    "/search Japan summit",
     "/settings",
 )
 # A second, Russian-language outlet on the local site, with stories written for the
