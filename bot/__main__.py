@@ -136,6 +136,12 @@ def _load_settings() -> Settings:
         raise UsageError(f"bad setting {where}: {message}" if where else message) from None
 
 
+def _answer(args: argparse.Namespace, document: object, text: str) -> int:
+    """What a command prints: one JSON document with `--json`, else `text` for a person."""
+    print(json.dumps(document, ensure_ascii=False) if args.json else text)
+    return 0
+
+
 def search_stems(title: str, body: str) -> tuple[str, str]:
     """For the schema upgrade that builds the search index (the text stack loads only
     if it has articles to index)."""
@@ -222,11 +228,7 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
         story_window_hours=settings.story_window_hours,
     )
     progress.finish()
-    if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False))
-    else:
-        print(cli_output.ingest_summary(report))
-    return 0
+    return _answer(args, report.as_json(), cli_output.ingest_summary(report))
 
 
 def run_latest(settings: Settings, args: argparse.Namespace) -> int:
@@ -237,11 +239,11 @@ def run_latest(settings: Settings, args: argparse.Namespace) -> int:
     engine = _database(settings)
     with open_session(engine) as session:
         articles = repo.latest_articles(session=session, countries=args.country, limit=args.limit)
-    if args.json:
-        print(json.dumps([cli_output.article_json(a) for a in articles], ensure_ascii=False))
-    else:
-        print(cli_output.articles_text(articles))
-    return 0
+    return _answer(
+        args,
+        [cli_output.article_json(a) for a in articles],
+        cli_output.articles_text(articles),
+    )
 
 
 def run_stories(settings: Settings, args: argparse.Namespace) -> int:
@@ -253,11 +255,7 @@ def run_stories(settings: Settings, args: argparse.Namespace) -> int:
     with open_session(engine) as session:
         found = stories.latest_stories(session=session, countries=args.country, limit=args.limit)
     items = [cli_output.story_json(articles) for articles in found]
-    if args.json:
-        print(json.dumps(items, ensure_ascii=False))
-    else:
-        print(cli_output.stories_text(items))
-    return 0
+    return _answer(args, items, cli_output.stories_text(items))
 
 
 def run_search(settings: Settings, args: argparse.Namespace) -> int:
@@ -270,11 +268,7 @@ def run_search(settings: Settings, args: argparse.Namespace) -> int:
     with open_session(engine) as session:
         found = find_stories(session, " ".join(args.words), reader, limit=args.limit)
     items = [{**cli_output.story_json(f.articles), "score": round(f.score, 4)} for f in found]
-    if args.json:
-        print(json.dumps(items, ensure_ascii=False))
-    else:
-        print(cli_output.stories_text(items) if items else "Nothing found.")
-    return 0
+    return _answer(args, items, cli_output.stories_text(items) if items else "Nothing found.")
 
 
 def run_digest(settings: Settings, args: argparse.Namespace) -> int:
@@ -298,11 +292,11 @@ def run_digest(settings: Settings, args: argparse.Namespace) -> int:
         max_per_country=settings.digest_max_per_country,
         language=args.language,
     )
-    if args.json:
-        print(json.dumps({"messages": messages}, ensure_ascii=False))
-    else:
-        print("\n\n— — —\n\n".join(messages) if messages else "Nothing new for these countries.")
-    return 0
+    return _answer(
+        args,
+        {"messages": messages},
+        "\n\n— — —\n\n".join(messages) if messages else "Nothing new for these countries.",
+    )
 
 
 def run_fetch(settings: Settings, args: argparse.Namespace) -> int:
@@ -340,11 +334,7 @@ def run_fetch(settings: Settings, args: argparse.Namespace) -> int:
             await fetcher.close()
 
     report = asyncio.run(one_round())
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        print(cli_output.fetch_summary(report))
-    return 0
+    return _answer(args, report, cli_output.fetch_summary(report))
 
 
 def run_sources(settings: Settings, args: argparse.Namespace) -> int:
@@ -354,11 +344,11 @@ def run_sources(settings: Settings, args: argparse.Namespace) -> int:
         from bot.sources.catalog import load_catalog
 
         outlets = load_catalog()
-        if args.json:
-            print(json.dumps([outlet.as_json() for outlet in outlets], ensure_ascii=False))
-        else:
-            print(cli_output.catalog_text(outlets))
-        return 0
+        return _answer(
+            args,
+            [outlet.as_json() for outlet in outlets],
+            cli_output.catalog_text(outlets),
+        )
 
     from storage import sources
     from storage.db import open_session
@@ -366,11 +356,7 @@ def run_sources(settings: Settings, args: argparse.Namespace) -> int:
     engine = _database(settings)
     with open_session(engine) as session:
         rows = [cli_output.source_json(record) for record in sources.all_sources(session=session)]
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False))
-    else:
-        print(cli_output.sources_text(rows))
-    return 0
+    return _answer(args, rows, cli_output.sources_text(rows))
 
 
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:
