@@ -16,9 +16,12 @@ from bot.__main__ import search_stems
 from bot.news.articles import Publisher
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
+from bot.news.stories import FEATURES_VERSION, name_key
+from bot.news.story_window import features_of
 from storage import repo, stories
 from storage.db import make_engine, open_session
 from storage.migrate import upgrade_schema
+from storage.models import ArticleRecord
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
@@ -160,3 +163,19 @@ def test_articles_stored_before_stories_start_one_each_and_can_be_joined(
     store(engine, TREATY[1:2], NOW + dt.timedelta(hours=2))
     assert set(story_of(engine).values()) == {old}
     engine.dispose()
+
+
+def test_features_stored_by_older_rules_are_computed_anew() -> None:
+    """A story's old reports and new ones are read by the same rules: features stored
+    before the rules changed (FEATURES_VERSION) come from the article's text again."""
+    _outlet, language, title, body = TREATY[2]
+    stale = {"l": language, "w": {}, "n": ["stale"], "t": NOW.timestamp()}
+    record = ArticleRecord(title_key=title.lower(), title=title, body=body, truncated=False,
+                           summary="", published_on=NOW.date(), first_seen=NOW,
+                           language=language, story_features=stale)  # fmt: skip
+    found = features_of(record)
+    assert "stale" not in found.names and name_key("Жапаров") in found.names
+    record.story_features = found.as_json()
+    assert features_of(record) == found
+    record.story_features = {**stale, "v": FEATURES_VERSION}
+    assert features_of(record).names == {"stale"}

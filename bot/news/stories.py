@@ -9,7 +9,9 @@ An article's *features* are what two reports of one event share:
     reduced to a *name key* that English and Russian spellings share: Cyrillic
     is transliterated, then spelling differences are folded and the vowels
     dropped, so Жапаров, Жапарова and Japarov all give "jprv", Бишкеке and
-    Bishkek "bshk";
+    Bishkek "bshk"; a place's adjective is the place (Рогунская ГЭС: "rgn"), a
+    hyphenated name its parts (Кош-Тепа and Qosh Tepa), and a capitalised word in
+    «guillemets» a name (Russian quotes its posts, clubs and firms: «Торугарт»);
   - **numbers** of 10 and more that are not years ("980 km", "980 километров",
     "4,2 млрд" and "4.2 billion" share "980" and "4.2").
 
@@ -64,7 +66,6 @@ CROSS_LANGUAGE_JOIN = 0.15  # translations share fewer keys: names, numbers, sou
 THRESHOLD_PER_DAY = 0.30  # added per day past the first since the story's first report
 WORDS_SHARE = 0.8  # within one language: words (they say what happened); the rest names
 CROSS_NAMES_SHARE = 0.5  # across languages: names and numbers; the rest sounds
-MIN_SHARED_NAMES = 0  # across languages, names needed beside MIN_SHARED (sounds cover names)
 MIN_SHARED = 2  # keys an article and a story share at least: one word is no event
 SOUND_LETTERS = 4  # of a stem's name key compared across languages (stems end unevenly)
 PRIOR_ARTICLES = 500  # idf smoothing: the window counts as this many articles more
@@ -80,7 +81,7 @@ _MONTH = (
     r"|(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
 )
 _DATE = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})(?!\w)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n«\"“(]\s*|[—–-]\s+)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n\"“(]\s*|[—–-]\s+)$")
 _TRANSLIT = str.maketrans(
     {
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
@@ -101,6 +102,11 @@ _VOWELS = re.compile(r"[aeiouy]+")
 _CASE_ENDING = re.compile(
     r"(?<=\w{4})(?:ами|ями|ого|его|ому|ему|ыми|ими|ом|ем|ым|им|ой|ей|ах|ях|ых|их|ую)$"
 )
+# A place's adjective names the place: Рогунская ГЭС is the Rogun plant, Алматинская
+# область the Almaty region, Первомайский (Pervomaisky) суд the Pervomaisky court. Cut
+# from the transliteration of either script alike, so a city named in -sk (Ust-Kamenogorsk,
+# Усть-Каменогорске) loses it in both and still meets.
+_ADJECTIVE = re.compile(r"(?<=[a-z]{3})(?:in|en)?sk(?:ii|iy|yi|y|aya|aja|oe|oye|ie|ikh|i|e|a|u)?$")
 _REPEATS = re.compile(r"(.)\1+")
 # Title-case headlines capitalise every word; such a word is a name only if the body
 # capitalises it too.
@@ -119,6 +125,13 @@ _NOT_NAMES = frozenset(
         )
     ).split()
 )
+
+
+# Features are stored with their article. Whenever `features` changes what it finds (a
+# name's key, the words kept), this number goes up, and stored features of another
+# version are computed anew from the article's text when the window is loaded: a story's
+# old reports and new ones must be read by the same rules.
+FEATURES_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -153,7 +166,8 @@ class Features:
         return [f"s:{s}" for s in sounds[:MAX_INDEX_KEYS]]
 
     def as_json(self) -> dict[str, object]:
-        return {"l": self.language, "w": dict(self.words), "n": sorted(self.names), "t": self.at}
+        return {"l": self.language, "w": dict(self.words), "n": sorted(self.names),
+                "t": self.at, "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Features:
@@ -172,7 +186,7 @@ def name_key(word: str) -> str:
     if _CYRILLIC.search(word):  # Жапаровым → жапаров; a vowel ending goes with the vowels
         word = _CASE_ENDING.sub("", word.casefold().replace("ё", "е"))
     latin = unicodedata.normalize("NFKD", word.casefold().translate(_TRANSLIT))
-    latin = "".join(c for c in latin if c.isascii() and c.isalpha())
+    latin = _ADJECTIVE.sub("", "".join(c for c in latin if c.isascii() and c.isalpha()))
     for spelled, folded in _FOLDS:
         latin = latin.replace(spelled, folded)
     if len(latin) < 3:
@@ -228,13 +242,12 @@ def names_of(title: str, body: str) -> set[str]:
         if (title_case or opens) and word not in body_names and not word.isupper():
             continue
         chosen.add(word)
-    keys = set()
+    keys: set[str] = set()
     for word in chosen:
         if word.casefold() in _NOT_NAMES or keywords.stem(word) in _NOT_NAMES:
             continue
-        key = name_key(word)
-        if key:
-            keys.add(key)
+        # A hyphenated name is its parts: one outlet writes Кош-Тепа, another Qosh Tepa.
+        keys.update(k for k in map(name_key, word.split("-")) if k)
     return keys
 
 
@@ -292,28 +305,42 @@ def commonplace(part: str) -> Mapping[str, float]:
 
 # The places nearly every report of the region names: across languages, sharing them
 # is no evidence of one event (a Bishkek hospital and a Bishkek forum on one Monday).
-_GEOGRAPHY = " ".join(
+_GEOGRAPHY_EN = " ".join(
     (
         "Kazakhstan Kyrgyzstan Tajikistan Turkmenistan Uzbekistan Afghanistan Russia China",
         "Central Asia Astana Almaty Bishkek Dushanbe Ashgabat Tashkent Kabul Moscow Beijing",
+    )
+).split()
+_GEOGRAPHY_RU = " ".join(
+    (
         "Казахстан Кыргызстан Киргизия Таджикистан Туркменистан Узбекистан Афганистан Россия",
-        "Китай Центральная Азия Астана Алматы Бишкек Душанбе Ашхабад Ташкент Кабул Москва Пекин",
+        "Китай Центральная Азия Азии Астана Алматы Бишкек Душанбе Ашхабад Ташкент Кабул",
+        "Москва Пекин",
     )
 ).split()
 
 
 @lru_cache(maxsize=1)
+def ordinary_keys() -> frozenset[str]:
+    """The name and sound keys of the region's commonplaces: no evidence across languages
+    either ("президент" and "president" share a sound, and every visit has one)."""
+    return frozenset(commonplace("names").keys() | commonplace("sounds").keys())
+
+
+@lru_cache(maxsize=1)
 def geography() -> frozenset[str]:
-    """The name and sound keys of _GEOGRAPHY (as `names_of` and `Features.sounds` make them)."""
-    names = {name_key(word) for word in _GEOGRAPHY}
-    stems = terms(" ".join(_GEOGRAPHY[:32])) + terms(" ".join(_GEOGRAPHY[32:]), "ru")
+    """The name and sound keys of the region's places (as `names_of` and `Features.sounds`
+    make them)."""
+    names = {name_key(word) for word in _GEOGRAPHY_EN + _GEOGRAPHY_RU}
+    stems = terms(" ".join(_GEOGRAPHY_EN)) + terms(" ".join(_GEOGRAPHY_RU), "ru")
     return frozenset(names | {name_key(stem)[:SOUND_LETTERS] for stem in stems} - {""})
 
 
 @lru_cache(maxsize=16)
 def geography_words(language: str) -> frozenset[str]:
-    """The word stems of _GEOGRAPHY in `language`'s rules."""
-    return frozenset(terms(" ".join(_GEOGRAPHY), language))
+    """The word stems of the region's places in `language`'s rules."""
+    places = _GEOGRAPHY_RU if language == "ru" else _GEOGRAPHY_EN
+    return frozenset(terms(" ".join(places), language))
 
 
 def idf(df: int, total: int) -> float:
@@ -444,10 +471,10 @@ def similarity(
     article's weights, kept between the candidates of one `choose`).
 
     Within a language the story is written in, words and names count together
-    (WORDS_SHARE); across languages names and sounds, and only when at least
-    MIN_SHARED_NAMES names are shared. Either way they must share MIN_SHARED keys
-    beyond the region's commonplaces and geography: one word ("bankruptcy", "CEO") in
-    common is no event, nor are "Bishkek" and "forum" (two forums in one capital).
+    (WORDS_SHARE); across languages names and sounds. Either way they must share
+    MIN_SHARED keys beyond the region's commonplaces and geography: one word
+    ("bankruptcy", "CEO") in common is no event, nor are "Bishkek" and "forum" (two
+    forums in one capital), nor "президент" and "president".
     """
     cache = weighed if weighed is not None else {}
 
@@ -461,10 +488,8 @@ def similarity(
     )
     story_words = story.words.get(article.language)
     if not story_words:
-        if len(shared_names) < MIN_SHARED_NAMES:
-            return 0.0
         sounds, shared_sounds = _cosine(weights("sounds", article.sounds), story, "sounds", window)
-        evidence = (set(shared_names) | set(shared_sounds)) - geography()
+        evidence = (set(shared_names) | set(shared_sounds)) - geography() - ordinary_keys()
         if len(evidence) < MIN_SHARED:
             return 0.0
         return CROSS_NAMES_SHARE * names + (1 - CROSS_NAMES_SHARE) * sounds

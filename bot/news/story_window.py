@@ -28,7 +28,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.news.stories import Features, StoryIndex, features
+from bot.news.stories import FEATURES_VERSION, Features, StoryIndex, features
 from storage import stories as stored_stories
 from storage.models import ArticleRecord
 
@@ -56,8 +56,9 @@ def article_time(record: ArticleRecord) -> float:
 
 
 def features_of(record: ArticleRecord) -> Features:
-    """The stored features, or computed from the text (articles stored before stories)."""
-    if record.story_features:
+    """The stored features, or computed from the text (articles stored before stories, or
+    by older rules: FEATURES_VERSION)."""
+    if record.story_features and record.story_features.get("v") == FEATURES_VERSION:
         return Features.from_json(record.story_features)
     return features(record.title, record.body, record.language, article_time(record))
 
