@@ -165,6 +165,21 @@ def test_articles_stored_before_stories_start_one_each_and_can_be_joined(
     engine.dispose()
 
 
+def test_a_feed_dated_in_the_future_does_not_move_the_window(engine: Engine) -> None:
+    """An item dated a year ahead counts as published when first seen: the window stays
+    where the news is, and the next report of an event still joins its story."""
+    store(engine, TREATY[:1], NOW)
+    outlet, _language, title, body = HOSPITAL
+    ahead = Article(title, (body,), False, url="https://steppe.example/ahead",
+                    published=NOW + dt.timedelta(days=365))  # fmt: skip
+    ingest_articles(engine, source="https://steppe.example/feed", content=b"ahead",
+                    articles=[ahead], outlet=Publisher(outlet, "Steppe", ("en",)),
+                    now=NOW + dt.timedelta(hours=1))  # fmt: skip
+    store(engine, TREATY[1:2], NOW + dt.timedelta(hours=2))
+    stories_of = story_of(engine)
+    assert stories_of[TREATY[0][2]] == stories_of[TREATY[1][2]] != stories_of[title]
+
+
 def test_features_stored_by_older_rules_are_computed_anew() -> None:
     """A story's old reports and new ones are read by the same rules: features stored
     before the rules changed (FEATURES_VERSION) come from the article's text again."""

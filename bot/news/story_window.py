@@ -51,8 +51,13 @@ _windows: WeakKeyDictionary[Engine, _Window] = WeakKeyDictionary()
 
 
 def article_time(record: ArticleRecord) -> float:
-    """When the article reported its event: its publication time, else when first seen."""
-    return (record.published_at or record.first_seen).timestamp()
+    """When the article reported its event: its publication time, else when first seen.
+    Never later than first seen: a feed's clock set ahead (a wrong time zone, a year's
+    typo) would otherwise move the window past every other article, and none of them
+    could join a story until the clock caught up."""
+    if record.published_at is None:
+        return record.first_seen.timestamp()
+    return min(record.published_at, record.first_seen).timestamp()
 
 
 def features_of(record: ArticleRecord) -> Features:
