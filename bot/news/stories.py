@@ -81,7 +81,12 @@ _MONTH = (
     r"|(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
 )
 _DATE = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})(?!\w)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n\"“(]\s*|[—–-]\s+)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n«\"“(]\s*|[—–-]\s+)$")
+# Russian puts both speech and names in «guillemets»: «Мы готовы», — сказал он; the post
+# «Торугарт», the club «Насаф». A capital after « opens a sentence unless the quotation
+# closes within three words: then it is a name («Узбекистон темир йуллари»).
+_AFTER_GUILLEMET = re.compile(r"«\s*$")
+_SHORT_QUOTE = re.compile(r"[^\s«».!?]+(?:[ \u00a0][^\s«».!?]+){0,2}»")
 _TRANSLIT = str.maketrans(
     {
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
@@ -121,7 +126,8 @@ _NOT_NAMES = frozenset(
             "her its their our on in at for from with by and but or as of to an a it he she",
             "they we i mr mrs ms dr январ феврал март апрел мая июн июл август сентябр октябр",
             "ноябр декабр понедельник вторник сред четверг пятниц суббот воскресень президент",
-            "министр министерств правительств парламент республик",
+            "министр министерств правительств парламент республик это эт мы вы он она они",
+            "наш ваш все всё как так но что мы",
         )
     ).split()
 )
@@ -192,7 +198,11 @@ def name_key(word: str) -> str:
     if len(latin) < 3:
         return ""
     skeleton = _REPEATS.sub(r"\1", latin[0] + _VOWELS.sub("", latin[1:]))
-    return skeleton if len(skeleton) >= 3 else latin
+    if len(skeleton) >= 3:
+        return skeleton
+    # Too short a skeleton to tell names apart (Хилял, Tepa): the letters, without the
+    # softening "y" of a transliteration (хилял → hilyal, Hilal → hilal).
+    return latin[0] + latin[1:].replace("y", "")
 
 
 def numbers_of(text: str) -> set[str]:
@@ -223,7 +233,11 @@ def _capitalised(text: str) -> list[tuple[str, bool]]:
     for match in _NAME.finditer(text):
         start = match.start()
         before = text[max(0, start - _LOOK_BACK) : start]
-        found.append((match.group(1), start == 0 or bool(_SENTENCE_START.search(before))))
+        if _AFTER_GUILLEMET.search(before):
+            opens = not _SHORT_QUOTE.match(text, start)
+        else:
+            opens = start == 0 or bool(_SENTENCE_START.search(before))
+        found.append((match.group(1), opens))
     return found
 
 
