@@ -5,9 +5,13 @@ Three parts, each printed:
      outlets in English and Russian, and hard distractors): pairwise precision and
      recall over articles, and recall over English–Russian pairs.
      Targets: precision >= 0.95, recall >= 0.90, English–Russian recall >= 0.75.
+     The same for tests/stories/heldout.jsonl, written in the same shapes after the
+     rules were tuned and never tuned on.
   2. The UCI News Aggregator headlines (../shared/eval/uci_stories_dev.csv, read in
-     place): B-cubed precision (target >= 0.95) and recall, beside a single-pass
-     TF-IDF title clusterer (cosine against story centroids, threshold 0.2).
+     place): B-cubed precision (target >= 0.95) and recall; both must beat the
+     issue's single-pass TF-IDF title clusterer (cosine against story centroids,
+     threshold 0.2: 0.944 / 0.276), and our own run of such a clusterer is printed
+     beside (it sees no time window and knows every headline's idf in advance).
   3. The cost: articles/s through the clustering step with 100,000 articles stored
      before and 5,000 in the window (timed without memory tracing, which would slow
      it several times over), and the memory the index holds, measured after.
@@ -41,8 +45,13 @@ from bot.news.text import terms
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "stories" / "articles.jsonl"
+# Written after the rules were tuned, by a colleague who had not read them; never tuned
+# on: how the rules do on events they were not shaped by.
+HELD_OUT = ROOT / "tests" / "stories" / "heldout.jsonl"
 UCI = ROOT.parent / "shared" / "eval" / "uci_stories_dev.csv"
 WINDOW = dt.timedelta(hours=72).total_seconds()
+# B-cubed precision and recall of the single-pass TF-IDF clusterer the issue describes.
+ISSUE_BASELINE = (0.944, 0.276)
 
 
 def pairwise(truth: Sequence[str], found: Sequence[int]) -> tuple[float, float]:
@@ -70,7 +79,7 @@ def bcubed(truth: Sequence[str], found: Sequence[int]) -> tuple[float, float]:
     return precision / len(truth), recall / len(truth)
 
 
-def fixtures(path: Path) -> dict[str, bool]:
+def fixtures(path: Path, name: str = "fixtures") -> dict[str, bool]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     rows.sort(key=lambda r: r["published"])
     index = StoryIndex(WINDOW)
@@ -86,7 +95,7 @@ def fixtures(path: Path) -> dict[str, bool]:
             cross_true += 1
             cross_both += found[i] == found[j]
     events = len(set(truth))
-    print(f"fixtures: {len(rows)} articles, {events} events/distractors, {len(set(found))} stories")
+    print(f"{name}: {len(rows)} articles, {events} events/distractors, {len(set(found))} stories")
     print(f"  pairwise precision {precision:.3f}  recall {recall:.3f}   (targets 0.95 / 0.90)")
     print(f"  English-Russian pair recall {cross_both / max(cross_true, 1):.3f} over "
           f"{cross_true} pairs   (target 0.75)")  # fmt: skip
@@ -97,9 +106,9 @@ def fixtures(path: Path) -> dict[str, bool]:
     for (a, b), n in wrong.most_common(5):
         print(f"  joined wrongly: {a} + {b} ({n} pairs)")
     return {
-        "fixtures precision": precision >= 0.95,
-        "fixtures recall": recall >= 0.90,
-        "English-Russian recall": cross_both / max(cross_true, 1) >= 0.75,
+        f"{name} precision": precision >= 0.95,
+        f"{name} recall": recall >= 0.90,
+        f"{name} English-Russian recall": cross_both / max(cross_true, 1) >= 0.75,
     }
 
 
@@ -141,10 +150,14 @@ def uci(path: Path) -> dict[str, bool]:
     print(f"  ours:           B-cubed precision {precision:.3f}  recall {recall:.3f}"
           f"  ({len(set(found))} stories; target precision 0.95)")  # fmt: skip
     print(f"  TF-IDF 0.2:     B-cubed precision {base_p:.3f}  recall {base_r:.3f}"
-          "  (idf of the whole file, known in advance)")  # fmt: skip
+          "  (ours of the issue's baseline: idf of the whole file known in advance, no"
+          " time window)")  # fmt: skip
+    print(f"  the issue's baseline on headlines like these: precision {ISSUE_BASELINE[0]}"
+          f"  recall {ISSUE_BASELINE[1]} (to beat on both)")  # fmt: skip
     return {
-        "UCI precision": precision >= max(0.95, base_p),
-        "UCI recall": recall > base_r,
+        "UCI precision": precision >= max(0.95, ISSUE_BASELINE[0]),
+        "UCI recall": recall > ISSUE_BASELINE[1],
+        "UCI recall above our TF-IDF run": recall > base_r,
     }
 
 
@@ -223,6 +236,7 @@ def deep_size(root: object) -> int:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    parser.add_argument("--held-out", type=Path, default=HELD_OUT)
     parser.add_argument("--uci", type=Path, default=UCI)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--window", type=int, default=5_000)
@@ -232,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         held |= fixtures(args.fixtures)
     else:
         print(f"fixtures: {args.fixtures} not found")
+    if args.held_out.is_file():
+        held |= fixtures(args.held_out, "held-out")
     if args.uci.is_file():
         held |= uci(args.uci)
     else:

@@ -1,0 +1,32 @@
+"""The story fixtures (tests/stories) are in the real shapes the bot reads: each article
+from a catalog outlet, in one of its languages, with a unique id and URL, dated with a
+time zone; the main events have three outlets or more."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from bot.sources.catalog import load_catalog
+
+STORIES = Path(__file__).parent / "stories"
+KEYS = ["id", "event", "outlet", "language", "title", "body", "url", "published"]
+
+
+@pytest.mark.parametrize("name", ["articles.jsonl", "heldout.jsonl"])
+def test_story_fixtures_are_in_the_catalog_shapes(name: str) -> None:
+    outlets = {outlet.name: outlet for outlet in load_catalog()}
+    rows = [json.loads(line) for line in (STORIES / name).read_text("utf-8").splitlines()]
+    by_event: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        assert list(row) == KEYS
+        assert row["id"] == f"{row['event']}/{row['outlet']}"
+        assert row["language"] in outlets[row["outlet"]].languages
+        assert dt.datetime.fromisoformat(row["published"]).tzinfo is not None
+        by_event[row["event"]].add(row["outlet"])
+    assert len({row["id"] for row in rows}) == len({row["url"] for row in rows}) == len(rows)
+    assert len([names for names in by_event.values() if len(names) >= 3]) >= 12
