@@ -6,6 +6,7 @@ many outlets"). These tests hold the rules it is built of.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -177,6 +178,20 @@ def test_a_shared_title_of_office_is_no_evidence_across_languages() -> None:
     russian = _features(("Президент Рахмон принял посла Японии",
                          "Президент Рахмон принял во вторник посла Японии."), "ru")  # fmt: skip
     assert _score(russian, english) == 0.0
+
+
+def test_an_article_about_other_countries_is_not_of_the_story() -> None:
+    """Two central banks' rate decisions in one week share every word but the country."""
+    kazakh = _features(("Central bank holds base rate at 15.5%", "The National Bank of "
+                        "Kazakhstan held its base rate at 15.5% in Astana on Friday, citing "
+                        "inflation expectations and food prices."), "en")  # fmt: skip
+    uzbek = _features(("Central bank cuts base rate to 13%", "The Central Bank of Uzbekistan "
+                       "cut its base rate to 13% in Tashkent on Thursday, citing slowing "
+                       "inflation and food prices."), "en")  # fmt: skip
+    assert kazakh.countries == {"KZ"} and uzbek.countries == {"UZ"}
+    assert _score(kazakh, uzbek) == 0.0
+    blind = dataclasses.replace(kazakh, countries=frozenset())
+    assert _score(blind, dataclasses.replace(uzbek, countries=frozenset())) > 0.0
 
 
 def test_features_round_trip_through_json() -> None:

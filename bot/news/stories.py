@@ -25,7 +25,10 @@ window then (idf, smoothed by PRIOR_ARTICLES so a cold window's first burst does
 make its own words common): "Kazakhstan" counts for little and "Rogun" for much.
 The score is a cosine against the story's counts (no chaining through one member).
 Within one language words and names count together (WORDS_SHARE); across languages
-names, numbers and sounds. Either way at least MIN_SHARED keys must be shared. The
+names, numbers and sounds. Either way at least MIN_SHARED keys must be shared, and
+an article tagged with countries joins no story of only other countries: one day's
+floods in Kazakhstan and in Kyrgyzstan, one week's two central banks' rate decisions
+are two events. The
 article joins the best story whose score passes the threshold, which rises with the
 days since the story's first report: a follow-up days later needs more in common.
 """
@@ -43,6 +46,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from bot.news import keywords
+from bot.news.countries import tag_countries
 from bot.news.text import terms
 
 # Bounds: what an article is compared with, and how much of it is read.
@@ -61,7 +65,7 @@ NAME_CHARS = 1_500  # of the body read for names and numbers
 # against a single article would: same-event reports ~0.3-0.6, other events < 0.25.
 # Where precision and recall pull apart, precision wins: a wrong join hides a story
 # from readers, a missed one shows it twice.
-SAME_LANGUAGE_JOIN = 0.26  # fewer joins above it let distractors (same leader, same week) in
+SAME_LANGUAGE_JOIN = 0.25  # fewer joins above it let distractors (same leader, same week) in
 CROSS_LANGUAGE_JOIN = 0.15  # translations share fewer keys: names, numbers, sounds
 THRESHOLD_PER_DAY = 0.30  # added per day past the first since the story's first report
 WORDS_SHARE = 0.8  # within one language: words (they say what happened); the rest names
@@ -148,6 +152,7 @@ class Features:
     words: Mapping[str, int]  # title stems twice, lede stems once
     names: frozenset[str]  # name keys, numbers prefixed "#"
     at: float  # POSIX seconds: published, else first seen
+    countries: frozenset[str] = frozenset()  # the countries it is about (bot.news.countries)
 
     @cached_property
     def sounds(self) -> dict[str, int]:
@@ -173,16 +178,18 @@ class Features:
 
     def as_json(self) -> dict[str, object]:
         return {"l": self.language, "w": dict(self.words), "n": sorted(self.names),
-                "t": self.at, "v": FEATURES_VERSION}  # fmt: skip
+                "t": self.at, "c": sorted(self.countries), "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Features:
         words = data.get("w") or {}
         names = data.get("n") or []
-        assert isinstance(words, dict) and isinstance(names, list)
+        countries = data.get("c") or []
+        assert isinstance(words, dict) and isinstance(names, list) and isinstance(countries, list)
         at = data.get("t") or 0.0
         assert isinstance(at, int | float)
-        return cls(str(data.get("l") or "en"), dict(words), frozenset(names), float(at))
+        language = str(data.get("l") or "en")
+        return cls(language, dict(words), frozenset(names), float(at), frozenset(countries))
 
 
 @lru_cache(maxsize=65_536)
@@ -271,7 +278,8 @@ def features(title: str, body: str, language: str, at: float) -> Features:
     if len(words) > MAX_WORDS:
         words = Counter(dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_WORDS]))
     names = names_of(title, body) | numbers_of(title) | numbers_of(body[:NAME_CHARS])
-    return Features(language, dict(words), frozenset(names), at)
+    countries = frozenset(tag_countries(title, body))
+    return Features(language, dict(words), frozenset(names), at, countries)
 
 
 # The region's commonplaces: the words of diplomacy and economics nearly every story
@@ -370,7 +378,7 @@ class Story:
     frequent. Counts, not weights: they are weighed when compared, by the window as it
     is then."""
 
-    __slots__ = ("first_at", "last_at", "names", "norms", "size", "sounds", "words")
+    __slots__ = ("countries", "first_at", "last_at", "names", "norms", "size", "sounds", "words")
 
     def __init__(self, first_at: float) -> None:
         self.first_at = first_at
@@ -380,6 +388,7 @@ class Story:
         self.names: dict[str, float] = {}
         self.sounds: dict[str, float] = {}  # of every language
         self.norms: dict[str, tuple[int, int, float]] = {}  # part → (stamp, size, norm²)
+        self.countries: set[str] = set()  # of all its articles (at most the gazetteer's codes)
 
     def part(self, part: str) -> Mapping[str, float]:
         if part == "names":
@@ -403,6 +412,7 @@ class Story:
 
     def add(self, article: Features) -> None:
         self.size += 1
+        self.countries |= article.countries
         self.first_at = min(self.first_at, article.at)
         self.last_at = max(self.last_at, article.at)
         words = self.words.setdefault(article.language, {})
@@ -488,8 +498,11 @@ def similarity(
     (WORDS_SHARE); across languages names and sounds. Either way they must share
     MIN_SHARED keys beyond the region's commonplaces and geography: one word
     ("bankruptcy", "CEO") in common is no event, nor are "Bishkek" and "forum" (two
-    forums in one capital), nor "президент" and "president".
+    forums in one capital), nor "президент" and "president". And an article about other
+    countries than the story's (the tagger's, as readers see them) is not of its event.
     """
+    if article.countries and story.countries and not article.countries & story.countries:
+        return 0.0  # an event happens somewhere: two countries' rate decisions are two events
     cache = weighed if weighed is not None else {}
 
     def weights(part: str, counts: Mapping[str, float]) -> Weights:
