@@ -171,6 +171,11 @@ class Features:
         keys = sorted(self.names) + [f"w:{self.language}:{w}" for w in title_words]
         return keys[:MAX_INDEX_KEYS]
 
+    @cached_property
+    def lookup_keys(self) -> list[str]:
+        """Its index keys, then its sound keys: looked up by `choose`, posted by `add`."""
+        return self.index_keys() + self.sound_keys()
+
     def sound_keys(self) -> list[str]:
         """The keys it is found by in another language: its sounds, most frequent first."""
         sounds = sorted(self.sounds, key=lambda w: (-self.sounds[w], w))
@@ -278,7 +283,7 @@ def features(title: str, body: str, language: str, at: float) -> Features:
     if len(words) > MAX_WORDS:
         words = Counter(dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_WORDS]))
     names = names_of(title, body) | numbers_of(title) | numbers_of(body[:NAME_CHARS])
-    countries = frozenset(tag_countries(title, body))
+    countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
     return Features(language, dict(words), frozenset(names), at, countries)
 
 
@@ -604,7 +609,7 @@ class StoryIndex:
         total = len(self.recent)
         weighed = []
         words_df = self.words_df.get(article.language, {})
-        for key in article.index_keys() + article.sound_keys():
+        for key in article.lookup_keys:
             if key in self.postings:
                 if key.startswith("w:"):
                     df = words_df.get(key[len(article.language) + 3 :], 0)
@@ -662,7 +667,7 @@ class StoryIndex:
             summary.first_at = min(summary.first_at, first_at)
         self.alive[story] += 1
         self.next_story = max(self.next_story, story + 1)
-        for key in article.index_keys() + article.sound_keys():
+        for key in article.lookup_keys:
             stories = self.postings.setdefault(key, {})
             stories.pop(story, None)
             stories[story] = None
