@@ -57,7 +57,7 @@ MAX_WORDS = 120  # stems an article keeps (most frequent): a long lede adds only
 MAX_POSTINGS_PER_KEY = 64  # stories a key leads to (the newest)
 MAX_POSTINGS = 400  # postings read for one article, its rarest keys first
 LEDE_CHARS = 600  # of the body: news puts the event in its first sentences
-NAME_CHARS = 1_500  # of the body read for names and numbers
+NAME_CHARS = 1_500  # of the body read for names, numbers and countries (where the event is)
 
 # Scores: tuned on tests/stories and the UCI headlines (bench/stories.py prints them),
 # and checked on the seed pages (one outlet's distinct articles: nearly none may join).
