@@ -283,3 +283,18 @@ def test_any_order_gives_the_same_partition_for_clear_cut_events(
         frozenset(k for k, s in story_of.items() if s == story) for story in story_of.values()
     }
     assert partition == {frozenset({(e, 0), (e, 1)}) for e in range(4)}
+
+
+# Text of the shapes that trip name and number rules: quotes, hyphens, digits, scripts.
+_FRAGMENTS = [*"«»\"“”-–— .,!?\n0123456789aZяЖёЁ'’()", "Кош-Тепа", "Qosh", "ского", "sky"]
+_TRICKY = st.lists(st.sampled_from(_FRAGMENTS), max_size=120).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TRICKY, _TRICKY, st.sampled_from(["en", "ru"]))
+def test_features_of_any_text_are_plain_keys_and_survive_json(
+    title: str, body: str, language: str
+) -> None:
+    found = features(title, body, language, START)
+    assert all(isinstance(key, str) and key for key in found.names)
+    assert Features.from_json(json.loads(json.dumps(found.as_json()))) == found
