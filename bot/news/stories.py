@@ -28,9 +28,9 @@ Within one language words and names count together (WORDS_SHARE); across languag
 names, numbers and sounds. Either way at least MIN_SHARED keys must be shared, and
 an article tagged with countries joins no story of only other countries: one day's
 floods in Kazakhstan and in Kyrgyzstan, one week's two central banks' rate decisions
-are two events. The
-article joins the best story whose score passes the threshold, which rises with the
-days since the story's first report: a follow-up days later needs more in common.
+are two events. The article joins the best story whose score passes the threshold,
+which rises with the days since the story's first report: a follow-up days later
+needs more in common.
 """
 
 from __future__ import annotations
@@ -86,9 +86,9 @@ _MONTH = (
 )
 _DATE = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})(?!\w)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n«\"“(]\s*|[—–-]\s+)$")
-# Russian puts both speech and names in «guillemets»: «Мы готовы», — сказал он; the post
-# «Торугарт», the club «Насаф». A capital after « opens a sentence unless the quotation
-# closes within three words: then it is a name («Узбекистон темир йуллари»).
+# Russian puts both speech and names in «guillemets»: «Мы готовы к диалогу», — сказал он;
+# the post «Торугарт», the club «Насаф». A capital after « opens a sentence unless the
+# quotation closes within three words: then it is a name («Узбекистон темир йуллари»).
 _AFTER_GUILLEMET = re.compile(r"«\s*$")
 _SHORT_QUOTE = re.compile(r"[^\s«».!?]+(?:[ \u00a0][^\s«».!?]+){0,2}»")
 _TRANSLIT = str.maketrans(
@@ -131,7 +131,7 @@ _NOT_NAMES = frozenset(
             "they we i mr mrs ms dr январ феврал март апрел мая июн июл август сентябр октябр",
             "ноябр декабр понедельник вторник сред четверг пятниц суббот воскресень президент",
             "министр министерств правительств парламент республик это эт мы вы он она они",
-            "наш ваш все всё как так но что мы",
+            "наш ваш все всё как так но что",
         )
     ).split()
 )
