@@ -26,6 +26,10 @@ from tests.e2e.harness import (
 )
 from tests.telegram_html import html_problems
 
+# Every test talks to the running bot (`stories_bot`) through the stand-in API and the
+# local outlets it fetches.
+pytestmark = pytest.mark.usefixtures("stories_bot")
+
 WHEN = DEFAULT_START - dt.timedelta(hours=3)
 QUIET = 1.5  # a few fetch rounds and planner ticks: long enough to see nothing happen
 
@@ -163,11 +167,7 @@ def also_line(text: str) -> str:
 
 
 def test_one_item_per_story_in_each_language_with_the_other_outlets_linked(
-    api: FakeBotApi,
-    stories_bot: BotProcess,
-    site: ThreadedLocalSite,
-    clock: FakeClock,
-    db_url: str,
+    api: FakeBotApi, site: ThreadedLocalSite, clock: FakeClock, db_url: str
 ) -> None:
     english = subscribed(api, 9201, "/start", "/country kg", language_code="en")
     russian = subscribed(api, 9202, "/start", "/country kg", language_code="ru")
@@ -210,11 +210,7 @@ def test_one_item_per_story_in_each_language_with_the_other_outlets_linked(
 
 
 def test_an_alert_fires_once_for_the_story(
-    api: FakeBotApi,
-    stories_bot: BotProcess,
-    site: ThreadedLocalSite,
-    clock: FakeClock,
-    db_url: str,
+    api: FakeBotApi, site: ThreadedLocalSite, clock: FakeClock, db_url: str
 ) -> None:
     chat = subscribed(api, 9203, "/start", "/country tj", "/follow isfara", language_code="en")
     [on] = chat.send("/alerts on")
