@@ -253,7 +253,9 @@ def run_stories(settings: Settings, args: argparse.Namespace) -> int:
 
     engine = _database(settings)
     with open_session(engine) as session:
-        found = stories.latest_stories(session=session, countries=args.country, limit=args.limit)
+        found = stories.latest_stories(
+            session=session, countries=args.country, limit=args.limit, per_story=None
+        )
     items = [cli_output.story_json(articles) for articles in found]
     return _answer(args, items, cli_output.stories_text(items))
 
@@ -261,13 +263,21 @@ def run_stories(settings: Settings, args: argparse.Namespace) -> int:
 def run_search(settings: Settings, args: argparse.Namespace) -> int:
     from bot import cli_output
     from bot.search.archive import Reader, find_stories
+    from storage import stories
     from storage.db import open_session
 
     engine = _database(settings)
     reader = Reader(countries=args.country)
     with open_session(engine) as session:
         found = find_stories(session, " ".join(args.words), reader, limit=args.limit)
-    items = [{**cli_output.story_json(f.articles), "score": round(f.score, 4)} for f in found]
+        # The JSON lists every article of a story, beyond what a reply would show.
+        every = stories.story_articles(
+            session=session, story_ids=[f.item.story for f in found], limit=None
+        )
+    items = [
+        {**cli_output.story_json(every.get(f.item.story, f.articles)), "score": round(f.score, 4)}
+        for f in found
+    ]
     return _answer(args, items, cli_output.stories_text(items) if items else "Nothing found.")
 
 

@@ -86,6 +86,9 @@ class ArticleRecord(SQLModel, table=True):
     story_features: dict[str, Any] | None = Field(
         default=None, sa_column=Column(JSON, nullable=True)
     )
+    # When it reported its event: published, but never later than first seen. The story
+    # matcher reads the stories around an article's own time by this column.
+    story_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
 
 # Two outlets may print the same headline; one outlet's headline is one article.

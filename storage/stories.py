@@ -15,34 +15,47 @@ from storage import repo
 from storage.models import ArticleRecord
 from storage.repo import StoredArticle
 
-# Articles of one story read for display and matching: its "Also" line shows five
-# outlets, and a story of more than this many articles is read by its first ones.
+# Articles of one story read for display (digests, alerts, /latest, search): its "Also"
+# line shows five outlets, and a story of more than this many is shown by its first ones.
+# The command line's JSON lists every article (DESIGN.md), so it reads them all.
 MAX_STORY_ARTICLES = 50
 _CHUNK = 500  # ids per IN (...): under every driver's parameter limit
 
 
-def window_articles(
-    *, session: Session, since: dt.datetime, after_id: int, limit: int
-) -> list[ArticleRecord]:
-    """Articles with a story first seen after `since` and with an id above `after_id`,
-    oldest first; the newest `limit` of them if there are more."""
+def articles_after(*, session: Session, after_id: int, limit: int) -> list[ArticleRecord]:
+    """Articles with a story and an id above `after_id` (stored since the matcher last
+    looked, by any instance), oldest first; the newest `limit` of them if there are more."""
     rows = session.exec(
         select(ArticleRecord)
-        .where(
-            col(ArticleRecord.id) > after_id,
-            col(ArticleRecord.first_seen) > since,
-            col(ArticleRecord.story_id).is_not(None),
-        )
+        .where(col(ArticleRecord.id) > after_id, col(ArticleRecord.story_id).is_not(None))
         .order_by(col(ArticleRecord.id).desc())
         .limit(limit)
     ).all()
     return list(reversed(rows))
 
 
+def articles_between(
+    *, session: Session, since: dt.datetime, until: dt.datetime, limit: int
+) -> list[ArticleRecord]:
+    """Articles with a story whose story time is within [since, until], by that time
+    (ix_article_story_at); the latest `limit` of them if there are more."""
+    rows = session.exec(
+        select(ArticleRecord)
+        .where(
+            col(ArticleRecord.story_at) >= since,
+            col(ArticleRecord.story_at) <= until,
+            col(ArticleRecord.story_id).is_not(None),
+        )
+        .order_by(col(ArticleRecord.story_at).desc(), col(ArticleRecord.id).desc())
+        .limit(limit)
+    ).all()
+    return list(reversed(rows))
+
+
 def story_articles(
-    *, session: Session, story_ids: Collection[int]
+    *, session: Session, story_ids: Collection[int], limit: int | None = MAX_STORY_ARTICLES
 ) -> dict[int, list[StoredArticle]]:
-    """Every article of each story (at most MAX_STORY_ARTICLES, its first), oldest first."""
+    """Every article of each story (at most `limit`, its first; None: all), oldest first."""
     found: dict[int, list[StoredArticle]] = {}
     ids = sorted(set(story_ids))
     for start in range(0, len(ids), _CHUNK):
@@ -53,7 +66,7 @@ def story_articles(
         ).all()
         for article in repo.stored_articles(session=session, records=records):
             members = found.setdefault(article.story, [])
-            if len(members) < MAX_STORY_ARTICLES:
+            if limit is None or len(members) < limit:
                 members.append(article)
     return found
 
@@ -70,9 +83,10 @@ def latest_stories(
     limit: int = 10,
     languages: Collection[str] | None = None,
     hidden_outlets: Collection[str] = (),
+    per_story: int | None = MAX_STORY_ARTICLES,
 ) -> list[list[StoredArticle]]:
     """The newest `limit` stories (by their newest article matching the filters),
-    each as all its articles, oldest first."""
+    each as its articles (at most `per_story`; None: all), oldest first."""
     page = limit * 3 + 10
     order: list[int] = []
     for _ in range(MAX_PAGES):
@@ -88,5 +102,5 @@ def latest_stories(
             break
         page *= 4
     order = order[:limit]
-    members = story_articles(session=session, story_ids=order)
+    members = story_articles(session=session, story_ids=order, limit=per_story)
     return [members[story] for story in order if story in members]

@@ -16,6 +16,7 @@ class A:
     url: str | None = None
     also: tuple[tuple[str, str, str], ...] = ()
     more_outlets: int = 0
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,21 @@ def test_grouped_by_country_with_flags_and_escaped_text() -> None:
     assert message.count("Border Deal Signed") == 1  # placed once, under Uzbekistan
     assert "<b>Border Deal Signed</b> 🇰🇿" in message
     assert "1 USD = 500.0 KZT (−0.1%)" in message
+
+
+def test_each_item_names_its_outlet_beside_the_title_escaped() -> None:
+    articles = [
+        A("Rogun Unit Starts", ("It runs.",), ("TJ",), url="https://asiaplustj.info/r/1",
+          source="Asia-Plus <TJ> & Co"),
+        A("Osh Fair Opens", ("Stalls.",), ("KG",), url="https://24.kg/osh/2"),  # no name: host
+        A("Snapshot Text", ("Plain.",), ("KG",)),  # no outlet known: no name
+    ]  # fmt: skip
+    [message] = compose_digest(articles, ["TJ", "KG"])
+    assert "Rogun Unit Starts</a></b> — Asia-Plus &lt;TJ&gt; &amp; Co" in message
+    assert "Osh Fair Opens</a></b> — 24.kg 🇰🇬" not in message  # the KG heading hides the flag
+    assert "Osh Fair Opens</a></b> — 24.kg\n" in message
+    assert "<b>Snapshot Text</b>\n" in message
+    assert not html_problems(message)
 
 
 def test_more_than_the_cap_points_to_latest() -> None:

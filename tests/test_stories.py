@@ -109,7 +109,7 @@ def _score(article: Features, *members: Features) -> float:
     for member in members:
         index.add(member, 1)
     index.add(JAPAROV_CHINA_FEATURES, 2)  # a window of one article has no rare words
-    window = index.snapshot()
+    window = index.view(article.at)
     story = Story(members[0].at)
     for member in members:
         story.add(member)
@@ -222,21 +222,30 @@ def test_an_article_beyond_the_window_starts_a_new_story() -> None:
 def test_choose_reads_the_index_and_add_records() -> None:
     index = StoryIndex(72 * HOUR)
     index.add(_features(TREATY_EN, "en"), 7, first_at=START - HOUR)
-    before = (len(index.stories), dict(index.names_df), index.snapshot().total)
+    before = (len(index.stories), len(index.held), index.view(START).total)
     assert index.choose(_features(TREATY_EN_2, "en", 2)) == 7
-    assert (len(index.stories), dict(index.names_df), index.snapshot().total) == before
+    assert (len(index.stories), len(index.held), index.view(START).total) == before
     assert index.assign(_features(JAPAROV_CHINA, "en", 3), new_story=lambda: 40) == 40
     assert index.assign(_features(TREATY_RU, "ru", 4)) == 7
     assert index.stories[7].first_at == START - HOUR
 
 
-def test_a_late_feed_item_is_kept_and_the_window_follows_the_newest() -> None:
+def test_a_late_item_meets_the_stories_of_its_own_time() -> None:
     index = StoryIndex(72 * HOUR)
     first = _assign(index, TREATY_EN, "en", 100)
     assert _assign(index, TREATY_EN_2, "en", 60) == first  # published earlier, ingested now
-    _assign(index, JAPAROV_CHINA, "en", 180)  # 80 h after the treaty: it is forgotten
-    assert first not in index.stories
-    assert _assign(index, TREATY_RU, "ru", 50) != first  # older than the window: alone
+    _assign(index, JAPAROV_CHINA, "en", 400)  # days later: the treaty's story stays held
+    assert _assign(index, TREATY_RU, "ru", 50) == first  # within a window of its reports
+
+
+def test_past_capacity_the_oldest_articles_are_forgotten_with_their_stories() -> None:
+    index = StoryIndex(72 * HOUR, capacity=2)
+    first = _assign(index, TREATY_EN, "en", 0)
+    _assign(index, JAPAROV_CHINA, "en", 200)
+    _assign(index, TREATY_EN_2, "en", 300)
+    assert index.forget_oldest() == START
+    assert first not in index.stories and len(index.held) == 2
+    assert index.forget_oldest() is None
 
 
 def test_ties_go_to_the_lower_story() -> None:

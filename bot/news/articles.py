@@ -50,7 +50,9 @@ class Publisher:
     languages: tuple[str, ...] = ()  # declared: the prior for language detection
 
 
-SNAPSHOT_TEXT = Publisher()
+# Snapshot files are The Times of Central Asia's pages (the parser reads their shapes):
+# their text names no outlet key, and readers see the site's name beside each title.
+SNAPSHOT_TEXT = Publisher(display="The Times of Central Asia")
 
 
 def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> PreparedArticle:
@@ -64,7 +66,7 @@ def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> Prep
         summary=tuple(summarize(body, SUMMARY_SENTENCES, title=article.title, language=language)),
         countries=tuple(tag_countries(article.title, body)),
         url=article.url,
-        source=outlet.display if article.url else None,
+        source=outlet.display,
         published=article.published,
         language=language,
         outlet=outlet.key,

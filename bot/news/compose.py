@@ -11,6 +11,7 @@ import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from bot.i18n import DEFAULT_LANGUAGE, format_day, translator
 from bot.news.rates import readable_rate
@@ -31,6 +32,8 @@ class ArticleView(Protocol):
     def page_date(self) -> dt.date | None: ...
     @property
     def url(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...  # the outlet's display name
     # The story's other outlets (name, URL, language when not the chat's), and how
     # many more there are (bot.news.coverage).
     @property
@@ -78,6 +81,12 @@ def shorten(text: str, limit: int) -> str:
 ALSO_LIMIT = 1_200
 
 
+def outlet_label(source: str | None, url: str | None) -> str:
+    """An outlet's name as readers see it: its display name, else its site's host; ""
+    when neither is known."""
+    return source or urlsplit(url or "").hostname or ""
+
+
 def outlet_link(name: str, url: str) -> str:
     if url.startswith(("https://", "http://")):
         return f'<a href="{html.escape(url, quote=True)}">{escape(name)}</a>'
@@ -114,6 +123,18 @@ def country_name(code: str, language: str = DEFAULT_LANGUAGE) -> str:
     return country.name_ru if language == "ru" else country.name
 
 
+def title_line(article: ArticleView, *, hide_flag: str | None = None, limit: int = 1_000) -> str:
+    """The bold title (a link to the article when it has a URL), the outlet that
+    reported it ("Title — 24.kg") and the countries' flags; text escaped."""
+    flags = "".join(BY_CODE[c].flag for c in article.countries if c in BY_CODE and c != hide_flag)
+    title = escape(shorten(article.title, limit))
+    if article.url and article.url.startswith(("https://", "http://")):
+        title = f'<a href="{html.escape(article.url, quote=True)}">{title}</a>'
+    outlet = outlet_label(article.source, article.url)
+    line = f"<b>{title}</b>" + (f" — {escape(shorten(outlet, 60))}" if outlet else "")
+    return line + (f" {flags}" if flags else "")
+
+
 def render_article(
     article: ArticleView,
     *,
@@ -121,13 +142,9 @@ def render_article(
     language: str = DEFAULT_LANGUAGE,
     brevity: str = "full",
 ) -> str:
-    """One article: bold title (a link to the story when it has a URL) with its flags,
-    summary, page date; text escaped. Link previews are off where messages are sent."""
-    flags = "".join(BY_CODE[c].flag for c in article.countries if c in BY_CODE and c != hide_flag)
-    title = escape(article.title)
-    if article.url and article.url.startswith(("https://", "http://")):
-        title = f'<a href="{html.escape(article.url, quote=True)}">{title}</a>'
-    title = f"<b>{title}</b>" + (f" {flags}" if flags else "")
+    """One article: its title line (`title_line`), summary, the story's other outlets,
+    page date; text escaped. Link previews are off where messages are sent."""
+    title = title_line(article, hide_flag=hide_flag)
     # "headlines": the title alone; "short": the first summary sentence; "full": all three.
     sentences = {"headlines": 0, "short": 1}.get(brevity, len(article.summary))
     summary = escape(" ".join(article.summary[:sentences]))

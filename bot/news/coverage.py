@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Collection, Iterable, Sequence
-from urllib.parse import urlsplit
 
+from bot.news.compose import outlet_label
 from storage.repo import StoredArticle
 
 MAX_LINKS = 5  # outlets linked under a story; more are counted ("+N")
@@ -39,9 +39,7 @@ def in_languages(languages: Collection[str] | None) -> Readable:
 
 
 def outlet_name(article: StoredArticle) -> str:
-    if article.source:
-        return article.source
-    return urlsplit(article.url or "").hostname or article.outlet or "?"
+    return outlet_label(article.source, article.url) or article.outlet or "?"
 
 
 def _fullness(article: StoredArticle) -> tuple[bool, int]:

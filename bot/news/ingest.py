@@ -25,6 +25,7 @@ from bot.news.story_window import (
     assign_stories,
     features_of,
     forget_window,
+    story_time,
 )
 from bot.search.documents import search_stems
 from storage import repo, search
@@ -261,7 +262,7 @@ def _store(
                 session.add(stored)
                 updated += 1
         # Still under the lock: one writer at a time gives each article exactly one story.
-        assign_stories(session, engine, inserted, now=now, window_hours=story_window_hours)
+        assign_stories(session, engine, inserted, window_hours=story_window_hours)
     return new, updated
 
 
@@ -306,6 +307,7 @@ def _link(session: Session, stored: ArticleRecord, article: PreparedArticle) -> 
         return False  # the outlet has its own article of that title already
     stored.url, stored.source, stored.outlet = article.url, article.source, article.outlet
     stored.published_at = stored.published_at or article.published
+    stored.story_at = story_time(stored)
     return True
 
 
@@ -337,6 +339,7 @@ def _insert(
         language=article.language,
         outlet=article.outlet,
     )
+    record.story_at = story_time(record)
     session.add(record)
     session.flush()
     assert record.id is not None

@@ -10,23 +10,34 @@ When a late article would link two stories, it joins the one it matches best and
 two stay apart (README, "One story, many outlets"): ids stay stable and a story
 already sent is never re-sent under another id.
 
-The window's articles are kept in memory between transactions, one window per
-database engine, and topped up with the articles stored since: ids grow in commit
-order under the lock, so "ids above the last one read" is exactly what other
-instances added meanwhile. A transaction that fails drops the window (it may hold
-articles that were never stored); the next one reads it again.
+**Order does not matter.** An article is compared with the stories around its own
+time (`article_time`), not with those of the newest article seen; a transaction's new
+articles are matched oldest first, so a backfill that spans weeks, or a first fetch of
+feeds that hold weeks of items, clusters as if its articles had arrived day by day.
+
+The stories are kept in memory between transactions (`StoryIndex`, one per database
+engine) with the time spans whose stored articles it holds (`known`). An article needs
+the window on each side of its time: a span not held is read from the database by
+`article.story_at` (indexed), at most LOAD_LIMIT articles a span, the latest of it if
+there are more. Articles stored since the last look by other instances are read by id:
+ids grow in commit order under the lock, so "ids above the last one read" is exactly
+what others added. The index forgets its oldest articles past `CAPACITY`. A transaction
+that fails drops it all (it may hold articles that were never stored); the next one
+reads what it needs again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from bot.news.stories import FEATURES_VERSION, Features, StoryIndex, features
 from storage import stories as stored_stories
@@ -35,16 +46,19 @@ from storage.models import ArticleRecord
 log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_HOURS = 72.0
-# Articles of the window read into memory at most: the catalog's 33 outlets write
-# about 5,000 in 72 hours; beyond this the oldest of the window are left out.
-WINDOW_LOAD_LIMIT = 20_000
+# Articles read from the database for one span of time at most (the catalog's 33 outlets
+# write about 5,000 in 72 hours), and for the articles other instances stored meanwhile.
+LOAD_LIMIT = 20_000
+
+Span = tuple[float, float]  # [start, end) in POSIX seconds
 
 
 @dataclass
 class _Window:
     index: StoryIndex
     hours: float
-    last_id: int  # every article up to this id that has a story is in the index
+    last_id: int  # articles up to this id were stored before, or read since
+    known: list[Span] = field(default_factory=list)  # sorted, apart: every article held
 
 
 _windows: WeakKeyDictionary[Engine, _Window] = WeakKeyDictionary()
@@ -53,35 +67,101 @@ _windows: WeakKeyDictionary[Engine, _Window] = WeakKeyDictionary()
 def article_time(record: ArticleRecord) -> float:
     """When the article reported its event: its publication time, else when first seen.
     Never later than first seen: a feed's clock set ahead (a wrong time zone, a year's
-    typo) would otherwise move the window past every other article, and none of them
-    could join a story until the clock caught up."""
+    typo) would otherwise put it past every other article, where no story is."""
     if record.published_at is None:
         return record.first_seen.timestamp()
     return min(record.published_at, record.first_seen).timestamp()
+
+
+def story_time(record: ArticleRecord) -> dt.datetime:
+    """`article_time` as the datetime stored in `article.story_at`."""
+    return dt.datetime.fromtimestamp(article_time(record), dt.UTC)
 
 
 def features_of(record: ArticleRecord) -> Features:
     """The stored features, or computed from the text (articles stored before stories, or
     by older rules: FEATURES_VERSION)."""
     if record.story_features and record.story_features.get("v") == FEATURES_VERSION:
-        return Features.from_json(record.story_features)
-    return features(record.title, record.body, record.language, article_time(record))
+        found = Features.from_json(record.story_features)
+        # Its outlet is the record's: a snapshot's copy may have been claimed by a feed since.
+        return found if found.outlet == record.outlet else dataclasses.replace(
+            found, outlet=record.outlet
+        )
+    return features(record.title, record.body, record.language, article_time(record),
+                    record.outlet)  # fmt: skip
 
 
-def _window(session: Session, engine: Engine, now: dt.datetime, hours: float) -> _Window:
+def missing(known: Sequence[Span], wanted: Iterable[Span]) -> list[Span]:
+    """The parts of the `wanted` spans that no `known` span covers."""
+    gaps: list[Span] = []
+    for start, end in merged(wanted):
+        for known_start, known_end in known:
+            if known_end <= start or known_start >= end:
+                continue
+            if known_start > start:
+                gaps.append((start, known_start))
+            start = max(start, known_end)
+        if start < end:
+            gaps.append((start, end))
+    return gaps
+
+
+def merged(spans: Iterable[Span]) -> list[Span]:
+    """The union of `spans`, sorted, each apart from the next."""
+    union: list[Span] = []
+    for start, end in sorted(spans):
+        if union and start <= union[-1][1]:
+            union[-1] = (union[-1][0], max(union[-1][1], end))
+        else:
+            union.append((start, end))
+    return union
+
+
+def _instant(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def _window(session: Session, engine: Engine, hours: float) -> _Window:
     window = _windows.get(engine)
     if window is None or window.hours != hours:
-        window = _Window(StoryIndex(hours * 3600), hours, 0)
+        # Everything stored so far is read by time, when an article needs it.
+        last_id = session.exec(select(func.max(col(ArticleRecord.id)))).one() or 0
+        window = _Window(StoryIndex(hours * 3600), hours, last_id)
         _windows[engine] = window
-    since = now - dt.timedelta(hours=hours)
-    stored = stored_stories.window_articles(
-        session=session, since=since, after_id=window.last_id, limit=WINDOW_LOAD_LIMIT
+        return window
+    stored = stored_stories.articles_after(
+        session=session, after_id=window.last_id, limit=LOAD_LIMIT
+    )
+    if len(stored) == LOAD_LIMIT:  # more than it can read: start afresh, reading by time
+        _windows.pop(engine, None)
+        return _window(session, engine, hours)
+    for record in stored:
+        assert record.id is not None and record.story_id is not None
+        found = features_of(record)
+        if _held_span(window.known, found.at) and record.id not in window.index.ids:
+            window.index.add(found, record.story_id, article_id=record.id)
+        window.last_id = max(window.last_id, record.id)
+    return window
+
+
+def _held_span(known: Sequence[Span], at: float) -> bool:
+    return any(start <= at < end for start, end in known)
+
+
+def _load(session: Session, window: _Window, gap: Span) -> None:
+    """Read the stored articles of one span of time into the index."""
+    start, end = gap
+    stored = stored_stories.articles_between(
+        session=session, since=_instant(start), until=_instant(end), limit=LOAD_LIMIT
     )
     for record in stored:
         assert record.id is not None and record.story_id is not None
-        window.index.add(features_of(record), record.story_id)
-        window.last_id = max(window.last_id, record.id)
-    return window
+        if record.id not in window.index.ids:
+            window.index.add(features_of(record), record.story_id, article_id=record.id)
+    if len(stored) == LOAD_LIMIT:  # the latest LOAD_LIMIT of the span: the rest is not held
+        start = math.nextafter(article_time(stored[0]), math.inf)
+        log.info("story window: %d articles in one span, the earliest left out", LOAD_LIMIT)
+    window.known = merged([*window.known, (start, end)])
 
 
 def assign_stories(
@@ -89,22 +169,31 @@ def assign_stories(
     engine: Engine,
     records: Sequence[ArticleRecord],
     *,
-    now: dt.datetime,
     window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> None:
-    """Give each of `records` (new, flushed, in the order stored) its story."""
+    """Give each of `records` (new, flushed) its story, oldest first."""
     if not records:
         return
-    window = _window(session, engine, now, window_hours)
-    for record in records:
+    window = _window(session, engine, window_hours)
+    reach = window_hours * 3600
+    found = {id(record): features_of(record) for record in records}
+    # The window on each side of every new article, end inclusive (half-open spans).
+    wanted = [(f.at - reach, f.at + reach + 1) for f in found.values()]
+    for gap in missing(window.known, wanted):
+        _load(session, window, gap)
+    for record in sorted(records, key=lambda r: (found[id(r)].at, r.id or 0)):
         assert record.id is not None
-        found = features_of(record)
-        story = window.index.choose(found)
+        article = found[id(record)]
+        story = window.index.choose(article)
         record.story_id = record.id if story is None else story
-        record.story_features = found.as_json()
-        window.index.add(found, record.story_id)
+        record.story_features = article.as_json()
+        window.index.add(article, record.story_id, article_id=record.id)
         window.last_id = max(window.last_id, record.id)
         session.add(record)
+    forgotten = window.index.forget_oldest()
+    if forgotten is not None:
+        after = math.nextafter(forgotten, math.inf)
+        window.known = [(max(s, after), e) for s, e in window.known if e > after]
 
 
 def forget_window(engine: Engine) -> None:

@@ -13,8 +13,7 @@ import html
 import re
 
 from bot.i18n import DEFAULT_LANGUAGE, translator
-from bot.news.compose import escape, format_date, outlet_link, pack_messages, shorten
-from bot.news.regions import BY_CODE
+from bot.news.compose import escape, format_date, outlet_link, pack_messages, shorten, title_line
 from bot.search.query import MAX_QUERY_CHARS, bounded, clean
 from storage.repo import StoredArticle
 
@@ -46,12 +45,9 @@ def query_of(message_text: str) -> str | None:
 
 
 def render_result(item: StoredArticle, language: str = DEFAULT_LANGUAGE) -> str:
-    """One story: its title (a link) and flags, then its date and outlets (links)."""
-    title = escape(shorten(item.title, 300))
-    if item.url and item.url.startswith(("https://", "http://")):
-        title = f'<a href="{html.escape(item.url, quote=True)}">{title}</a>'
-    flags = "".join(BY_CODE[c].flag for c in item.countries if c in BY_CODE)
-    outlets = [outlet_link(shorten(item.source or "", 60), item.url or "")] if item.source else []
+    """One story: its title line (a link, its outlet, flags), then its date and the
+    other outlets (links)."""
+    outlets = []
     for name, url, other_language in item.also:
         link = outlet_link(shorten(name, 60), url)
         outlets.append(f"{link} ({escape(other_language)})" if other_language else link)
@@ -59,7 +55,7 @@ def render_result(item: StoredArticle, language: str = DEFAULT_LANGUAGE) -> str:
     details += outlets
     more = f" +{item.more_outlets}" if item.more_outlets else ""
     line = " · ".join(details) + more
-    return f"<b>{title}</b>" + (f" {flags}" if flags else "") + (f"\n{line}" if line else "")
+    return title_line(item, limit=300) + (f"\n{line}" if line else "")
 
 
 def compose_results(

@@ -21,7 +21,9 @@ ENGLISH_UI = re.compile(
 def _russian(text: str) -> str:
     """The bot's own words in a reply: article titles and summaries stay as written."""
     own = re.sub(
-        r"<b>(?:<a [^>]*>)?[^<]*(?:</a>)?</b>(?: [\U0001F1E6-\U0001F1FF]+)?\n[^\n]*", "", text
+        r"<b>(?:<a [^>]*>)?[^<]*(?:</a>)?</b>(?: — [^\n]*?)?(?: [\U0001F1E6-\U0001F1FF]+)?\n[^\n]*",
+        "",
+        text,
     )
     return own
 

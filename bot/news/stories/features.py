@@ -1,0 +1,99 @@
+"""An article's features: what it is compared by (plain data, stored as JSON with it).
+
+  - **words** (one language): the stems of its title, counted twice, and of its
+    lede, without stop words;
+  - **names** (any language): name keys and numbers (`bot.news.stories.keys`);
+  - **sounds**: each word stem's name key cut to SOUND_LETTERS, so торугарт and
+    torugart, консорциум and consortium meet across scripts;
+  - **countries**: those the tagger finds (the readers' countries);
+  - **outlet** and **time**: who reported it, and when (published, else first seen).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.news.countries import tag_countries
+from bot.news.stories.keys import NAME_CHARS, name_key, names_of, numbers_of
+from bot.news.text import terms
+
+MAX_INDEX_KEYS = 48  # keys an article is indexed and looked up by
+MAX_WORDS = 120  # stems an article keeps (most frequent): a long lede adds only noise
+LEDE_CHARS = 600  # of the body: news puts the event in its first sentences
+SOUND_LETTERS = 4  # of a stem's name key compared across languages (stems end unevenly)
+
+# Features are stored with their article. Whenever `features` changes what it finds (a
+# name's key, the words kept), this number goes up, and stored features of another
+# version are computed anew from the article's text when the window is loaded: a story's
+# old reports and new ones must be read by the same rules.
+FEATURES_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Features:
+    """What an article is compared by."""
+
+    language: str
+    words: Mapping[str, int]  # title stems twice, lede stems once
+    names: frozenset[str]  # name keys, numbers prefixed "#"
+    at: float  # POSIX seconds: published, else first seen
+    countries: frozenset[str] = frozenset()  # the countries it is about (bot.news.countries)
+    outlet: str = ""  # the catalog's outlet or a source's key; "" for snapshot pages
+
+    @cached_property
+    def sounds(self) -> dict[str, int]:
+        """Its words as they sound, in any script."""
+        found: dict[str, int] = {}
+        for word, count in self.words.items():
+            key = name_key(word)[:SOUND_LETTERS]
+            if len(key) >= 3:
+                found[key] = found.get(key, 0) + count
+        return found
+
+    def index_keys(self) -> list[str]:
+        """The keys it is found by: its names and numbers, then its title's words."""
+        title_words = sorted(self.words, key=lambda w: (-self.words[w], w))
+        keys = sorted(self.names) + [f"w:{self.language}:{w}" for w in title_words]
+        return keys[:MAX_INDEX_KEYS]
+
+    @cached_property
+    def lookup_keys(self) -> list[str]:
+        """Its index keys, then its sound keys: looked up by `choose`, posted by `add`."""
+        return self.index_keys() + self.sound_keys()
+
+    def sound_keys(self) -> list[str]:
+        """The keys it is found by in another language: its sounds, most frequent first."""
+        sounds = sorted(self.sounds, key=lambda w: (-self.sounds[w], w))
+        return [f"s:{s}" for s in sounds[:MAX_INDEX_KEYS]]
+
+    def as_json(self) -> dict[str, object]:
+        return {"l": self.language, "w": dict(self.words), "n": sorted(self.names),
+                "t": self.at, "c": sorted(self.countries), "o": self.outlet,
+                "v": FEATURES_VERSION}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Features:
+        words = data.get("w") or {}
+        names = data.get("n") or []
+        countries = data.get("c") or []
+        assert isinstance(words, dict) and isinstance(names, list) and isinstance(countries, list)
+        at = data.get("t") or 0.0
+        assert isinstance(at, int | float)
+        language = str(data.get("l") or "en")
+        outlet = str(data.get("o") or "")
+        return cls(
+            language, dict(words), frozenset(names), float(at), frozenset(countries), outlet
+        )
+
+
+def features(title: str, body: str, language: str, at: float, outlet: str = "") -> Features:
+    """What the article is compared by (`at`: POSIX seconds, published or first seen)."""
+    words = Counter(terms(title, language) * 2 + terms(body[:LEDE_CHARS], language))
+    if len(words) > MAX_WORDS:
+        words = Counter(dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_WORDS]))
+    names = names_of(title, body) | numbers_of(title) | numbers_of(body[:NAME_CHARS])
+    countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
+    return Features(language, dict(words), frozenset(names), at, countries, outlet)

@@ -1,0 +1,255 @@
+"""The stories near each article's own time, in memory: which ones an article is compared with.
+
+An article is compared with the stories that have a report within the window
+(`window_seconds`, STORY_WINDOW_HOURS) of **its own** time, whatever order articles
+arrive in: a feed's item from two weeks ago meets the stories of two weeks ago, not
+those of today. Key counts (how many articles carry each name, word and sound) are
+kept per time *bucket* (a third of the window), and an article's idf reads the buckets
+around its time, so a story of two weeks ago is weighed as it was when it happened.
+
+The index holds at most `capacity` articles; past it the oldest are forgotten, and a
+story once all its articles are (the shell, `bot.news.story_window`, loads an older
+time from the database again when an article needs it).
+
+Postings lead from an index key to the stories whose articles carry it, per bucket
+(the newest MAX_POSTINGS_PER_KEY of a bucket). An article is compared with at most
+MAX_CANDIDATES stories: those sharing its rarest keys.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from bot.news.stories.features import Features
+from bot.news.stories.similarity import Story, Weights, idf, similarity, threshold
+
+MAX_CANDIDATES = 12  # stories compared with one article (those sharing the rarest keys)
+MAX_POSTINGS_PER_KEY = 64  # stories a key leads to in one bucket (the newest)
+MAX_POSTINGS = 400  # postings read for one article, its rarest keys first
+BUCKETS_PER_WINDOW = 3  # key counts are kept per third of the window
+# A story's weighed norm is kept while the window around the article holds the same
+# number of articles, give or take this many (weighing all its keys anew for every
+# article is slow, and the counts change little).
+REWEIGH_EVERY = 50
+CAPACITY = 20_000  # articles held at most: the catalog's outlets write ~5,000 in 72 hours
+
+
+@dataclass
+class _Bucket:
+    """The articles of one stretch of time: key counts and postings."""
+
+    names: dict[str, int] = field(default_factory=dict)
+    words: dict[str, dict[str, int]] = field(default_factory=dict)  # language → stem → count
+    sounds: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    postings: dict[str, dict[int, None]] = field(default_factory=dict)  # key → stories
+
+    def table(self, part: str) -> dict[str, int]:
+        if part == "names":
+            return self.names
+        return self.sounds if part == "sounds" else self.words.setdefault(part, {})
+
+
+class _Summed:
+    """One part's counts summed over the buckets around an article (looked up lazily,
+    each key once)."""
+
+    __slots__ = ("memo", "tables")
+
+    def __init__(self, tables: list[dict[str, int]]) -> None:
+        self.tables = tables
+        self.memo: dict[str, int] = {}
+
+    def get(self, key: str, default: int = 0, /) -> int:
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = sum(table.get(key, 0) for table in self.tables)
+        return found or default
+
+
+class _View:
+    """The window around one time: the buckets it covers (similarity.Window)."""
+
+    def __init__(self, buckets: list[_Bucket], total: int, key: object) -> None:
+        self.buckets = buckets
+        self.total = total
+        self.key = key
+        self._parts: dict[str, _Summed] = {}
+
+    def df(self, part: str) -> _Summed:
+        summed = self._parts.get(part)
+        if summed is None:
+            summed = self._parts[part] = _Summed([b.table(part) for b in self.buckets])
+        return summed
+
+
+class StoryIndex:
+    """Stories and their articles in memory, found by key and time."""
+
+    def __init__(self, window_seconds: float, capacity: int = CAPACITY) -> None:
+        self.window = window_seconds
+        self.bucket_seconds = window_seconds / BUCKETS_PER_WINDOW
+        self.capacity = capacity
+        self.stories: dict[int, Story] = {}
+        self.alive: dict[int, int] = {}  # story → its articles held
+        self.buckets: dict[int, _Bucket] = {}
+        self.held: list[tuple[float, int, int, Features, int | None]] = []  # heap, oldest first
+        self.ids: set[int] = set()  # the stored articles held (those added with an id)
+        self.added = 0
+        self.next_story = 1
+
+    # Time ---------------------------------------------------------------------------
+
+    def _bucket_of(self, at: float) -> int:
+        return math.floor(at / self.bucket_seconds)
+
+    def _around(self, at: float) -> Iterator[_Bucket]:
+        """The buckets within a window of `at`, each side."""
+        middle = self._bucket_of(at)
+        for number in range(middle - BUCKETS_PER_WINDOW, middle + BUCKETS_PER_WINDOW + 1):
+            bucket = self.buckets.get(number)
+            if bucket is not None:
+                yield bucket
+
+    def view(self, at: float) -> _View:
+        """The window around `at` as similarity reads it."""
+        buckets = list(self._around(at))
+        total = sum(b.total for b in buckets)
+        return _View(buckets, total, (self._bucket_of(at), total // REWEIGH_EVERY))
+
+    def _near(self, article: Features, story: Story) -> bool:
+        """Within a window of the story's first or last report."""
+        return story.first_at - self.window <= article.at <= story.last_at + self.window
+
+    # Reading --------------------------------------------------------------------------
+
+    def candidates(self, article: Features, view: _View | None = None) -> list[int]:
+        """Stories near the article's time sharing an index key with it: those sharing
+        the rarest keys (at most MAX_CANDIDATES; ties to the older story)."""
+        view = view or self.view(article.at)
+        around = view.buckets
+        weighed = []
+        for key in article.lookup_keys:
+            if key.startswith("w:"):
+                df = view.df(article.language).get(key[len(article.language) + 3 :])
+            elif key.startswith("s:"):
+                df = view.df("sounds").get(key[2:])
+            else:
+                df = view.df("names").get(key)
+            if df:
+                weighed.append((df, key))
+        weighed.sort()
+        shared: dict[int, float] = {}
+        read = 0
+        for df, key in weighed:
+            if read >= MAX_POSTINGS:
+                break
+            weight = idf(df, view.total)
+            stories: set[int] = set()
+            for bucket in around:
+                posted = bucket.postings.get(key)
+                if posted:
+                    stories.update(posted)
+            read += len(stories)
+            for story in stories:
+                shared[story] = shared.get(story, 0.0) + weight
+        near = [s for s in shared if s in self.stories and self._near(article, self.stories[s])]
+        return sorted(near, key=lambda s: (-shared[s], s))[:MAX_CANDIDATES]
+
+    def choose(self, article: Features) -> int | None:
+        """The story the article joins, or None for a new one: of the candidates whose
+        threshold its similarity passes, the one it passes by most (ties: lower id)."""
+        view = self.view(article.at)
+        weighed: dict[str, Weights] = {}
+        best: tuple[float, int] | None = None
+        for story in self.candidates(article, view):
+            candidate = self.stories[story]
+            score = similarity(article, candidate, view, weighed)
+            margin = score - threshold(article, candidate)
+            if margin >= 0 and (best is None or (margin, -story) > (best[0], -best[1])):
+                best = (margin, story)
+        return None if best is None else best[1]
+
+    # Writing --------------------------------------------------------------------------
+
+    def add(
+        self,
+        article: Features,
+        story: int,
+        first_at: float | None = None,
+        article_id: int | None = None,
+    ) -> None:
+        """Record an article of `story` (loaded from the database, or after `choose`);
+        `article_id`: the stored article's, so that `ids` tells what is held."""
+        summary = self.stories.get(story)
+        if summary is None:
+            summary = self.stories[story] = Story(article.at if first_at is None else first_at)
+            self.alive[story] = 0
+        summary.add(article)
+        if first_at is not None:
+            summary.first_at = min(summary.first_at, first_at)
+        self.alive[story] += 1
+        self.next_story = max(self.next_story, story + 1)
+        bucket = self.buckets.setdefault(self._bucket_of(article.at), _Bucket())
+        for key in article.lookup_keys:
+            stories = bucket.postings.setdefault(key, {})
+            stories.pop(story, None)
+            stories[story] = None
+            if len(stories) > MAX_POSTINGS_PER_KEY:
+                del stories[next(iter(stories))]
+        self._count(bucket, article, +1)
+        heapq.heappush(self.held, (article.at, self.added, story, article, article_id))
+        if article_id is not None:
+            self.ids.add(article_id)
+        self.added += 1
+
+    def assign(self, article: Features, new_story: Callable[[], int] | None = None) -> int:
+        """The article's story: the one `choose` finds, else a new one (`new_story()`, or
+        the next number); recorded with `add`."""
+        story = self.choose(article)
+        if story is None:
+            if new_story is None:
+                story, self.next_story = self.next_story, self.next_story + 1
+            else:
+                story = new_story()
+        self.add(article, story)
+        return story
+
+    def forget_oldest(self) -> float | None:
+        """Past capacity, forget the oldest articles; the time up to which articles are
+        forgotten (None if none were)."""
+        forgotten = None
+        while len(self.held) > self.capacity or (
+            forgotten is not None and self.held and self.held[0][0] <= forgotten
+        ):
+            at, _n, story, article, article_id = heapq.heappop(self.held)
+            forgotten = at
+            if article_id is not None:
+                self.ids.discard(article_id)
+            bucket = self.buckets[self._bucket_of(at)]
+            self._count(bucket, article, -1)
+            if not bucket.total:
+                del self.buckets[self._bucket_of(at)]
+            self.alive[story] -= 1
+            if not self.alive[story]:
+                del self.alive[story], self.stories[story]
+        return forgotten
+
+    def _count(self, bucket: _Bucket, article: Features, step: int) -> None:
+        bucket.total += step
+        for part, keys, prefix in (
+            ("names", article.names, ""),
+            (article.language, article.words, f"w:{article.language}:"),
+            ("sounds", article.sounds, "s:"),
+        ):
+            table = bucket.table(part)
+            for key in keys:
+                count = table.get(key, 0) + step
+                if count > 0:
+                    table[key] = count
+                else:
+                    table.pop(key, None)
+                    bucket.postings.pop(prefix + key, None)
