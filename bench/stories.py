@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import gc
 import itertools
@@ -41,7 +42,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.news.stories import StoryIndex, features
+from bot.news.stories import Features, StoryIndex, features
+from bot.news.stories.meaning import embed, meaning_text
 from bot.news.text import terms
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,14 @@ FIXTURES = ROOT / "tests" / "stories" / "articles.jsonl"
 # Written after the rules were tuned, by a colleague who had not read them; no threshold
 # is tuned on it: how the rules do on events they were not shaped by.
 HELD_OUT = ROOT / "tests" / "stories" / "heldout.jsonl"
+# Tuned on, beside FIXTURES: the hard sorts of the issue "stories that hold on real
+# reports" (two meetings in one capital in one week, a meeting beside a summit, a visit
+# announced and the visit, one outlet's two events and one event's update, English and
+# Russian written apart), by a colleague, on invented events.
+HARD_CASES = ROOT / "tests" / "stories" / "hard_cases.jsonl"
+# Written blind to the rules, on real events of 2023-2025 from 53 outlets, measured once
+# before any change for it and never tuned on (tests/stories/heldout_real.md).
+HELD_OUT_REAL = ROOT / "tests" / "stories" / "heldout_real.jsonl"
 UCI = ROOT.parent / "shared" / "eval" / "uci_stories_dev.csv"
 WINDOW = dt.timedelta(hours=72).total_seconds()
 # B-cubed precision and recall of the single-pass TF-IDF clusterer the issue describes.
@@ -80,14 +90,24 @@ def bcubed(truth: Sequence[str], found: Sequence[int]) -> tuple[float, float]:
     return precision / len(truth), recall / len(truth)
 
 
+def read_rows(path: Path) -> list[Features]:
+    """Each fixture article's features, its meaning encoded in one batch, by time."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows.sort(key=lambda r: r["published"])
+    vectors = embed([meaning_text(r["title"], r["body"]) for r in rows])
+    found = []
+    for row, vector in zip(rows, vectors, strict=True):
+        at = dt.datetime.fromisoformat(row["published"]).timestamp()
+        article = features(row["title"], row["body"], row["language"], at, row["outlet"])
+        found.append(dataclasses.replace(article, meaning=vector))
+    return found
+
+
 def fixtures(path: Path, name: str = "fixtures") -> dict[str, bool]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     rows.sort(key=lambda r: r["published"])
     index = StoryIndex(WINDOW)
-    found = []
-    for row in rows:
-        at = dt.datetime.fromisoformat(row["published"]).timestamp()
-        found.append(index.assign(features(row["title"], row["body"], row["language"], at)))
+    found = [index.assign(article) for article in read_rows(path)]
     truth = [r["event"] for r in rows]
     precision, recall = pairwise(truth, found)
     cross_true = cross_both = 0
@@ -141,7 +161,14 @@ def uci(path: Path) -> dict[str, bool]:
     with path.open(encoding="utf-8") as handle:
         rows = sorted(csv.DictReader(handle), key=lambda r: int(r["TIMESTAMP"]))
     index = StoryIndex(WINDOW)
-    found = [index.assign(features(r["TITLE"], "", "en", int(r["TIMESTAMP"]) / 1000)) for r in rows]
+    vectors = embed([meaning_text(r["TITLE"], "") for r in rows])
+    found = [
+        index.assign(dataclasses.replace(
+            features(r["TITLE"], "", "en", int(r["TIMESTAMP"]) / 1000, r["PUBLISHER"]),
+            meaning=vector,
+        ))
+        for r, vector in zip(rows, vectors, strict=True)
+    ]  # fmt: skip
     truth = [r["STORY"] for r in rows]
     precision, recall = bcubed(truth, found)
     base_p, base_r = bcubed(
@@ -248,18 +275,26 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--uci", type=Path, default=UCI)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--window", type=int, default=5_000)
+    parser.add_argument(
+        "--tuning", action="store_true", help="only the sets rules are tuned on (no held-out)"
+    )
     args = parser.parse_args(argv)
     held: dict[str, bool] = {}
     if args.fixtures.is_file():
         held |= fixtures(args.fixtures)
     else:
         print(f"fixtures: {args.fixtures} not found")
-    if args.held_out.is_file():
-        held |= fixtures(args.held_out, "held-out")
+    held |= fixtures(HARD_CASES, "hard cases")
+    if not args.tuning:
+        if args.held_out.is_file():
+            held |= fixtures(args.held_out, "held-out")
+        held |= fixtures(HELD_OUT_REAL, "held-out, real events")
     if args.uci.is_file():
         held |= uci(args.uci)
     else:
         print(f"UCI headlines: {args.uci} not found (read in place from ../shared/eval)")
+    if args.tuning:
+        return
     held |= throughput(args.articles, args.window)
     print(
         "targets: " + ", ".join(f"{name} {'met' if ok else 'MISSED'}" for name, ok in held.items())

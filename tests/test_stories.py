@@ -25,7 +25,12 @@ from bot.news.stories import (
     names_of,
     numbers_of,
     similarity,
+    threshold,
 )
+from bot.news.stories.compare import SAME_OUTLET_MARGIN
+from bot.news.stories.keys import entity_key
+from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
+from bot.news.stories.meaning import embed, meaning_text
 
 HOUR = 3600.0
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC).timestamp()
@@ -194,8 +199,73 @@ def test_an_article_about_other_countries_is_not_of_the_story() -> None:
     assert _score(blind, dataclasses.replace(uzbek, countries=frozenset())) > 0.0
 
 
+def test_names_that_do_not_transliterate_meet_through_the_table() -> None:
+    """Китай and China, СНГ and CIS, ШОС and SCO share no sounds; the table gives them one key."""
+    russian = names_of("Саммит СНГ открылся", "Лидеры стран СНГ и председатель КНР Китая "
+                       "обсудили итоги работы ШОС.")  # fmt: skip
+    english = names_of("CIS summit opens", "Leaders of the CIS and China discussed the SCO.")
+    assert {"=cis", "=china", "=sco"} <= russian & english
+    assert entity_key("Китаем") == entity_key("Chinese") == "=china"
+    assert entity_key("Кыргызстан") == name_key("Kyrgyzstan")  # not in the table: its sounds
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        ("Putin to visit Dushanbe next week", "The Kremlin said the trip would include talks.", PLAN),
+        ("Ожидается визит Мирзиёева в Бишкек", "Визит пройдет на следующей неделе.", PLAN),
+        ("Xi, Tokayev hold talks", "The leaders met on the sidelines of the summit in Astana.", BESIDE),
+        ("Касымалиев и Мишустин обсудили поставки", "Встреча прошла на полях заседания СНГ.", BESIDE),
+        ("Interview: Taliban-Ruled Afghanistan Looks to Kazakhstan", "A minister spoke.", VIEW),
+        ("Мнение: что значит визит", "Эксперт рассуждает о визите.", VIEW),
+        ("Putin arrives in Dushanbe for summit", "He was met at the airport. On the sidelines "
+         "of the summit he will meet Aliyev.", HAPPENING),
+    ],
+)  # fmt: skip
+def test_the_sort_of_report_is_read_from_the_title_and_first_sentence(
+    title: str, body: str, kind: str
+) -> None:
+    assert report_kind(title, body) == kind
+
+
+def test_a_report_of_another_sort_is_not_of_the_story() -> None:
+    visit = _features(("Mirziyoyev Arrives in Bishkek on State Visit", "Uzbek President "
+                       "Shavkat Mirziyoyev arrived in Bishkek for talks with Sadyr Japarov "
+                       "on the Dostuk trade zone."), "en")  # fmt: skip
+    announced = _features(("Mirziyoyev to Pay State Visit to Bishkek", "Uzbek President "
+                           "Shavkat Mirziyoyev will arrive in Bishkek next week for talks with "
+                           "Sadyr Japarov on the Dostuk trade zone."), "en")  # fmt: skip
+    assert announced.kind == PLAN and visit.kind == HAPPENING
+    assert _score(announced, visit) == 0.0
+    assert _score(dataclasses.replace(announced, kind=HAPPENING), visit) > SAME_LANGUAGE_JOIN
+
+
+def test_one_outlet_joins_its_own_story_only_on_strong_evidence() -> None:
+    """An outlet rarely reports one event twice: its second article must score
+    SAME_OUTLET_MARGIN more than another outlet's would."""
+    first = _features(TREATY_EN, "en")
+    story = Story(first.at)
+    story.add(dataclasses.replace(first, outlet="steppe"))
+    other = _features(TREATY_EN_2, "en", 2)
+    assert threshold(dataclasses.replace(other, outlet="steppe"), story) == pytest.approx(
+        threshold(dataclasses.replace(other, outlet="oasis"), story) + SAME_OUTLET_MARGIN
+    )
+    index = StoryIndex(72 * HOUR)
+    index.add(dataclasses.replace(first, outlet="steppe"), 1)
+    index.add(JAPAROV_CHINA_FEATURES, 2)
+    # The same facts reworded by the same outlet: an update, it joins.
+    update = features(TREATY_EN[0] + ": Update", TREATY_EN[1], "en", START + HOUR, "steppe")
+    assert index.choose(update) == 1
+    # Another angle on the same names: another outlet's report joins, the same outlet's
+    # is an article of its own (an interview, a background piece).
+    angle = ("Isfara water shared equally under new treaty",
+             "The Isfara river will be shared equally, officials in Khujand said.")  # fmt: skip
+    assert index.choose(features(*angle, "en", START + HOUR, "oasis")) == 1
+    assert index.choose(features(*angle, "en", START + HOUR, "steppe")) is None
+
+
 def test_features_round_trip_through_json() -> None:
-    article = _features(TREATY_RU, "ru", 5)
+    article = dataclasses.replace(_features(TREATY_RU, "ru", 5), meaning=bytes(range(256)) * 2)
     stored = json.loads(json.dumps(article.as_json()))
     assert Features.from_json(stored) == article
     assert Features.from_json(stored).sounds == article.sounds
@@ -277,21 +347,27 @@ EVENTS = [
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.permutations([(e, r) for e in range(4) for r in range(2)]))
-def test_any_order_gives_the_same_partition_for_clear_cut_events(
+@given(st.permutations([(e, r) for e in range(4) for r in range(3)]))
+def test_any_arrival_order_gives_the_same_partition_for_clear_cut_events(
     order: list[tuple[int, int]],
 ) -> None:
+    """Each report keeps its own time (events days apart, reports hours apart); only the
+    order they arrive in changes, as when feeds answer in any order or a backfill comes
+    after today's news."""
     index = StoryIndex(72 * HOUR)
     story_of: dict[tuple[int, int], int] = {}
-    for position, (event, report) in enumerate(order):
+    for event, report in order:
         title, body = EVENTS[event]
-        if report:  # a second outlet's report: another wording of the same facts
+        if report == 1:  # a second outlet's report: another wording of the same facts
             title, body = f"{title} Today", f"Officials said: {body}"
-        story_of[(event, report)] = index.assign(features(title, body, "en", START + position))
+        elif report == 2:
+            title, body = f"{title} as Planned", f"{body} The ministry confirmed it."
+        at = START + event * 30 * HOUR + report * 2 * HOUR
+        story_of[(event, report)] = index.assign(features(title, body, "en", at, f"o{report}"))
     partition = {
         frozenset(k for k, s in story_of.items() if s == story) for story in story_of.values()
     }
-    assert partition == {frozenset({(e, 0), (e, 1)}) for e in range(4)}
+    assert partition == {frozenset({(e, 0), (e, 1), (e, 2)}) for e in range(4)}
 
 
 # Text of the shapes that trip name and number rules: quotes, hyphens, digits, scripts.
@@ -307,3 +383,51 @@ def test_features_of_any_text_are_plain_keys_and_survive_json(
     found = features(title, body, language, START)
     assert all(isinstance(key, str) and key for key in found.names)
     assert Features.from_json(json.loads(json.dumps(found.as_json()))) == found
+
+
+# One capital, one week: two summits a day apart, a meeting on the sidelines of the first,
+# and the trip announced days before. Four events, each reported in its own words.
+DUSHANBE_WEEK = [
+    ("summit", "tass", "en", 0, "Putin and Central Asian leaders hold summit in Dushanbe",
+     "Russian President Vladimir Putin and the leaders of Kazakhstan, Kyrgyzstan, Tajikistan, "
+     "Turkmenistan and Uzbekistan met in Dushanbe on Thursday for the second Russia-Central "
+     "Asia summit, discussing transport corridors and energy."),
+    ("summit", "akipress", "en", 2, "Second Russia-Central Asia summit held in Dushanbe",
+     "The second Russia-Central Asia summit took place in Dushanbe on Thursday, with Emomali "
+     "Rahmon hosting Vladimir Putin and four Central Asian presidents. The sides adopted a "
+     "joint statement on transport and energy."),
+    ("summit", "ria", "ru", 3, "В Душанбе прошел саммит Россия — Центральная Азия",
+     "Президент России Владимир Путин и лидеры пяти государств Центральной Азии провели в "
+     "четверг в Душанбе второй саммит в формате «Россия — Центральная Азия», обсудив "
+     "транспортные коридоры и энергетику."),
+    ("cis", "astanatimes", "en", 24, "CIS leaders gather in Dushanbe for annual summit",
+     "Heads of state of the Commonwealth of Independent States met in Dushanbe on Friday for "
+     "the CIS summit, approving a plan on security cooperation."),
+    ("cis", "tengrinews", "ru", 26, "В Душанбе прошло заседание Совета глав государств СНГ",
+     "В пятницу в Душанбе лидеры стран Содружества Независимых Государств собрались на "
+     "заседание Совета глав государств СНГ и утвердили план сотрудничества в сфере "
+     "безопасности."),
+    ("aliyev", "apnews", "en", 8, "Putin and Aliyev meet in Dushanbe",
+     "Vladimir Putin and Azerbaijani President Ilham Aliyev met on the sidelines of the "
+     "summit in Dushanbe on Thursday and discussed the plane crash near Aktau."),
+    ("announced", "interfax", "en", -96, "Putin to visit Tajikistan next week for summits",
+     "Russian President Vladimir Putin will travel to Dushanbe next week for the "
+     "Russia-Central Asia summit and the CIS summit, the Kremlin said."),
+]  # fmt: skip
+
+
+def test_summits_in_one_capital_in_one_week_a_sideline_meeting_and_a_trip_announced_are_apart(
+) -> None:
+    texts = [meaning_text(title, body) for *_, title, body in DUSHANBE_WEEK]
+    index = StoryIndex(72 * HOUR)
+    story_of: dict[int, int] = {}
+    for n, ((_event, outlet, language, hours, title, body), vector) in enumerate(
+        zip(DUSHANBE_WEEK, embed(texts), strict=True)
+    ):
+        article = features(title, body, language, START + hours * HOUR, outlet)
+        story_of[n] = index.assign(dataclasses.replace(article, meaning=vector))
+    partition = {frozenset(n for n in story_of if story_of[n] == s) for s in story_of.values()}
+    events = [event for event, *_ in DUSHANBE_WEEK]
+    assert partition == {
+        frozenset(n for n, e in enumerate(events) if e == event) for event in set(events)
+    }

@@ -40,6 +40,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from bot.news.stories import FEATURES_VERSION, Features, StoryIndex, features
+from bot.news.stories.meaning import embed, meaning_text
 from storage import stories as stored_stories
 from storage.models import ArticleRecord
 
@@ -177,6 +178,9 @@ def assign_stories(
     window = _window(session, engine, window_hours)
     reach = window_hours * 3600
     found = {id(record): features_of(record) for record in records}
+    vectors = embed([meaning_text(r.title, r.body) for r in records])
+    for record, vector in zip(records, vectors, strict=True):
+        found[id(record)] = dataclasses.replace(found[id(record)], meaning=vector)
     # The window on each side of every new article, end inclusive (half-open spans).
     wanted = [(f.at - reach, f.at + reach + 1) for f in found.values()]
     for gap in missing(window.known, wanted):

@@ -4,21 +4,21 @@ Pure rules over plain data, cut along their seams:
   - `keys`: the names and numbers a text names, as keys both scripts share;
   - `features`: what an article is compared by (words, names, sounds, countries);
   - `commonplace`: the region's words and places that tell no event apart;
-  - `similarity`: how surely an article reports a story's event, and its threshold;
+  - `compare`: how surely an article reports a story's event, and its threshold;
   - `index`: which stories an article is compared with (near its own time).
 `bot.news.story_window` is their shell: it stores the stories with the articles.
 """
 
-from bot.news.stories.features import FEATURES_VERSION, Features, features
-from bot.news.stories.index import StoryIndex
-from bot.news.stories.keys import name_key, names_of, numbers_of
-from bot.news.stories.similarity import (
+from bot.news.stories.compare import (
     CROSS_LANGUAGE_JOIN,
     SAME_LANGUAGE_JOIN,
     Story,
     similarity,
     threshold,
 )
+from bot.news.stories.features import FEATURES_VERSION, Features, features
+from bot.news.stories.index import StoryIndex
+from bot.news.stories.keys import name_key, names_of, numbers_of
 
 __all__ = [
     "CROSS_LANGUAGE_JOIN",

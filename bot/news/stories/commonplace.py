@@ -2,7 +2,7 @@
 
 Nearly every report from Central Asia names its countries and capitals and speaks of
 presidents, cooperation and summits. Sharing them is no evidence that two reports
-are of one event; `bot.news.stories.similarity` weighs them down and does not count
+are of one event; `bot.news.stories.compare` weighs them down and does not count
 them as shared evidence.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from bot.news.stories.features import SOUND_LETTERS
-from bot.news.stories.keys import name_key
+from bot.news.stories.keys import entity_key, name_key
 from bot.news.text import terms
 
 PRIOR_ARTICLES = 500  # idf smoothing: the window counts as this many articles more
@@ -31,6 +31,9 @@ _COMMONPLACE_EN = " ".join(
         "cooperation talks meeting meet visit summit forum trade partnership relations",
         "strategic economic economy investment development project countries country",
         "international billion million percent year official said says state national republic",
+        # How every meeting is told: who met, that they discussed and agreed.
+        "leader leaders head heads met held hold holds discussed discuss agreed joint statement",
+        "delegation sides",
     )
 ).split()
 _COMMONPLACE_RU = " ".join(
@@ -40,6 +43,8 @@ _COMMONPLACE_RU = " ".join(
         "стратегический экономический экономика инвестиции развитие проект страна страны",
         "международный миллиард миллион процент год заявил сообщил государственный",
         "национальный республика",
+        "лидер лидеры глава главы провели провел обсудили обсудил договорились совместный",
+        "заявление делегация стороны заседание",
     )
 ).split()
 
@@ -51,7 +56,7 @@ def commonplace(part: str) -> Mapping[str, float]:
     count = COMMONPLACE_SHARE * PRIOR_ARTICLES
     words = [w for w in _COMMONPLACE_EN + _COMMONPLACE_RU]
     if part == "names":
-        keys = {name_key(w) for w in words}
+        keys = {entity_key(w) for w in words}
     elif part == "sounds":
         stems = terms(" ".join(_COMMONPLACE_EN)) + terms(" ".join(_COMMONPLACE_RU), "ru")
         keys = {name_key(stem)[:SOUND_LETTERS] for stem in stems}
@@ -88,7 +93,7 @@ def ordinary_keys() -> frozenset[str]:
 def geography() -> frozenset[str]:
     """The name and sound keys of the region's places (as `names_of` and `Features.sounds`
     make them)."""
-    names = {name_key(word) for word in _GEOGRAPHY_EN + _GEOGRAPHY_RU}
+    names = {entity_key(word) for word in _GEOGRAPHY_EN + _GEOGRAPHY_RU}
     stems = terms(" ".join(_GEOGRAPHY_EN)) + terms(" ".join(_GEOGRAPHY_RU), "ru")
     return frozenset(names | {name_key(stem)[:SOUND_LETTERS] for stem in stems} - {""})
 

@@ -6,18 +6,26 @@
   - **sounds**: each word stem's name key cut to SOUND_LETTERS, so торугарт and
     torugart, консорциум and consortium meet across scripts;
   - **countries**: those the tagger finds (the readers' countries);
+  - **kind**: what sort of report it is (`bot.news.stories.kinds`);
+  - **meaning**: a sentence embedding of its title and lede (`bot.news.stories.meaning`),
+    added after, in batches;
   - **outlet** and **time**: who reported it, and when (published, else first seen).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 from bot.news.countries import tag_countries
-from bot.news.stories.keys import NAME_CHARS, name_key, names_of, numbers_of
+from bot.news.stories.aliases import BLOCS
+from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
+from bot.news.stories.kinds import report_kind
 from bot.news.text import terms
 
 MAX_INDEX_KEYS = 48  # keys an article is indexed and looked up by
@@ -25,11 +33,13 @@ MAX_WORDS = 120  # stems an article keeps (most frequent): a long lede adds only
 LEDE_CHARS = 600  # of the body: news puts the event in its first sentences
 SOUND_LETTERS = 4  # of a stem's name key compared across languages (stems end unevenly)
 
+_WORD = re.compile(r"[\w.]+")  # U.S., EU, СНГ
+
 # Features are stored with their article. Whenever `features` changes what it finds (a
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,9 @@ class Features:
     at: float  # POSIX seconds: published, else first seen
     countries: frozenset[str] = frozenset()  # the countries it is about (bot.news.countries)
     outlet: str = ""  # the catalog's outlet or a source's key; "" for snapshot pages
+    kind: str = ""  # bot.news.stories.kinds: "" the happening itself, "plan", "beside", "view"
+    meaning: bytes = b""  # bot.news.stories.meaning: its vector, b"" until encoded
+    blocs: frozenset[str] = frozenset()  # blocs its title names (aliases.BLOCS): what met
 
     @cached_property
     def sounds(self) -> dict[str, int]:
@@ -71,7 +84,8 @@ class Features:
 
     def as_json(self) -> dict[str, object]:
         return {"l": self.language, "w": dict(self.words), "n": sorted(self.names),
-                "t": self.at, "c": sorted(self.countries), "o": self.outlet,
+                "t": self.at, "c": sorted(self.countries), "o": self.outlet, "k": self.kind,
+                "e": base64.b64encode(self.meaning).decode(), "b": sorted(self.blocs),
                 "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
@@ -79,14 +93,19 @@ class Features:
         words = data.get("w") or {}
         names = data.get("n") or []
         countries = data.get("c") or []
+        blocs = data.get("b") or []
         assert isinstance(words, dict) and isinstance(names, list) and isinstance(countries, list)
+        assert isinstance(blocs, list)
         at = data.get("t") or 0.0
         assert isinstance(at, int | float)
         language = str(data.get("l") or "en")
-        outlet = str(data.get("o") or "")
-        return cls(
-            language, dict(words), frozenset(names), float(at), frozenset(countries), outlet
-        )
+        outlet, kind = str(data.get("o") or ""), str(data.get("k") or "")
+        try:
+            meaning = base64.b64decode(str(data.get("e") or ""), validate=True)
+        except (binascii.Error, ValueError):
+            meaning = b""  # a damaged vector: compared by its keys alone
+        return cls(language, dict(words), frozenset(names), float(at), frozenset(countries),
+                   outlet, kind, meaning, frozenset(blocs))  # fmt: skip
 
 
 def features(title: str, body: str, language: str, at: float, outlet: str = "") -> Features:
@@ -96,4 +115,8 @@ def features(title: str, body: str, language: str, at: float, outlet: str = "") 
         words = Counter(dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_WORDS]))
     names = names_of(title, body) | numbers_of(title) | numbers_of(body[:NAME_CHARS])
     countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
-    return Features(language, dict(words), frozenset(names), at, countries, outlet)
+    kind = report_kind(title, body)
+    blocs = frozenset(key for key in map(entity_key, _WORD.findall(title)) if key in BLOCS)
+    return Features(
+        language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs
+    )

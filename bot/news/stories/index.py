@@ -23,8 +23,8 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from bot.news.stories.compare import Story, Weights, idf, similarity, threshold
 from bot.news.stories.features import Features
-from bot.news.stories.similarity import Story, Weights, idf, similarity, threshold
 
 MAX_CANDIDATES = 12  # stories compared with one article (those sharing the rarest keys)
 MAX_POSTINGS_PER_KEY = 64  # stories a key leads to in one bucket (the newest)

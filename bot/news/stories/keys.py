@@ -16,6 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.news import keywords
+from bot.news.stories.aliases import alias_key
 
 NAME_CHARS = 1_500  # of the body read for names, numbers and countries (where the event is)
 
@@ -106,6 +107,11 @@ def name_key(word: str) -> str:
     return latin[0] + latin[1:].replace("y", "")
 
 
+def entity_key(word: str) -> str:
+    """A name's key: the table's for names that do not transliterate, else its sounds."""
+    return alias_key(word) or name_key(word)
+
+
 def numbers_of(text: str) -> set[str]:
     """Numbers of 10 and more, not years nor days of a month, as "980" or "4.2" (grouping
     and decimal comma folded)."""
@@ -162,5 +168,5 @@ def names_of(title: str, body: str) -> set[str]:
         if word.casefold() in _NOT_NAMES or keywords.stem(word) in _NOT_NAMES:
             continue
         # A hyphenated name is its parts: one outlet writes Кош-Тепа, another Qosh Tepa.
-        keys.update(k for k in map(name_key, word.split("-")) if k)
+        keys.update(k for k in map(entity_key, word.split("-")) if k)
     return keys

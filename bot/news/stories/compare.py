@@ -20,9 +20,14 @@ rarely reports one event twice: only an update that says nearly the same joins).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from typing import Protocol
 
+import numpy as np
+
+from bot.news.stories import meaning
+from bot.news.stories.aliases import BLOCS
 from bot.news.stories.commonplace import (
     PRIOR_ARTICLES,
     commonplace,
@@ -46,6 +51,18 @@ THRESHOLD_PER_DAY = 0.30  # added per day past the first since the story's first
 WORDS_SHARE = 0.8  # within one language: words (they say what happened); the rest names
 CROSS_NAMES_SHARE = 0.5  # across languages: names and numbers; the rest sounds
 MIN_SHARED = 2  # keys an article and a story share at least: one word is no event
+# One outlet rarely reports one event twice, except as an update that says nearly the
+# same: a second report of an outlet already in the story must score this much more.
+SAME_OUTLET_MARGIN = 0.15
+# Meaning (a sentence embedding's cosine against the story's) moves the keys' score by
+# MEANING_WEIGHT for each unit it is above or below MEANING_NEUTRAL: it lifts a join the
+# keys nearly make and holds back one they barely make. Across languages, where the keys
+# share little, it weighs more, but never joins without one shared key (MIN_CROSS_SHARED).
+MEANING_NEUTRAL = 0.45
+MEANING_WEIGHT = 0.5
+CROSS_MEANING_NEUTRAL = 0.5
+CROSS_MEANING_WEIGHT = 1.0
+MIN_CROSS_SHARED = 1
 
 
 class Counts(Protocol):
@@ -78,8 +95,8 @@ class Story:
     each name or number, at most STORY_KEYS of each kept, the most frequent. Counts, not
     weights: they are weighed when compared, by the window as it is then."""
 
-    __slots__ = ("countries", "first_at", "last_at", "names", "norms", "outlets", "size",
-                 "sounds", "words")  # fmt: skip
+    __slots__ = ("blocs", "countries", "first_at", "kinds", "last_at", "meaning", "names",
+                 "norms", "outlets", "size", "sounds", "title_blocs", "words")  # fmt: skip
 
     def __init__(self, first_at: float) -> None:
         self.first_at = first_at
@@ -91,6 +108,15 @@ class Story:
         self.norms: dict[str, tuple[object, int, float]] = {}  # part → (window, size, norm²)
         self.countries: set[str] = set()  # of all its articles (at most the gazetteer's codes)
         self.outlets: set[str] = set()  # who reported it (one outlet, one report: threshold)
+        self.kinds: Counter[str] = Counter()  # what sort of reports (bot.news.stories.kinds)
+        self.meaning = np.zeros(meaning.DIMENSIONS, dtype=np.float32)  # its unit vectors summed
+        self.blocs: set[str] = set()  # the blocs any of its articles names
+        self.title_blocs: set[str] = set()  # those its titles name: whose meeting it is
+
+    @property
+    def kind(self) -> str:
+        """What sort of report most of its articles are (ties: the happening itself)."""
+        return max(self.kinds, key=lambda k: (self.kinds[k], k == ""), default="")
 
     def part(self, part: str) -> Mapping[str, float]:
         if part == "names":
@@ -116,6 +142,11 @@ class Story:
         self.size += 1
         self.countries |= article.countries
         self.outlets.add(article.outlet)
+        self.kinds[article.kind] += 1
+        self.blocs |= article.names & BLOCS
+        self.title_blocs |= article.blocs
+        if article.meaning:
+            self.meaning += meaning.unit(article.meaning)
         self.first_at = min(self.first_at, article.at)
         self.last_at = max(self.last_at, article.at)
         words = self.words.setdefault(article.language, {})
@@ -184,11 +215,18 @@ def similarity(
     (WORDS_SHARE); across languages names and sounds. Either way they must share
     MIN_SHARED keys beyond the region's commonplaces and geography: one word
     ("bankruptcy", "CEO") in common is no event, nor are "Bishkek" and "forum" (two
-    forums in one capital), nor "президент" and "president". And an article about other
-    countries than the story's (the tagger's, as readers see them) is not of its event.
+    forums in one capital), nor "президент" and "president". An article about other
+    countries than the story's (the tagger's, as readers see them), a report of another
+    sort (a plan, a meeting beside it, a view), or one whose title names a bloc (CIS, SCO)
+    the story never names, or the reverse, is not of its event. Meaning,
+    where both have it, moves the score up or down (MEANING_WEIGHT).
     """
     if article.countries and story.countries and not article.countries & story.countries:
         return 0.0  # an event happens somewhere: two countries' rate decisions are two events
+    if article.kind != story.kind:
+        return 0.0  # "to visit next week" is not the visit, nor a sideline meeting the summit
+    if article.blocs - story.blocs or story.title_blocs - (article.names & BLOCS):
+        return 0.0  # a CIS summit is not the Russia–Central Asia summit of the day before
     cache = weighed if weighed is not None else {}
 
     def weights(part: str, counts: Mapping[str, float]) -> Weights:
@@ -199,13 +237,15 @@ def similarity(
     names, shared_names = _cosine(
         weights("names", dict.fromkeys(article.names, 1.0)), story, "names", window
     )
+    meant = _meaning(article, story)
     story_words = story.words.get(article.language)
     if not story_words:
         sounds, shared_sounds = _cosine(weights("sounds", article.sounds), story, "sounds", window)
         evidence = (set(shared_names) | set(shared_sounds)) - geography() - ordinary_keys()
-        if len(evidence) < MIN_SHARED:
-            return 0.0
-        return CROSS_NAMES_SHARE * names + (1 - CROSS_NAMES_SHARE) * sounds
+        score = CROSS_NAMES_SHARE * names + (1 - CROSS_NAMES_SHARE) * sounds
+        if meant is not None and len(evidence) >= MIN_CROSS_SHARED:
+            return max(0.0, score + CROSS_MEANING_WEIGHT * (meant - CROSS_MEANING_NEUTRAL))
+        return score if len(evidence) >= MIN_SHARED else 0.0
     words, shared_words = _cosine(
         weights(article.language, article.words), story, article.language, window
     )
@@ -214,15 +254,28 @@ def similarity(
     evidence |= set(shared_names) - geography()
     if len(evidence) < MIN_SHARED:
         return 0.0
-    if not article.names or not story.names:
-        return words
-    return WORDS_SHARE * words + (1 - WORDS_SHARE) * names
+    score = words if not article.names or not story.names else (
+        WORDS_SHARE * words + (1 - WORDS_SHARE) * names
+    )
+    if meant is not None:
+        score += MEANING_WEIGHT * (meant - MEANING_NEUTRAL)
+    return max(0.0, score)
+
+
+def _meaning(article: Features, story: Story) -> float | None:
+    """The cosine of the article's meaning and the story's; None where either has none."""
+    if not article.meaning or not story.meaning.any():
+        return None
+    return meaning.cosine(meaning.unit(article.meaning), story.meaning)
 
 
 def threshold(article: Features, story: Story) -> float:
     """What the article must score to join: more the farther it is from the story's
-    first report, past the first day (a follow-up days later is a story of its own)."""
+    first report, past the first day (a follow-up days later is a story of its own),
+    and more if its outlet has reported the story already (only an update joins)."""
     same = article.language in story.words
     days = abs(article.at - story.first_at) / 86_400
     base = SAME_LANGUAGE_JOIN if same else CROSS_LANGUAGE_JOIN
+    if article.outlet in story.outlets:
+        base += SAME_OUTLET_MARGIN
     return base + THRESHOLD_PER_DAY * max(0.0, days - 1.0)

@@ -1,0 +1,78 @@
+"""Names that do not transliterate: one key for the English and Russian names of the
+powers, blocs and institutions the region's news speaks of (pure data and a lookup).
+
+Жапаров and Japarov meet by their sounds (`bot.news.stories.keys.name_key`); Китай and
+China, СНГ and CIS, ШОС and SCO, Евросоюз and EU do not, and an English report of a
+CIS summit would otherwise share nothing with a Russian one but the city. Each entry
+is a key (the English name) with its forms: English words as written (any case) and
+Russian stems, which match a word that begins with them and adds at most
+MAX_ENDING letters of a case ending (Китая, Китаю, Китаем).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+MAX_ENDING = 3
+
+# key: (English forms, Russian stems). Forms are single words as they are capitalised in
+# text; acronyms are matched whole.
+_ALIASES: dict[str, tuple[str, str]] = {
+    "china": ("China Chinese PRC", "китай кита кнр"),
+    "russia": ("Russia Russian Russians", "россия росси рф российск"),
+    "japan": ("Japan Japanese", "япони японск"),
+    "turkey": ("Turkey Türkiye Turkiye Turkish Ankara", "турци турецк анкар"),
+    "germany": ("Germany German", "германи немецк"),
+    "france": ("France French", "франци французск"),
+    "britain": ("Britain British UK", "британи великобритани британск"),
+    "usa": ("US USA U.S. America American Washington", "сша америк американск вашингтон"),
+    "india": ("India Indian", "инди индийск"),
+    "korea": ("Korea Korean", "коре корейск"),
+    "uae": ("UAE Emirates Emirati", "оаэ эмират"),
+    "saudi": ("Saudi", "саудовск"),
+    "eu": ("EU European", "ес евросоюз европейск"),
+    "un": ("UN", "оон"),
+    "cis": ("CIS Commonwealth", "снг содружеств"),
+    "sco": ("SCO", "шос"),
+    "csto": ("CSTO", "одкб"),
+    "eaeu": ("EAEU EEU", "еаэс"),
+    "ots": ("OTS Turkic", "отг тюркск"),
+    "wto": ("WTO", "вто"),
+    "imf": ("IMF", "мвф"),
+    "ebrd": ("EBRD", "ебрр"),
+    "adb": ("ADB", "абр"),
+    "taliban": ("Taliban", "талиб талибан"),
+    "kremlin": ("Kremlin", "кремл"),
+    "nato": ("NATO", "нато"),
+    "opec": ("OPEC", "опек"),
+}
+
+
+# The blocs and formats whose meetings are events of their own: a CIS summit and a
+# Russia–Central Asia summit in one city on two days are two events (compare.py).
+BLOCS = frozenset(
+    f"={name}" for name in ["eu", "un", "cis", "sco", "csto", "eaeu", "ots", "nato", "opec"]
+)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    english: dict[str, str] = {}
+    russian: dict[str, str] = {}
+    for key, (words, stems) in _ALIASES.items():
+        english.update((word.casefold(), key) for word in words.split())
+        russian.update((stem, key) for stem in stems.split())
+    return english, russian
+
+
+def alias_key(word: str) -> str | None:
+    """The key of a name in the table (`=` and the English name), or None."""
+    english, russian = _tables()
+    folded = word.casefold().replace("ё", "е")
+    found = english.get(folded)
+    if found is None:
+        for cut in range(len(folded), max(len(folded) - MAX_ENDING, 1) - 1, -1):
+            found = russian.get(folded[:cut])
+            if found is not None:
+                break
+    return None if found is None else f"={found}"

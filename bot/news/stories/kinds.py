@@ -1,0 +1,53 @@
+"""What sort of report an article is: of the happening itself, of a plan, of a meeting
+beside a bigger event, or a view (pure).
+
+Reports of different sorts are of different events even when they name the same
+people, place and week: "Putin to visit Dushanbe next week" is not the visit; "Xi and
+Tokayev met on the sidelines of the summit" is not the summit; an interview with a
+minister is not the meeting he spoke of. The sort is read from the title and the
+first sentence, where news says what it reports; a later sentence ("on the sidelines,
+the leaders also met...") does not change it.
+"""
+
+from __future__ import annotations
+
+import re
+
+FIRST_SENTENCE_CHARS = 300  # of the body read with the title (a long lede is cut here)
+
+HAPPENING = ""  # the event itself: most reports
+PLAN = "plan"  # something that will happen: a visit announced, a summit ahead
+BESIDE = "beside"  # a meeting on the sidelines of, or ahead of, a bigger event
+VIEW = "view"  # an interview, an opinion, an analysis: a voice, not an event
+
+# A headline in the future: "X to visit Y", "X will hold", "X set to", "X plans".
+_PLAN_TITLE = re.compile(
+    r"(?i)\b(?:will|to (?:visit|hold|host|attend|meet|sign|travel|open|launch|discuss|take part"
+    r"|pay|make|arrive|head|chair)|set to|plans? to|planning to|expected to|due to|scheduled"
+    r"|upcoming|next week|next month)\b"
+    r"|(?<!\w)(?:посетит|проведут|проведет|проведёт|пройдет|пройдёт|пройдут|состоится|состоятся"
+    r"|примет участие|примут участие|прибудет|прибудут|совершит|отправится|встретятся|встретится"
+    r"|обсудят|подпишут|откроется|откроют|начнется|начнётся|ожидается|ожидаются|планирует"
+    r"|планируют|намерен|намерены|запланирован\w*|на следующей неделе|в ближайшие дни)(?!\w)"
+)
+_BESIDE = re.compile(
+    r"(?i)\b(?:on the (?:sidelines|margins)|sidelines of|bilateral (?:talks|meeting|meetings))\b"
+    r"|(?<!\w)(?:на полях|в кулуарах|тет-а-тет|двусторонн\w+ (?:встреч|переговор)\w*)(?!\w)"
+)
+_VIEW = re.compile(
+    r"(?i)^\s*(?:interview|opinion|analysis|commentary|op-ed|view|column|Q&A)\b\s*[:|—–-]"
+    r"|(?<!\w)(?:интервью|мнение|колонка|комментарий|анализ)\s*[:|—–-]"
+    r"|\binterview\b|(?<!\w)интервью(?!\w)"
+)
+
+
+def report_kind(title: str, body: str) -> str:
+    """HAPPENING, PLAN, BESIDE or VIEW: what the article reports."""
+    if _VIEW.search(title):
+        return VIEW
+    lede = f"{title}\n{body[:FIRST_SENTENCE_CHARS].split('. ', 1)[0]}"
+    if _BESIDE.search(lede):
+        return BESIDE
+    if _PLAN_TITLE.search(title):
+        return PLAN
+    return HAPPENING
