@@ -30,3 +30,18 @@ def test_story_fixtures_are_in_the_catalog_shapes(name: str) -> None:
         by_event[row["event"]].add(row["outlet"])
     assert len({row["id"] for row in rows}) == len({row["url"] for row in rows}) == len(rows)
     assert len([names for names in by_event.values() if len(names) >= 3]) >= 12
+
+
+@pytest.mark.parametrize("name", ["hard_cases.jsonl", "heldout_real.jsonl"])
+def test_wider_story_fixtures_keep_one_language_per_outlet(name: str) -> None:
+    """These name outlets beyond the catalog (wires, papers): each writes one language,
+    and an outlet's second article of one event is marked as its update ("-2")."""
+    rows = [json.loads(line) for line in (STORIES / name).read_text("utf-8").splitlines()]
+    languages: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        assert list(row) == KEYS and row["language"] in ("en", "ru")
+        assert row["id"] in (f"{row['event']}/{row['outlet']}", f"{row['event']}/{row['outlet']}-2")
+        assert dt.datetime.fromisoformat(row["published"]).tzinfo is not None
+        languages[row["outlet"]].add(row["language"])
+    assert all(len(found) == 1 for found in languages.values())
+    assert len({row["id"] for row in rows}) == len({row["url"] for row in rows}) == len(rows)
