@@ -40,12 +40,12 @@ from sqlalchemy.engine import Engine
 
 from bench.databases import fresh_database
 from bench.search_relevance import evaluate
-from bot.news import ingest as ingest_module
 from bot.news.articles import Publisher
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
 from bot.search.archive import Reader, find_stories, newest_stories
 from bot.search.documents import search_stems
+from storage import search as search_module
 from storage.db import make_engine, open_session
 from storage.migrate import upgrade_schema
 from storage.models import ArticleCountry, ArticleRecord
@@ -190,9 +190,9 @@ def ingest_rate(database_url: str, count: int, *, indexed: bool) -> float:
     engine = make_engine(database_url)
     upgrade_schema(engine)
     rng = random.Random(11)
-    kept = ingest_module.index_for_search
+    kept = search_module.index_articles
     if not indexed:
-        ingest_module.index_for_search = lambda _session, _record, new=False: None  # type: ignore[assignment]
+        search_module.index_articles = lambda *, session, rows: None  # type: ignore[assignment]
     try:
         started = time.perf_counter()
         for n, (title, body, language) in enumerate(generated(count, rng)):
@@ -206,7 +206,7 @@ def ingest_rate(database_url: str, count: int, *, indexed: bool) -> float:
             )
         return count / (time.perf_counter() - started)
     finally:
-        ingest_module.index_for_search = kept
+        search_module.index_articles = kept
         engine.dispose()
 
 

@@ -1,13 +1,36 @@
-"""Engine and sessions.  SQLite (the default) runs in WAL mode."""
+"""Engine and sessions. SQLite (the default) runs in WAL mode, with writers that say so.
+
+SQLite lets many readers and one writer work at once in WAL mode. A transaction that
+starts as a reader (a plain BEGIN) and then writes must upgrade its lock; if another
+writer committed meanwhile, SQLite answers "database is locked" at once, without
+waiting: the classic failure of busy feed readers. Writers therefore open their
+transaction with BEGIN IMMEDIATE (`write_session`), which takes the write lock up
+front and, while another writer holds it, waits up to BUSY_TIMEOUT_MS; readers never
+wait. In one process one task writes articles at a time (`bot.sources.fetch_round`),
+so writers do not queue on SQLite's lock, which is not fair to waiters. What still
+fails for a passing reason (a writer that held the lock longer than the timeout) is
+told apart by `is_busy` and retried by `retrying`.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another's lock before it fails
+RETRIES = 5  # tries of a write that failed for a passing reason (busy, deadlock)
+RETRY_PAUSE = 0.2  # seconds before the second try, doubling after each
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -16,8 +39,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _begin(connection: Connection) -> None:
+    """BEGIN IMMEDIATE for writers (`write_session`). Everyone else keeps the driver's
+    way: reads outside a transaction, and a BEGIN just before the first write, so no
+    reader holds a snapshot that a write would then have to upgrade."""
+    if connection.get_execution_options().get("sqlite_immediate", False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(database_url: str) -> Engine:
@@ -27,6 +58,7 @@ def make_engine(database_url: str) -> Engine:
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
@@ -34,3 +66,42 @@ def make_engine(database_url: str) -> Engine:
 
 def open_session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
+
+
+def write_session(engine: Engine) -> Session:
+    """A session whose transactions take SQLite's write lock when they begin (waiting
+    for another writer's, up to BUSY_TIMEOUT_MS); on PostgreSQL an ordinary session."""
+    if engine.dialect.name == "sqlite":
+        engine = engine.execution_options(sqlite_immediate=True)
+    return Session(engine, expire_on_commit=False)
+
+
+def is_busy(error: BaseException) -> bool:
+    """A failure that another try may not meet: SQLite's lock held too long, a
+    PostgreSQL deadlock or serialisation failure."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if isinstance(error, OperationalError) and "locked" in str(error.orig).lower():
+        return True
+    if "database is busy" in str(error.orig).lower():
+        return True
+    return getattr(error.orig, "sqlstate", None) in ("40001", "40P01")
+
+
+def retrying(
+    work: Callable[[], T], *, what: str, sleep: Callable[[float], None] = time.sleep
+) -> T:
+    """`work()`, tried again (RETRIES in all, pausing longer each time) while it fails
+    for a passing reason (`is_busy`); any other failure, or the last, is raised."""
+    pause = RETRY_PAUSE
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return work()
+        except DBAPIError as error:
+            if attempt == RETRIES or not is_busy(error):
+                raise
+            log.warning("%s: the database is busy (%s); try %d of %d in %.1f s",
+                        what, error.orig, attempt + 1, RETRIES, pause)  # fmt: skip
+            sleep(pause)
+            pause *= 2
+    raise AssertionError("unreachable")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import delete, func, insert, text
 from sqlmodel import Session, col, select
 
 from storage.models import (
@@ -114,6 +114,30 @@ def find_article(*, session: Session, outlet: str, title_key: str) -> ArticleRec
 
 def find_article_by_url(*, session: Session, url: str) -> ArticleRecord | None:
     return session.exec(select(ArticleRecord).where(ArticleRecord.url == url)).first()
+
+
+def add_article_countries(*, session: Session, rows: Sequence[tuple[int, str]]) -> None:
+    """(article id, country) rows of new articles, in one statement."""
+    if rows:
+        session.execute(
+            insert(ArticleCountry), [{"article_id": i, "country": code} for i, code in rows]
+        )
+
+
+def ingested_hashes(*, session: Session, hashes: Sequence[str]) -> set[str]:
+    """Those of `hashes` whose content was ingested before."""
+    found: set[str] = set()
+    unique = sorted(set(hashes))
+    for start in range(0, len(unique), 500):
+        found.update(
+            session.exec(
+                select(SnapshotRecord.content_hash).where(
+                    col(SnapshotRecord.content_hash).in_(unique[start : start + 500]),
+                    SnapshotRecord.status == "ingested",
+                )
+            )
+        )
+    return found
 
 
 def set_article_countries(*, session: Session, article_id: int, countries: Iterable[str]) -> None:

@@ -58,6 +58,27 @@ def index_article(
     )
 
 
+def index_articles(*, session: Session, rows: Sequence[tuple[int, str, str]]) -> None:
+    """Index new articles, (id, title stems, body stems) each, in one statement."""
+    if not rows:
+        return
+    values = [{"id": i, "title": title, "body": body} for i, title, body in rows]
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text(
+                "INSERT INTO article_search (article_id, document) VALUES (:id,"
+                " setweight(to_tsvector('simple', :title), 'A')"
+                " || setweight(to_tsvector('simple', :body), 'B'))"
+            ),
+            values,
+        )
+        return
+    session.execute(
+        text("INSERT INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"),
+        values,
+    )
+
+
 @dataclass(frozen=True)
 class Expressions:
     """One query as each engine reads it, in the order to try: the first that finds

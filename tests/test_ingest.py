@@ -111,16 +111,17 @@ def test_bad_input_is_reported_and_the_batch_goes_on(engine: Engine, tmp_path: P
 
 
 def test_file_vanishing_mid_run(engine: Engine, tmp_path: Path) -> None:
-    for name in ("001_b04ae946092498ef.txt", "002_387bb8a3613c2d51.txt"):
+    names = ("000_e6deac404c5ca021.txt", "001_b04ae946092498ef.txt", "002_387bb8a3613c2d51.txt")
+    for name in names:
         shutil.copy(SEEDS / name, tmp_path / name)
-    doomed = tmp_path / "002_387bb8a3613c2d51.txt"
+    doomed = tmp_path / names[2]
 
-    def delete_next(done: int, _report: IngestReport) -> None:
-        if done == 1:
+    def delete_later(done: int, _report: IngestReport) -> None:
+        if done == 1:  # the second file is read by now (read ahead), the third is not
             doomed.unlink()
 
-    report = ingest_paths(engine, [tmp_path], on_progress=delete_next)
-    assert report.snapshots_new == 1
+    report = ingest_paths(engine, [tmp_path], on_progress=delete_later, group_articles=1)
+    assert report.snapshots_new == 2
     assert [Path(f["path"]).name for f in report.failed] == [doomed.name]
     # It comes back: the next run picks it up.
     shutil.copy(SEEDS / doomed.name, doomed)

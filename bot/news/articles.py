@@ -1,16 +1,24 @@
-"""What is stored for an article: its identity, tags and summary (pure functions)."""
+"""What is stored for an article: its identity, language, tags, summary, story features
+and search stems, all worked out before anything is written (pure functions; the CPU
+work of ingest, run on every core by `bot.news.text_work`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.news.countries import tag_countries
 from bot.news.language import detect_language
 from bot.news.snapshot import Article
+from bot.news.stories import Features, features
+from bot.news.stories.keys import NAME_CHARS
+from bot.news.stories.meaning import embed, meaning_text
 from bot.news.summarize import summarize
+from bot.search.documents import search_stems
 
 SUMMARY_SENTENCES = 3
 
@@ -26,6 +34,9 @@ def title_key(title: str) -> str:
     return re.sub(r"\s+", " ", key).strip(" .")
 
 
+NO_FEATURES = Features("en", {}, frozenset(), 0.0)
+
+
 @dataclass(frozen=True)
 class PreparedArticle:
     title: str
@@ -39,6 +50,10 @@ class PreparedArticle:
     published: dt.datetime | None = None
     language: str = "en"  # ISO 639-1
     outlet: str = ""  # the outlet's key ("" for snapshot text): `key` is unique within it
+    # What stories compare it by (its time is set when it is stored: published, but
+    # never later than first seen), and its title's and body's search stems.
+    story: Features = NO_FEATURES
+    search: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)
@@ -55,21 +70,39 @@ class Publisher:
 SNAPSHOT_TEXT = Publisher(display="The Times of Central Asia")
 
 
+def prepare_articles(
+    articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT
+) -> list[PreparedArticle]:
+    """Every article prepared, their meanings encoded in one batch."""
+    prepared = [prepare_article(article, outlet) for article in articles]
+    vectors = embed([meaning_text(p.title, p.body) for p in prepared])
+    return [
+        dataclasses.replace(p, story=dataclasses.replace(p.story, meaning=vector))
+        for p, vector in zip(prepared, vectors, strict=True)
+    ]
+
+
 def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> PreparedArticle:
+    """One article prepared, but for its meaning (`prepare_articles` encodes it)."""
     body = article.body
     language = detect_language(f"{article.title}\n{body}", prior=outlet.languages)
+    countries = tuple(tag_countries(article.title, body))
+    # Stories read the countries of the lede; a short body is all lede.
+    lede_countries = frozenset(countries) if len(body) <= NAME_CHARS else None
     return PreparedArticle(
         title=article.title,
         key=title_key(article.title),
         body=body,
         truncated=article.truncated,
         summary=tuple(summarize(body, SUMMARY_SENTENCES, title=article.title, language=language)),
-        countries=tuple(tag_countries(article.title, body)),
+        countries=countries,
         url=article.url,
         source=outlet.display,
         published=article.published,
         language=language,
         outlet=outlet.key,
+        story=features(article.title, body, language, 0.0, outlet.key, lede_countries),
+        search=search_stems(article.title, body),
     )
 
 

@@ -40,7 +40,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from bot.news.stories import FEATURES_VERSION, Features, StoryIndex, features
-from bot.news.stories.meaning import embed, meaning_text
 from storage import stories as stored_stories
 from storage.models import ArticleRecord
 
@@ -168,30 +167,26 @@ def _load(session: Session, window: _Window, gap: Span) -> None:
 def assign_stories(
     session: Session,
     engine: Engine,
-    records: Sequence[ArticleRecord],
+    articles: Sequence[tuple[ArticleRecord, Features]],
     *,
     window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> None:
-    """Give each of `records` (new, flushed) its story, oldest first."""
-    if not records:
+    """Give each new, flushed article its story, oldest first (`articles`: each record
+    with its features, its meaning encoded and its time its story time)."""
+    if not articles:
         return
     window = _window(session, engine, window_hours)
     reach = window_hours * 3600
-    found = {id(record): features_of(record) for record in records}
-    vectors = embed([meaning_text(r.title, r.body) for r in records])
-    for record, vector in zip(records, vectors, strict=True):
-        found[id(record)] = dataclasses.replace(found[id(record)], meaning=vector)
     # The window on each side of every new article, end inclusive (half-open spans).
-    wanted = [(f.at - reach, f.at + reach + 1) for f in found.values()]
+    wanted = [(found.at - reach, found.at + reach + 1) for _record, found in articles]
     for gap in missing(window.known, wanted):
         _load(session, window, gap)
-    for record in sorted(records, key=lambda r: (found[id(r)].at, r.id or 0)):
+    for record, found in sorted(articles, key=lambda pair: (pair[1].at, pair[0].id or 0)):
         assert record.id is not None
-        article = found[id(record)]
-        story = window.index.choose(article)
+        story = window.index.choose(found)
         record.story_id = record.id if story is None else story
-        record.story_features = article.as_json()
-        window.index.add(article, record.story_id, article_id=record.id)
+        record.story_features = found.as_json()
+        window.index.add(found, record.story_id, article_id=record.id)
         window.last_id = max(window.last_id, record.id)
         session.add(record)
     forgotten = window.index.forget_oldest()

@@ -5,15 +5,24 @@ and its failure is recorded, never raised. A source that fails waits before its
 next try, twice as long after each failure in a row (from `FETCH_INTERVAL_MINUTES`
 up to `MAX_BACKOFF`), or as long as its `Retry-After` asks. Nothing already stored
 changes when a source returns garbage: what cannot be read is not stored at all.
+
+The work is cut by what it needs: fetching waits on the network (the event loop);
+reading a feed runs in a thread; the text work (language, summary, tags, story
+features, meaning) on every core (`bot.news.text_work`); and one writer, the round's
+`GroupWriter`, stores what the sources gave in short transactions, several sources
+at a time (`bot.news.store`). A write that meets a busy database is tried again
+there, so it never counts as the source's failure.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import NamedTuple
 
@@ -22,17 +31,20 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.news.articles import Publisher
-from bot.news.ingest import ingest_articles
+from bot.news.ingest import content_hash
 from bot.news.snapshot import Article
+from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_each
 from bot.news.story_window import DEFAULT_WINDOW_HOURS
+from bot.news.text_work import TextWork
 from bot.sources.catalog import outlet_for_url
 from bot.sources.charset import UndecodableError, decode_body
 from bot.sources.feeds import parse_feed
 from bot.sources.fetcher import Fetcher, FetchError, Response
 from bot.sources.pages import parse_page
 from bot.sources.urls import canonical_url, source_name
+from storage import repo
 from storage import sources as health
-from storage.db import open_session
+from storage.db import open_session, retrying, write_session
 from storage.models import SourceRecord
 
 log = logging.getLogger(__name__)
@@ -117,6 +129,82 @@ def publisher(source_url: str, *, name: str | None = None, feed_title: str = "")
     return Publisher(f"url:{digest}", display)
 
 
+class Phases(dict[str, float]):
+    """Seconds spent in each phase of a round, summed over its sources (phases overlap:
+    while one source's text is prepared another's is fetched)."""
+
+    @contextlib.contextmanager
+    def timing(self, phase: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[phase] = self.get(phase, 0.0) + time.perf_counter() - started
+
+    def shares(self) -> str:
+        total = sum(self.values()) or 1.0
+        return ", ".join(f"{phase} {seconds:.1f} s ({seconds / total:.0%})"
+                         for phase, seconds in self.items())  # fmt: skip
+
+
+class GroupWriter:
+    """The one writer of a round: every source's batch waits in a queue, and one task
+    stores what is waiting, up to GROUP_ARTICLES articles, in one transaction (in a
+    thread), oldest articles' stories first. Sources never wait on each other's locks,
+    and a thousand-article first fetch is a few dozen transactions."""
+
+    def __init__(
+        self, engine: Engine, clock: Clock, story_window_hours: float, phases: Phases
+    ) -> None:
+        self.engine, self.clock, self.story_window_hours = engine, clock, story_window_hours
+        self.phases = phases
+        self._queue: asyncio.Queue[tuple[Batch, asyncio.Future[Stored | None]]] = (
+            asyncio.Queue()
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def store(self, batch: Batch) -> Stored | None:
+        """The batch's new and updated counts once stored (None: stored before)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="group-writer")
+        done: asyncio.Future[Stored | None] = asyncio.get_running_loop().create_future()
+        await self._queue.put((batch, done))
+        return await done
+
+    async def _run(self) -> None:
+        while True:
+            group = [await self._queue.get()]
+            size = len(group[0][0].articles)
+            while not self._queue.empty() and size < GROUP_ARTICLES:
+                group.append(self._queue.get_nowait())
+                size += len(group[-1][0].articles)
+            try:
+                with self.phases.timing("write"):
+                    results = await asyncio.to_thread(
+                        store_each,
+                        self.engine,
+                        [batch for batch, _ in group],
+                        now=self.clock(),
+                        story_window_hours=self.story_window_hours,
+                    )
+            except Exception as error:  # reported to each source waiting on it
+                results = [error] * len(group)
+            for (_batch, done), result in zip(group, results, strict=True):
+                if done.done():
+                    continue
+                if isinstance(result, Exception):
+                    done.set_exception(result)
+                else:
+                    done.set_result(result)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
 class FetchRound:
     def __init__(
         self,
@@ -126,10 +214,14 @@ class FetchRound:
         interval: dt.timedelta,
         clock: Clock,
         story_window_hours: float = DEFAULT_WINDOW_HOURS,
+        work: TextWork | None = None,
     ) -> None:
         self.engine, self.fetcher, self.interval, self.clock = engine, fetcher, interval, clock
         self.story_window_hours = story_window_hours
+        self.work = work or TextWork()
         self._running = asyncio.Lock()
+        self.phases = Phases()
+        self._writer: GroupWriter | None = None
 
     async def run(self, urls: Sequence[str], *, force: bool = False) -> FetchReport:
         """Fetch the sources in `urls` that are due (all of them when `force`)."""
@@ -141,6 +233,11 @@ class FetchRound:
             now = self.clock()
             records = await asyncio.to_thread(self._records, canonical, now, force)
             gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
+            self.phases = Phases()
+            self._writer = GroupWriter(
+                self.engine, self.clock, self.story_window_hours, self.phases
+            )
+            started = time.perf_counter()
 
             async def one(record: SourceRecord, mine: bool) -> SourceResult:
                 if not mine:
@@ -149,8 +246,17 @@ class FetchRound:
                 async with gate:
                     return await self._fetch(record)
 
-            results = await asyncio.gather(*(one(r, mine) for r, mine in records))
-            return FetchReport(list(results))
+            try:
+                results = await asyncio.gather(*(one(r, mine) for r, mine in records))
+            finally:
+                await self._writer.close()
+            report = FetchReport(list(results))
+            log.info(
+                "fetch round: %d sources, %d new articles in %.1f s; busy time: %s",
+                len(results), sum(r.articles_new for r in results),
+                time.perf_counter() - started, self.phases.shares(),
+            )  # fmt: skip
+            return report
 
     def _records(
         self, urls: list[str], now: dt.datetime, force: bool
@@ -163,7 +269,7 @@ class FetchRound:
         """
         for attempt in range(2):
             try:
-                with open_session(self.engine) as session, session.begin():
+                with write_session(self.engine) as session, session.begin():
                     records = health.known_sources(session=session, urls=urls)
             except IntegrityError:  # another instance created the same rows just now
                 if attempt:
@@ -171,7 +277,7 @@ class FetchRound:
                 continue
             break
         chosen = []
-        with open_session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session, session.begin():
             for record in records:
                 mine = force or health.claim(
                     session=session, url=record.url, now=now, until=now + CLAIM
@@ -196,9 +302,10 @@ class FetchRound:
                 result = SourceResult(url, "skipped", error="robots.txt does not allow it")
                 await asyncio.to_thread(self._record, record, result, None, None)
                 return result
-            response = await self.fetcher.get(
-                url, etag=record.etag, last_modified=record.last_modified
-            )
+            with self.phases.timing("fetch"):
+                response = await self.fetcher.get(
+                    url, etag=record.etag, last_modified=record.last_modified
+                )
         except FetchError as error:
             result = SourceResult(url, "failed", error.status, error=str(error))
             log.warning("source %s: %s", url, error)
@@ -209,7 +316,8 @@ class FetchRound:
             await asyncio.to_thread(self._record, record, result, response, None)
             return result
         try:
-            reading = read_articles(response)
+            with self.phases.timing("read"):
+                reading = await asyncio.to_thread(read_articles, response)
         except ValueError as error:
             result = SourceResult(url, "failed", response.status, error=str(error))
             log.warning("source %s: %s", url, error)
@@ -222,16 +330,7 @@ class FetchRound:
         if catalogued is not None and catalogued.shape == "teaser":
             # Its feed carries leads: each story's page has the whole text.
             articles = tuple(replace(a, truncated=True) for a in articles)
-        stored = await asyncio.to_thread(
-            ingest_articles,
-            self.engine,
-            source=url,
-            content=response.body,
-            articles=articles,
-            outlet=outlet,
-            now=self.clock(),
-            story_window_hours=self.story_window_hours,
-        )
+        stored = await self._store(url, response.body, articles, outlet)
         new, updated = stored or (0, 0)
         if stored is not None:  # a body not seen before: its excerpts may be new too
             fuller = await self._full_texts(articles, outlet)
@@ -266,18 +365,30 @@ class FetchRound:
             # The feed's title and URL: the page's <h1> may word the title differently.
             full = replace(page.articles[0], title=excerpt.title, url=excerpt.url)
             full = replace(full, published=excerpt.published)
-            stored = await asyncio.to_thread(
-                ingest_articles,
-                self.engine,
-                source=excerpt.url,
-                content=response.body,
-                articles=[full],
-                outlet=outlet,
-                now=self.clock(),
-                story_window_hours=self.story_window_hours,
-            )
-            upgraded += stored[1] if stored else 0
+            stored = await self._store(excerpt.url, response.body, [full], outlet)
+            upgraded += stored.updated if stored else 0
         return upgraded
+
+    async def _store(
+        self, source: str, content: bytes, articles: Sequence[Article], outlet: Publisher
+    ) -> Stored | None:
+        """Prepare the articles (skipping a body stored before) and hand them to the
+        round's writer; None when this exact body was stored before."""
+        digest = content_hash(content)
+        if await asyncio.to_thread(self._stored_before, digest):
+            return None
+        with self.phases.timing("text"):
+            prepared = await asyncio.to_thread(self.work.prepare, articles, outlet)
+        batch = Batch(source=source, digest=digest, articles=prepared)
+        if self._writer is None:  # outside a round (tests): a writer of its own
+            self._writer = GroupWriter(
+                self.engine, self.clock, self.story_window_hours, self.phases
+            )
+        return await self._writer.store(batch)
+
+    def _stored_before(self, digest: str) -> bool:
+        with open_session(self.engine) as session:
+            return bool(repo.ingested_hashes(session=session, hashes=[digest]))
 
     def _record(
         self,
@@ -286,9 +397,21 @@ class FetchRound:
         response: Response | None,
         retry_after: float | None,
     ) -> None:
-        """Write the source's health after a fetch."""
+        """Write the source's health after a fetch (tried again while the database is busy)."""
+        retrying(
+            lambda: self._write_health(record, result, response, retry_after),
+            what=f"recording how {record.url} went",
+        )
+
+    def _write_health(
+        self,
+        record: SourceRecord,
+        result: SourceResult,
+        response: Response | None,
+        retry_after: float | None,
+    ) -> None:
         now = self.clock()
-        with open_session(self.engine) as session, session.begin():
+        with write_session(self.engine) as session, session.begin():
             stored = health.get_source(session=session, url=record.url)
             if stored is None:
                 return

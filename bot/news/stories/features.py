@@ -108,13 +108,23 @@ class Features:
                    outlet, kind, meaning, frozenset(blocs))  # fmt: skip
 
 
-def features(title: str, body: str, language: str, at: float, outlet: str = "") -> Features:
-    """What the article is compared by (`at`: POSIX seconds, published or first seen)."""
+def features(
+    title: str,
+    body: str,
+    language: str,
+    at: float,
+    outlet: str = "",
+    countries: frozenset[str] | None = None,
+) -> Features:
+    """What the article is compared by (`at`: POSIX seconds, published or first seen;
+    `countries`: the tagger's on the title and the first NAME_CHARS of the body, if the
+    caller has them already)."""
     words = Counter(terms(title, language) * 2 + terms(body[:LEDE_CHARS], language))
     if len(words) > MAX_WORDS:
         words = Counter(dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_WORDS]))
     names = names_of(title, body) | numbers_of(title) | numbers_of(body[:NAME_CHARS])
-    countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
+    if countries is None:
+        countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
     kind = report_kind(title, body)
     blocs = frozenset(key for key in map(entity_key, _WORD.findall(title)) if key in BLOCS)
     return Features(
