@@ -31,16 +31,20 @@ BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another's lock before it
 RETRIES = 5  # tries of a write that failed for a passing reason (busy, deadlock)
 RETRY_PAUSE = 0.2  # seconds before the second try, doubling after each
 T = TypeVar("T")
+_sleep = time.sleep  # how `retrying` waits (a test makes it release a held lock)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets readers (the bot answering /latest) work while ingest writes.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers (the bot answering /latest) work while ingest writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    return on_connect
 
 
 def _begin(connection: Connection) -> None:
@@ -51,13 +55,14 @@ def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(database_url: str) -> Engine:
+def make_engine(database_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for the URL; on SQLite a writer waits `busy_timeout_ms` for another's lock."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         event.listen(engine, "begin", _begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
@@ -89,7 +94,7 @@ def is_busy(error: BaseException) -> bool:
 
 
 def retrying(
-    work: Callable[[], T], *, what: str, sleep: Callable[[float], None] = time.sleep
+    work: Callable[[], T], *, what: str, sleep: Callable[[float], None] | None = None
 ) -> T:
     """`work()`, tried again (RETRIES in all, pausing longer each time) while it fails
     for a passing reason (`is_busy`); any other failure, or the last, is raised."""
@@ -102,6 +107,6 @@ def retrying(
                 raise
             log.warning("%s: the database is busy (%s); try %d of %d in %.1f s",
                         what, error.orig, attempt + 1, RETRIES, pause)  # fmt: skip
-            sleep(pause)
+            (sleep or _sleep)(pause)
             pause *= 2
     raise AssertionError("unreachable")

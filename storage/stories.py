@@ -7,8 +7,9 @@ A story is the articles sharing `article.story_id` (the id of its first article)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage import repo
@@ -50,6 +51,14 @@ def articles_between(
         .limit(limit)
     ).all()
     return list(reversed(rows))
+
+
+def save_features(*, session: Session, features: Mapping[int, dict[str, object]]) -> None:
+    """Write articles' story features (JSON), by article id, in one statement."""
+    if features:
+        session.execute(  # ORM bulk UPDATE by primary key: one executemany
+            update(ArticleRecord), [{"id": i, "story_features": f} for i, f in features.items()]
+        )
 
 
 def story_articles(

@@ -27,7 +27,7 @@ from bot.news.stories import (
     similarity,
     threshold,
 )
-from bot.news.stories.compare import SAME_OUTLET_MARGIN
+from bot.news.stories.compare import SAME_OUTLET_MARGIN, compare_keys
 from bot.news.stories.keys import entity_key
 from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
 from bot.news.stories.meaning import embed, meaning_text
@@ -431,3 +431,20 @@ def test_summits_in_one_capital_in_one_week_a_sideline_meeting_and_a_trip_announ
     assert partition == {
         frozenset(n for n, e in enumerate(events) if e == event) for event in set(events)
     }
+
+
+def test_across_languages_meaning_needs_a_shared_key_beyond_the_city() -> None:
+    """A Russian report of a Bishkek hospital and an English one of a Bishkek airport
+    share only the city and the country: however near their meanings, two stories."""
+    english = ("Kyrgyzstan Opens a New Terminal at Manas Airport", "Kyrgyzstan opened a new "
+               "passenger terminal at Manas airport near Bishkek on Monday.")  # fmt: skip
+    russian = ("В Бишкеке открыли новую детскую больницу", "В понедельник в Бишкеке открыли "
+               "новую детскую больницу на 300 мест, сообщило министерство здравоохранения.")  # fmt: skip
+    index = StoryIndex(72 * HOUR)
+    first = features(*english, "en", START, "steppe")
+    [first], _ = index.encode([first], embed)
+    story = index.assign(first)
+    second = features(*russian, "ru", START + HOUR, "tau")
+    keys = compare_keys(second, index.stories[story], index.view(second.at))
+    assert keys is not None and keys.score > 0.15 and keys.shared == 0  # the city, the country
+    assert index.assign(dataclasses.replace(second, meaning=embed([second.text])[0])) != story

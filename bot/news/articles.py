@@ -4,7 +4,6 @@ work of ingest, run on every core by `bot.news.text_work`)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -16,7 +15,6 @@ from bot.news.language import detect_language
 from bot.news.snapshot import Article
 from bot.news.stories import Features, features
 from bot.news.stories.keys import NAME_CHARS
-from bot.news.stories.meaning import embed, meaning_text
 from bot.news.summarize import summarize
 from bot.search.documents import search_stems
 
@@ -73,17 +71,12 @@ SNAPSHOT_TEXT = Publisher(display="The Times of Central Asia")
 def prepare_articles(
     articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT
 ) -> list[PreparedArticle]:
-    """Every article prepared, their meanings encoded in one batch."""
-    prepared = [prepare_article(article, outlet) for article in articles]
-    vectors = embed([meaning_text(p.title, p.body) for p in prepared])
-    return [
-        dataclasses.replace(p, story=dataclasses.replace(p.story, meaning=vector))
-        for p, vector in zip(prepared, vectors, strict=True)
-    ]
+    """Every article prepared (its meaning is encoded later, where it may decide a
+    story: `bot.news.story_window`)."""
+    return [prepare_article(article, outlet) for article in articles]
 
 
 def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> PreparedArticle:
-    """One article prepared, but for its meaning (`prepare_articles` encodes it)."""
     body = article.body
     language = detect_language(f"{article.title}\n{body}", prior=outlet.languages)
     countries = tuple(tag_countries(article.title, body))

@@ -152,7 +152,9 @@ def ingest_paths(
     def store_waiting() -> None:
         if waiting is not None:
             reads, prepared = waiting
-            _store_group(engine, reads, prepared(), report, clock(), story_window_hours)
+            _store_group(
+                engine, reads, prepared(), report, clock(), story_window_hours, text_work
+            )
             progress(len(reads))
 
     try:
@@ -212,6 +214,7 @@ def _store_group(
     report: IngestReport,
     now: dt.datetime,
     story_window_hours: float,
+    work: TextWork,
 ) -> None:
     """Store the group's files (their articles prepared, in order) in one transaction."""
     prepared = iter(articles)
@@ -225,7 +228,9 @@ def _store_group(
         )
         for read in group
     ]
-    results = store_each(engine, batches, now=now, story_window_hours=story_window_hours)
+    results = store_each(
+        engine, batches, now=now, story_window_hours=story_window_hours, embed=work.embed
+    )
     for read, result in zip(group, results, strict=True):
         source = str(read.path)
         if isinstance(result, Exception):  # a database error must not stop the batch
@@ -289,7 +294,10 @@ def ingest_articles(
         known = repo.find_snapshot(session=session, content_hash=digest)
     if known is not None and known.status == "ingested":
         return None
-    prepared = (work or TextWork(workers=1)).prepare(articles, outlet)
+    text_work = work or TextWork(workers=1)
+    prepared = text_work.prepare(articles, outlet)
     batch = Batch(source=source, digest=digest, articles=prepared)
-    [stored] = store_batches(engine, [batch], now=now, story_window_hours=story_window_hours)
+    [stored] = store_batches(
+        engine, [batch], now=now, story_window_hours=story_window_hours, embed=text_work.embed
+    )
     return stored

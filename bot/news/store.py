@@ -28,19 +28,21 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from bot.news.articles import PreparedArticle, is_fuller
-from bot.news.stories import Features
+from bot.news.stories import Embed, Features, meaning
 from bot.news.story_window import (
     DEFAULT_WINDOW_HOURS,
     article_time,
     assign_stories,
+    encode_meanings,
     forget_window,
     story_time,
 )
 from storage import repo, search
-from storage.db import retrying, write_session
+from storage.db import open_session, retrying, write_session
 from storage.models import ArticleRecord
 
 log = logging.getLogger(__name__)
@@ -75,15 +77,49 @@ def store_batches(
     *,
     now: dt.datetime,
     story_window_hours: float = DEFAULT_WINDOW_HOURS,
+    embed: Embed = meaning.embed,
 ) -> list[Stored | None]:
     """Each batch's new and updated counts (None: its body was stored before), all in
-    one transaction, tried again while the database is busy."""
+    one transaction, tried again while the database is busy. Before it, outside the
+    lock, the articles' meanings are encoded where they may decide a story (`embed`)."""
     if not batches:
         return []
+    batches = _with_meaning(engine, batches, now, story_window_hours, embed)
     return retrying(
         lambda: _store(engine, batches, now, story_window_hours),
         what=f"storing {sum(len(b.articles) for b in batches)} articles",
     )
+
+
+def _with_meaning(
+    engine: Engine,
+    batches: Sequence[Batch],
+    now: dt.datetime,
+    story_window_hours: float,
+    embed: Embed,
+) -> list[Batch]:
+    """The batches, their articles' features timed and, where it may decide a story,
+    with their meaning. A database too busy for this read only costs the meanings."""
+    timed = [
+        [dataclasses.replace(a, story=_timed(a.story, _story_at(a, now))) for a in b.articles]
+        for b in batches
+    ]
+    try:
+        with open_session(engine) as session:
+            found = iter(encode_meanings(
+                session, engine, [a.story for articles in timed for a in articles],
+                embed=embed, window_hours=story_window_hours,
+            ))  # fmt: skip
+            timed = [[dataclasses.replace(a, story=next(found)) for a in arts] for arts in timed]
+    except DBAPIError as error:
+        forget_window(engine)
+        log.warning("stories' window not read (%s): meanings left out this time", error.orig)
+    return [dataclasses.replace(b, articles=arts) for b, arts in zip(batches, timed, strict=True)]
+
+
+def _story_at(article: PreparedArticle, now: dt.datetime) -> float:
+    """`story_window.article_time` of the article once stored now."""
+    return (min(article.published, now) if article.published else now).timestamp()
 
 
 def store_each(
@@ -92,11 +128,16 @@ def store_each(
     *,
     now: dt.datetime,
     story_window_hours: float = DEFAULT_WINDOW_HOURS,
+    embed: Embed = meaning.embed,
 ) -> list[Stored | Exception | None]:
     """As `store_batches`; if the group fails, each batch alone, so one batch's bad
     data costs only that batch (its error in its place)."""
     try:
-        return list(store_batches(engine, batches, now=now, story_window_hours=story_window_hours))
+        return list(
+            store_batches(
+                engine, batches, now=now, story_window_hours=story_window_hours, embed=embed
+            )
+        )
     except Exception:
         if len(batches) == 1:
             raise
@@ -105,7 +146,9 @@ def store_each(
     for batch in batches:
         try:
             results.extend(
-                store_batches(engine, [batch], now=now, story_window_hours=story_window_hours)
+                store_batches(
+                    engine, [batch], now=now, story_window_hours=story_window_hours, embed=embed
+                )
             )
         except Exception as error:  # one source's surprise must not cost the others
             log.exception("storing %s failed; nothing of it was kept", batch.source)
@@ -166,15 +209,15 @@ def _store(
         assign_stories(
             session,
             engine,
-            [(record, _timed(article.story, record)) for record, article in inserted],
+            [(record, _timed(article.story, article_time(record))) for record, article in inserted],
             window_hours=story_window_hours,
         )
     return results
 
 
-def _timed(found: Features, record: ArticleRecord) -> Features:
-    """Its features at its story time (known once it has a first-seen time)."""
-    return dataclasses.replace(found, at=article_time(record))
+def _timed(found: Features, at: float) -> Features:
+    """Its features at its story time."""
+    return dataclasses.replace(found, at=at)
 
 
 @dataclass
@@ -337,7 +380,7 @@ def _upgrade(
     compare with the fuller text."""
     _take_text(stored, article)
     found = dataclasses.replace(article.story, outlet=stored.outlet)
-    stored.story_features = _timed(found, stored).as_json()
+    stored.story_features = _timed(found, article_time(stored)).as_json()
     stored.updated_at = now
     session.add(stored)
     assert stored.id is not None

@@ -39,7 +39,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from bot.news.stories import FEATURES_VERSION, Features, StoryIndex, features
+from bot.news.stories import FEATURES_VERSION, Embed, Features, StoryIndex, features
 from storage import stories as stored_stories
 from storage.models import ArticleRecord
 
@@ -59,6 +59,10 @@ class _Window:
     hours: float
     last_id: int  # articles up to this id were stored before, or read since
     known: list[Span] = field(default_factory=list)  # sorted, apart: every article held
+    # Stored articles whose meaning was encoded since: written with the next transaction.
+    encoded: dict[int, Features] = field(default_factory=dict)
+
+
 
 
 _windows: WeakKeyDictionary[Engine, _Window] = WeakKeyDictionary()
@@ -164,6 +168,35 @@ def _load(session: Session, window: _Window, gap: Span) -> None:
     window.known = merged([*window.known, (start, end)])
 
 
+def encode_meanings(
+    session: Session,
+    engine: Engine,
+    articles: Sequence[Features],
+    *,
+    embed: Embed,
+    window_hours: float = DEFAULT_WINDOW_HOURS,
+) -> list[Features]:
+    """The new articles with their meaning encoded where it may decide their story
+    (`StoryIndex.encode`). Runs before the write transaction: encoding is slow. The
+    stored articles that got theirs are written with the next transaction."""
+    window = _window(session, engine, window_hours)
+    _load_around(session, window, articles)
+    encoded, members = window.index.encode(articles, embed)
+    window.encoded.update(members)
+    log.debug("meanings encoded: %d of %d new articles, %d stored",
+              sum(1 for f in encoded if f.meaning), len(encoded), len(members))  # fmt: skip
+    return encoded
+
+
+def _load_around(session: Session, window: _Window, articles: Sequence[Features]) -> None:
+    """Read the stored articles within a window of each article's time that are not held."""
+    reach = window.hours * 3600
+    # The window on each side of every article, end inclusive (half-open spans).
+    wanted = [(found.at - reach, found.at + reach + 1) for found in articles]
+    for gap in missing(window.known, wanted):
+        _load(session, window, gap)
+
+
 def assign_stories(
     session: Session,
     engine: Engine,
@@ -176,11 +209,12 @@ def assign_stories(
     if not articles:
         return
     window = _window(session, engine, window_hours)
-    reach = window_hours * 3600
-    # The window on each side of every new article, end inclusive (half-open spans).
-    wanted = [(found.at - reach, found.at + reach + 1) for _record, found in articles]
-    for gap in missing(window.known, wanted):
-        _load(session, window, gap)
+    _load_around(session, window, [found for _record, found in articles])
+    if window.encoded:  # meanings encoded for stored articles (`encode_meanings`)
+        stored_stories.save_features(
+            session=session, features={i: f.as_json() for i, f in window.encoded.items()}
+        )
+        window.encoded.clear()
     for record, found in sorted(articles, key=lambda pair: (pair[1].at, pair[0].id or 0)):
         assert record.id is not None
         story = window.index.choose(found)

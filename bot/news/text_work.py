@@ -11,6 +11,7 @@ forked: the bot's threads and event loop are not copied into them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -18,18 +19,28 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+import threadpoolctl
 
 from bot.news.articles import SNAPSHOT_TEXT, PreparedArticle, Publisher, prepare_articles
 from bot.news.snapshot import Article
+from bot.news.stories import meaning
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 POOL_MIN_ARTICLES = 40  # a batch this big is prepared on the pool; smaller ones inline
-CHUNK = 25  # articles a worker prepares at a time (its meanings encoded together)
+CHUNK = 25  # articles a worker prepares at a time
+POOL_MIN_TEXTS = 16  # meanings encoded on the pool from this many; fewer in the caller
+TEXT_CHUNK = 32  # meanings a worker encodes at a time (one batch of the encoder)
 
 
 def _warm() -> None:
-    """Load the models in a new worker, so its first chunk is not the slow one."""
+    """A new worker keeps to one BLAS thread (the pool is one worker a core: more would
+    only spin against each other), and loads its models before its first chunk."""
+    threadpoolctl.threadpool_limits(limits=1)
     prepare_articles([Article("Warm up", ("Astana, Kazakhstan. A first sentence.",), False)])
 
 
@@ -86,6 +97,34 @@ class TextWork:
                 return prepare_articles(articles, outlet)
 
         return result
+
+    async def call(self, work: Callable[..., T], *args: Any, heavy: bool) -> T:
+        """`work(*args)` on a worker if it is `heavy` (and there is more than one core),
+        else in a thread of this process; awaited either way."""
+        if heavy and self.workers >= 2:
+            try:
+                return await asyncio.wrap_future(self._executor().submit(work, *args))
+            except BrokenProcessPool:
+                log.exception("a text worker died; working in this process instead")
+                self.close()
+        return await asyncio.to_thread(work, *args)
+
+    def embed(self, texts: Sequence[str]) -> list[bytes]:
+        """The texts' meanings (`bot.news.stories.meaning.embed`), on the pool when there
+        are enough of them."""
+        if self.workers < 2 or len(texts) < POOL_MIN_TEXTS:
+            return meaning.embed(texts)
+        pool = self._executor()
+        chunks = [
+            pool.submit(meaning.embed, list(texts[start : start + TEXT_CHUNK]))
+            for start in range(0, len(texts), TEXT_CHUNK)
+        ]
+        try:
+            return [vector for chunk in chunks for vector in chunk.result()]
+        except BrokenProcessPool:
+            log.exception("a text worker died; encoding in this process instead")
+            self.close()
+            return meaning.embed(texts)
 
     def close(self) -> None:
         with self._lock:

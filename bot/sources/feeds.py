@@ -55,8 +55,12 @@ def parse_feed(text: str, base_url: str) -> Feed | None:
     # The text is decoded already (bot.sources.charset): its declaration must not make
     # feedparser decode it a second time as, say, KOI8-R.
     text = _DECLARED_ENCODING.sub(r"\1utf-8", text, count=1)
+    # No sanitising or link rewriting: every field is turned into plain text here
+    # (html_paragraphs), so feedparser's own pass over the HTML would be work thrown away.
     parsed = feedparser.parse(
         text.encode("utf-8"),
+        sanitize_html=False,
+        resolve_relative_uris=False,
         response_headers={
             "content-location": base_url,
             "content-type": "application/xml; charset=utf-8",

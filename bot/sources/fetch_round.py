@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
-from bot.news.articles import Publisher
+from bot.news.articles import PreparedArticle, Publisher, prepare_articles
 from bot.news.ingest import content_hash
 from bot.news.snapshot import Article
 from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_each
@@ -88,6 +88,34 @@ def next_try(
     if retry_after is not None:
         wait = max(wait, min(dt.timedelta(seconds=retry_after), MAX_BACKOFF))
     return now + wait
+
+
+# A body this big (a feed of many items, or whole texts) is read and prepared on a text
+# worker; a smaller one in a thread here.
+HEAVY_BODY = 64_000
+
+
+class Source(NamedTuple):
+    """What one source's body holds, ready to store."""
+
+    kind: str  # "feed" or "page"
+    articles: tuple[Article, ...]
+    outlet: Publisher
+    prepared: list[PreparedArticle]
+
+
+def read_source(url: str, body: bytes, content_type: str | None, name: str | None) -> Source:
+    """Read a fetched body and prepare its articles (on a text worker for a big one):
+    ValueError says why nothing could be read."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    reading = read_articles(Response(url, 200, headers, body))
+    outlet = publisher(url, name=name, feed_title=reading.title)
+    articles = reading.articles
+    catalogued = outlet_for_url(url)
+    if catalogued is not None and catalogued.shape == "teaser":
+        # Its feed carries leads: each story's page has the whole text.
+        articles = tuple(replace(a, truncated=True) for a in articles)
+    return Source(reading.kind, articles, outlet, prepare_articles(articles, outlet))
 
 
 class Reading(NamedTuple):
@@ -154,10 +182,15 @@ class GroupWriter:
     and a thousand-article first fetch is a few dozen transactions."""
 
     def __init__(
-        self, engine: Engine, clock: Clock, story_window_hours: float, phases: Phases
+        self,
+        engine: Engine,
+        clock: Clock,
+        story_window_hours: float,
+        phases: Phases,
+        work: TextWork,
     ) -> None:
         self.engine, self.clock, self.story_window_hours = engine, clock, story_window_hours
-        self.phases = phases
+        self.phases, self.work = phases, work
         self._queue: asyncio.Queue[tuple[Batch, asyncio.Future[Stored | None]]] = (
             asyncio.Queue()
         )
@@ -186,6 +219,7 @@ class GroupWriter:
                         [batch for batch, _ in group],
                         now=self.clock(),
                         story_window_hours=self.story_window_hours,
+                        embed=self.work.embed,
                     )
             except Exception as error:  # reported to each source waiting on it
                 results = [error] * len(group)
@@ -235,7 +269,7 @@ class FetchRound:
             gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
             self.phases = Phases()
             self._writer = GroupWriter(
-                self.engine, self.clock, self.story_window_hours, self.phases
+                self.engine, self.clock, self.story_window_hours, self.phases, self.work
             )
             started = time.perf_counter()
 
@@ -315,25 +349,27 @@ class FetchRound:
             result = SourceResult(url, "not_modified", 304)
             await asyncio.to_thread(self._record, record, result, response, None)
             return result
+        digest = content_hash(response.body)
+        if await asyncio.to_thread(self._stored_before, digest):  # this very body, again
+            result = SourceResult(url, "ok", 200)
+            await asyncio.to_thread(self._record, record, result, response, None)
+            return result
         try:
-            with self.phases.timing("read"):
-                reading = await asyncio.to_thread(read_articles, response)
+            with self.phases.timing("text"):  # the body read and its articles prepared
+                source = await self.work.call(
+                    read_source, url, response.body, response.content_type, record.name,
+                    heavy=len(response.body) >= HEAVY_BODY,
+                )  # fmt: skip
         except ValueError as error:
             result = SourceResult(url, "failed", response.status, error=str(error))
             log.warning("source %s: %s", url, error)
             await asyncio.to_thread(self._record, record, result, None, None)
             return result
-        record.kind = reading.kind
-        outlet = publisher(url, name=record.name, feed_title=reading.title)
-        articles = reading.articles
-        catalogued = outlet_for_url(url)
-        if catalogued is not None and catalogued.shape == "teaser":
-            # Its feed carries leads: each story's page has the whole text.
-            articles = tuple(replace(a, truncated=True) for a in articles)
-        stored = await self._store(url, response.body, articles, outlet)
+        record.kind = source.kind
+        stored = await self._write(Batch(source=url, digest=digest, articles=source.prepared))
         new, updated = stored or (0, 0)
         if stored is not None:  # a body not seen before: its excerpts may be new too
-            fuller = await self._full_texts(articles, outlet)
+            fuller = await self._full_texts(source.articles, source.outlet)
             updated += fuller
         result = SourceResult(url, "ok", 200, new, updated)
         await asyncio.to_thread(self._record, record, result, response, None)
@@ -379,10 +415,12 @@ class FetchRound:
             return None
         with self.phases.timing("text"):
             prepared = await asyncio.to_thread(self.work.prepare, articles, outlet)
-        batch = Batch(source=source, digest=digest, articles=prepared)
+        return await self._write(Batch(source=source, digest=digest, articles=prepared))
+
+    async def _write(self, batch: Batch) -> Stored | None:
         if self._writer is None:  # outside a round (tests): a writer of its own
             self._writer = GroupWriter(
-                self.engine, self.clock, self.story_window_hours, self.phases
+                self.engine, self.clock, self.story_window_hours, self.phases, self.work
             )
         return await self._writer.store(batch)
 

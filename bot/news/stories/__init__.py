@@ -17,13 +17,14 @@ from bot.news.stories.compare import (
     threshold,
 )
 from bot.news.stories.features import FEATURES_VERSION, Features, features
-from bot.news.stories.index import StoryIndex
+from bot.news.stories.index import Embed, StoryIndex
 from bot.news.stories.keys import name_key, names_of, numbers_of
 
 __all__ = [
     "CROSS_LANGUAGE_JOIN",
     "FEATURES_VERSION",
     "SAME_LANGUAGE_JOIN",
+    "Embed",
     "Features",
     "Story",
     "StoryIndex",

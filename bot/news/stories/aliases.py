@@ -55,6 +55,11 @@ BLOCS = frozenset(
 )
 
 
+# The powers: places, as the region's countries are (a shared "China" is no evidence).
+_POWERS = "china russia japan turkey germany france britain usa india korea uae saudi"
+COUNTRY_ALIASES = frozenset(f"={name}" for name in _POWERS.split())
+
+
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, str], dict[str, str]]:
     english: dict[str, str] = {}

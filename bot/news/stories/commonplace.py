@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
+from bot.news.stories.aliases import COUNTRY_ALIASES
 from bot.news.stories.features import SOUND_LETTERS
 from bot.news.stories.keys import entity_key, name_key
 from bot.news.text import terms
@@ -91,11 +92,12 @@ def ordinary_keys() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def geography() -> frozenset[str]:
-    """The name and sound keys of the region's places (as `names_of` and `Features.sounds`
-    make them)."""
+    """The name and sound keys of the region's places and the powers it deals with (as
+    `names_of` and `Features.sounds` make them)."""
     names = {entity_key(word) for word in _GEOGRAPHY_EN + _GEOGRAPHY_RU}
     stems = terms(" ".join(_GEOGRAPHY_EN)) + terms(" ".join(_GEOGRAPHY_RU), "ru")
-    return frozenset(names | {name_key(stem)[:SOUND_LETTERS] for stem in stems} - {""})
+    sounds = {name_key(stem)[:SOUND_LETTERS] for stem in stems}
+    return frozenset(names | sounds | COUNTRY_ALIASES - {""})
 
 
 @lru_cache(maxsize=16)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -57,12 +57,12 @@ SAME_OUTLET_MARGIN = 0.15
 # Meaning (a sentence embedding's cosine against the story's) moves the keys' score by
 # MEANING_WEIGHT for each unit it is above or below MEANING_NEUTRAL: it lifts a join the
 # keys nearly make and holds back one they barely make. Across languages, where the keys
-# share little, it weighs more, but never joins without one shared key (MIN_CROSS_SHARED).
+# share little, it may stand in for the shared keys MIN_SHARED asks for.
 MEANING_NEUTRAL = 0.45
 MEANING_WEIGHT = 0.5
-CROSS_MEANING_NEUTRAL = 0.5
-CROSS_MEANING_WEIGHT = 1.0
+MEANING_WITHIN = True
 MIN_CROSS_SHARED = 1
+MEANING_SPAN = (0.15, 0.75)  # where meaning lies but for rare pairs (bench/stories.py)
 
 
 class Counts(Protocol):
@@ -131,10 +131,9 @@ class Story:
             return cached[2]
         prior = window.total + PRIOR_ARTICLES + 1
         df, usual = window.df(part), commonplace(part)
-        norm = sum(
-            (c * math.log(prior / (df.get(k, 0) + usual.get(k, 0.0) + 1))) ** 2
-            for k, c in self.part(part).items()
-        )
+        norm = 0.0
+        for key, count in self.part(part).items():
+            norm += (count * math.log(prior / (df.get(key, 0) + usual.get(key, 0.0) + 1))) ** 2
         self.norms[part] = (window.key, self.size, norm)
         return norm
 
@@ -202,31 +201,41 @@ def _cosine(weighed: Weights, story: Story, part: str, window: Window) -> tuple[
     return dot / math.sqrt(norm * story.norm(part, window)), shared
 
 
-def similarity(
+class Keys(NamedTuple):
+    """How an article and a story compare by their keys, before meaning."""
+
+    score: float
+    enough: bool  # whether they share MIN_SHARED keys: the score stands without meaning
+    across: bool = False  # compared across languages (names and sounds)
+    shared: int = 0  # keys shared beyond the region's places and commonplaces
+
+
+def compare_keys(
     article: Features,
     story: Story,
     window: Window,
     weighed: dict[str, Weights] | None = None,
-) -> float:
-    """How surely the article reports the story's event, 0 to 1 (`weighed`: the
-    article's weights, kept between the candidates of one `choose`).
+) -> Keys | None:
+    """The keys' score; None where the article cannot be of the story's event, whatever
+    it means (`weighed`: the article's weights, kept between the candidates of one
+    `choose`).
 
     Within a language the story is written in, words and names count together
     (WORDS_SHARE); across languages names and sounds. Either way they must share
     MIN_SHARED keys beyond the region's commonplaces and geography: one word
     ("bankruptcy", "CEO") in common is no event, nor are "Bishkek" and "forum" (two
-    forums in one capital), nor "президент" and "president". An article about other
-    countries than the story's (the tagger's, as readers see them), a report of another
-    sort (a plan, a meeting beside it, a view), or one whose title names a bloc (CIS, SCO)
-    the story never names, or the reverse, is not of its event. Meaning,
-    where both have it, moves the score up or down (MEANING_WEIGHT).
+    forums in one capital), nor "президент" and "president"; across languages meaning
+    may stand in for them. An article about other countries than the story's (the
+    tagger's, as readers see them), a report of another sort (a plan, a meeting beside
+    it, a view), or one whose title names a bloc (CIS, SCO) the story never names, or
+    the reverse, is not of its event.
     """
     if article.countries and story.countries and not article.countries & story.countries:
-        return 0.0  # an event happens somewhere: two countries' rate decisions are two events
+        return None  # an event happens somewhere: two countries' rate decisions are two events
     if article.kind != story.kind:
-        return 0.0  # "to visit next week" is not the visit, nor a sideline meeting the summit
+        return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
     if article.blocs - story.blocs or story.title_blocs - (article.names & BLOCS):
-        return 0.0  # a CIS summit is not the Russia–Central Asia summit of the day before
+        return None  # a CIS summit is not the Russia–Central Asia summit of the day before
     cache = weighed if weighed is not None else {}
 
     def weights(part: str, counts: Mapping[str, float]) -> Weights:
@@ -237,15 +246,11 @@ def similarity(
     names, shared_names = _cosine(
         weights("names", dict.fromkeys(article.names, 1.0)), story, "names", window
     )
-    meant = _meaning(article, story)
-    story_words = story.words.get(article.language)
-    if not story_words:
+    if not story.words.get(article.language):
         sounds, shared_sounds = _cosine(weights("sounds", article.sounds), story, "sounds", window)
         evidence = (set(shared_names) | set(shared_sounds)) - geography() - ordinary_keys()
         score = CROSS_NAMES_SHARE * names + (1 - CROSS_NAMES_SHARE) * sounds
-        if meant is not None and len(evidence) >= MIN_CROSS_SHARED:
-            return max(0.0, score + CROSS_MEANING_WEIGHT * (meant - CROSS_MEANING_NEUTRAL))
-        return score if len(evidence) >= MIN_SHARED else 0.0
+        return Keys(score, len(evidence) >= MIN_SHARED, across=True, shared=len(evidence))
     words, shared_words = _cosine(
         weights(article.language, article.words), story, article.language, window
     )
@@ -253,13 +258,45 @@ def similarity(
     evidence = {w for w in shared_words if w not in ordinary}
     evidence |= set(shared_names) - geography()
     if len(evidence) < MIN_SHARED:
+        return None
+    if not article.names or not story.names:
+        return Keys(words, True)
+    return Keys(WORDS_SHARE * words + (1 - WORDS_SHARE) * names, True)
+
+
+def similarity(
+    article: Features,
+    story: Story,
+    window: Window,
+    weighed: dict[str, Weights] | None = None,
+) -> float:
+    """How surely the article reports the story's event, 0 to 1: the keys' score
+    (`compare_keys`), moved up or down by meaning where both have it (MEANING_WEIGHT)."""
+    keys = compare_keys(article, story, window, weighed)
+    if keys is None:
         return 0.0
-    score = words if not article.names or not story.names else (
-        WORDS_SHARE * words + (1 - WORDS_SHARE) * names
-    )
-    if meant is not None:
-        score += MEANING_WEIGHT * (meant - MEANING_NEUTRAL)
-    return max(0.0, score)
+    meant = _meaning(article, story) if _meaning_applies(keys) else None
+    if meant is None:
+        return keys.score if keys.enough else 0.0
+    return max(0.0, keys.score + MEANING_WEIGHT * (meant - MEANING_NEUTRAL))
+
+
+def _meaning_applies(keys: Keys) -> bool:
+    """Meaning moves a score where the keys found something: within a language they
+    share MIN_SHARED keys; across languages at least one beyond the region's places (a
+    Bishkek hospital and a Bishkek airport share only the city)."""
+    return keys.shared >= MIN_CROSS_SHARED if keys.across else MEANING_WITHIN
+
+
+def meaning_may_decide(keys: Keys | None, needed: float) -> bool:
+    """Whether meaning could move the keys' score across `needed` (the threshold): only
+    then is it worth encoding (StoryIndex.encode). Meaning is taken to lie within
+    MEANING_SPAN: one event's reports rarely reach beyond 0.75, other events below 0.15."""
+    if keys is None or not _meaning_applies(keys):
+        return False
+    lowest = keys.score + MEANING_WEIGHT * (MEANING_SPAN[0] - MEANING_NEUTRAL)
+    highest = keys.score + MEANING_WEIGHT * (MEANING_SPAN[1] - MEANING_NEUTRAL)
+    return lowest < needed <= highest
 
 
 def _meaning(article: Features, story: Story) -> float | None:

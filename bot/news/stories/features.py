@@ -8,7 +8,8 @@
   - **countries**: those the tagger finds (the readers' countries);
   - **kind**: what sort of report it is (`bot.news.stories.kinds`);
   - **meaning**: a sentence embedding of its title and lede (`bot.news.stories.meaning`),
-    added after, in batches;
+    encoded later, in batches, and only where it may decide a join (`text` keeps what
+    it is read from);
   - **outlet** and **time**: who reported it, and when (published, else first seen).
 """
 
@@ -26,6 +27,7 @@ from bot.news.countries import tag_countries
 from bot.news.stories.aliases import BLOCS
 from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
 from bot.news.stories.kinds import report_kind
+from bot.news.stories.meaning import meaning_text
 from bot.news.text import terms
 
 MAX_INDEX_KEYS = 48  # keys an article is indexed and looked up by
@@ -55,6 +57,7 @@ class Features:
     kind: str = ""  # bot.news.stories.kinds: "" the happening itself, "plan", "beside", "view"
     meaning: bytes = b""  # bot.news.stories.meaning: its vector, b"" until encoded
     blocs: frozenset[str] = frozenset()  # blocs its title names (aliases.BLOCS): what met
+    text: str = ""  # what its meaning is read from (meaning.meaning_text), encoded when needed
 
     @cached_property
     def sounds(self) -> dict[str, int]:
@@ -86,7 +89,7 @@ class Features:
         return {"l": self.language, "w": dict(self.words), "n": sorted(self.names),
                 "t": self.at, "c": sorted(self.countries), "o": self.outlet, "k": self.kind,
                 "e": base64.b64encode(self.meaning).decode(), "b": sorted(self.blocs),
-                "v": FEATURES_VERSION}  # fmt: skip
+                "x": self.text, "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Features:
@@ -105,7 +108,7 @@ class Features:
         except (binascii.Error, ValueError):
             meaning = b""  # a damaged vector: compared by its keys alone
         return cls(language, dict(words), frozenset(names), float(at), frozenset(countries),
-                   outlet, kind, meaning, frozenset(blocs))  # fmt: skip
+                   outlet, kind, meaning, frozenset(blocs), str(data.get("x") or ""))  # fmt: skip
 
 
 def features(
@@ -127,6 +130,7 @@ def features(
         countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
     kind = report_kind(title, body)
     blocs = frozenset(key for key in map(entity_key, _WORD.findall(title)) if key in BLOCS)
+    text = meaning_text(title, body)
     return Features(
-        language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs
+        language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text
     )

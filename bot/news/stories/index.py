@@ -18,15 +18,29 @@ MAX_CANDIDATES stories: those sharing its rarest keys.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from bot.news.stories.compare import Story, Weights, idf, similarity, threshold
+from bot.news.stories import meaning
+from bot.news.stories.aliases import COUNTRY_ALIASES
+from bot.news.stories.commonplace import geography, ordinary_keys
+from bot.news.stories.compare import (
+    MIN_SHARED,
+    Story,
+    Weights,
+    compare_keys,
+    idf,
+    meaning_may_decide,
+    similarity,
+    threshold,
+)
 from bot.news.stories.features import Features
 
-MAX_CANDIDATES = 12  # stories compared with one article (those sharing the rarest keys)
+MAX_CANDIDATES = 8  # stories compared with one article (those sharing the rarest keys)
+MIN_CANDIDATE_KEYS = 2  # index keys a candidate shares at least: one word is no event
 MAX_POSTINGS_PER_KEY = 64  # stories a key leads to in one bucket (the newest)
 MAX_POSTINGS = 400  # postings read for one article, its rarest keys first
 BUCKETS_PER_WINDOW = 3  # key counts are kept per third of the window
@@ -66,7 +80,10 @@ class _Summed:
     def get(self, key: str, default: int = 0, /) -> int:
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = sum(table.get(key, 0) for table in self.tables)
+            found = 0
+            for table in self.tables:  # a loop: sum() of a generator is twice as slow here
+                found += table.get(key, 0)
+            self.memo[key] = found
         return found or default
 
 
@@ -98,6 +115,8 @@ class StoryIndex:
         self.buckets: dict[int, _Bucket] = {}
         self.held: list[tuple[float, int, int, Features, int | None]] = []  # heap, oldest first
         self.ids: set[int] = set()  # the stored articles held (those added with an id)
+        # story → its held articles: sequence number → (stored id, features)
+        self.members: dict[int, dict[int, tuple[int | None, Features]]] = {}
         self.added = 0
         self.next_story = 1
 
@@ -130,33 +149,42 @@ class StoryIndex:
         """Stories near the article's time sharing an index key with it: those sharing
         the rarest keys (at most MAX_CANDIDATES; ties to the older story)."""
         view = view or self.view(article.at)
-        around = view.buckets
-        weighed = []
+        weighed: list[tuple[int, str, set[int]]] = []
         for key in article.lookup_keys:
+            # A key is posted in a bucket while an article there has it: most of an
+            # article's keys are posted nowhere near, and cost two lookups, not its df.
+            stories: set[int] = set()
+            for bucket in view.buckets:
+                posted = bucket.postings.get(key)
+                if posted:
+                    stories.update(posted)
+            if not stories:
+                continue
             if key.startswith("w:"):
                 df = view.df(article.language).get(key[len(article.language) + 3 :])
             elif key.startswith("s:"):
                 df = view.df("sounds").get(key[2:])
             else:
                 df = view.df("names").get(key)
-            if df:
-                weighed.append((df, key))
-        weighed.sort()
+            weighed.append((df, key, stories))
+        weighed.sort(key=lambda found: (found[0], found[1]))
         shared: dict[int, float] = {}
+        keys: dict[int, int] = {}
         read = 0
-        for df, key in weighed:
+        for df, _key, stories in weighed:
             if read >= MAX_POSTINGS:
                 break
             weight = idf(df, view.total)
-            stories: set[int] = set()
-            for bucket in around:
-                posted = bucket.postings.get(key)
-                if posted:
-                    stories.update(posted)
             read += len(stories)
             for story in stories:
                 shared[story] = shared.get(story, 0.0) + weight
-        near = [s for s in shared if s in self.stories and self._near(article, self.stories[s])]
+                keys[story] = keys.get(story, 0) + 1
+        near = [
+            s
+            for s in shared
+            if keys[s] >= MIN_CANDIDATE_KEYS and s in self.stories
+            and self._near(article, self.stories[s])
+        ]  # fmt: skip
         return sorted(near, key=lambda s: (-shared[s], s))[:MAX_CANDIDATES]
 
     def choose(self, article: Features) -> int | None:
@@ -172,6 +200,53 @@ class StoryIndex:
             if margin >= 0 and (best is None or (margin, -story) > (best[0], -best[1])):
                 best = (margin, story)
         return None if best is None else best[1]
+
+    def undecided(self, article: Features) -> list[int]:
+        """The candidate stories whose join with the article its meaning may decide:
+        only for these is meaning worth encoding (at 2.5 ms a text)."""
+        view = self.view(article.at)
+        weighed: dict[str, Weights] = {}
+        return [
+            story
+            for story in self.candidates(article, view)
+            if meaning_may_decide(
+                compare_keys(article, self.stories[story], view, weighed),
+                threshold(article, self.stories[story]),
+            )
+        ]
+
+    def encode(
+        self, articles: Sequence[Features], embed: Embed
+    ) -> tuple[list[Features], list[tuple[int, Features]]]:
+        """Encode meaning only where it may decide a join, in one batch (`embed`): for
+        the new `articles` that have an undecided candidate or share MIN_SHARED telling
+        names with another of them (they meet only once stored), and for the held
+        articles of those candidates that have none yet. The articles, with theirs;
+        and the stored articles (id, features) that got theirs, to be written."""
+        needed = set(_alike(articles))
+        members: dict[tuple[int, int], tuple[int | None, Features]] = {}
+        for position, article in enumerate(articles):
+            for story in self.undecided(article):
+                needed.add(position)
+                for number, (article_id, member) in self.members.get(story, {}).items():
+                    if not member.meaning and member.text:
+                        members[(story, number)] = (article_id, member)
+        chosen = sorted(needed)
+        texts = [articles[p].text for p in chosen] + [m.text for _i, m in members.values()]
+        vectors = embed(texts) if texts else []
+        encoded = list(articles)
+        for position, vector in zip(chosen, vectors, strict=False):
+            encoded[position] = dataclasses.replace(articles[position], meaning=vector)
+        stored = []
+        for ((story, number), (article_id, member)), vector in zip(
+            members.items(), vectors[len(chosen) :], strict=True
+        ):
+            member = dataclasses.replace(member, meaning=vector)
+            self.members[story][number] = (article_id, member)
+            self.stories[story].meaning += meaning.unit(vector)
+            if article_id is not None:
+                stored.append((article_id, member))
+        return encoded, stored
 
     # Writing --------------------------------------------------------------------------
 
@@ -202,6 +277,7 @@ class StoryIndex:
                 del stories[next(iter(stories))]
         self._count(bucket, article, +1)
         heapq.heappush(self.held, (article.at, self.added, story, article, article_id))
+        self.members.setdefault(story, {})[self.added] = (article_id, article)
         if article_id is not None:
             self.ids.add(article_id)
         self.added += 1
@@ -225,8 +301,9 @@ class StoryIndex:
         while len(self.held) > self.capacity or (
             forgotten is not None and self.held and self.held[0][0] <= forgotten
         ):
-            at, _n, story, article, article_id = heapq.heappop(self.held)
+            at, number, story, article, article_id = heapq.heappop(self.held)
             forgotten = at
+            self.members[story].pop(number, None)
             if article_id is not None:
                 self.ids.discard(article_id)
             bucket = self.buckets[self._bucket_of(at)]
@@ -235,7 +312,7 @@ class StoryIndex:
                 del self.buckets[self._bucket_of(at)]
             self.alive[story] -= 1
             if not self.alive[story]:
-                del self.alive[story], self.stories[story]
+                del self.alive[story], self.stories[story], self.members[story]
         return forgotten
 
     def _count(self, bucket: _Bucket, article: Features, step: int) -> None:
@@ -253,3 +330,27 @@ class StoryIndex:
                 else:
                     table.pop(key, None)
                     bucket.postings.pop(prefix + key, None)
+
+
+# Texts -> their meanings (bot.news.stories.meaning.embed, or the text workers').
+Embed = Callable[[Sequence[str]], list[bytes]]
+MAX_ALIKE = 50  # articles of one group a name is compared among (more: as common as a place)
+
+
+def _alike(articles: Sequence[Features]) -> list[int]:
+    """The articles of one group that share MIN_SHARED telling names (not places or
+    commonplaces) with another outlet's article of it: they may report one event."""
+    common = geography() | ordinary_keys() | COUNTRY_ALIASES
+    by_name: dict[str, list[int]] = {}
+    for position, article in enumerate(articles):
+        for name in article.names - common:
+            by_name.setdefault(name, []).append(position)
+    shared: dict[tuple[int, int], int] = {}
+    for positions in by_name.values():
+        if len(positions) > MAX_ALIKE:
+            continue
+        for i, first in enumerate(positions):
+            for second in positions[i + 1 :]:
+                if articles[first].outlet != articles[second].outlet:
+                    shared[(first, second)] = shared.get((first, second), 0) + 1
+    return sorted({p for pair, count in shared.items() if count >= MIN_SHARED for p in pair})
