@@ -114,14 +114,11 @@ class Encoder:
 
 
 def assign_as_ingest(articles: Sequence[Features]) -> tuple[list[int], int]:
-    """Each article's story, one at a time as it arrives, its meaning encoded where it
-    may decide (StoryIndex.encode); and how many meanings were encoded."""
+    """Each article's story, one at a time as it arrives, meanings encoded where they
+    may decide (StoryIndex.decide); and how many meanings were encoded."""
     index = StoryIndex(WINDOW)
     encoder = Encoder([article.text for article in articles])
-    found = []
-    for article in articles:
-        [encoded], _members = index.encode([article], encoder)
-        found.append(index.assign(encoded))
+    found = [index.assign(article, embed=encoder) for article in articles]
     return found, encoder.asked
 
 

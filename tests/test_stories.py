@@ -441,9 +441,7 @@ def test_across_languages_meaning_needs_a_shared_key_beyond_the_city() -> None:
     russian = ("В Бишкеке открыли новую детскую больницу", "В понедельник в Бишкеке открыли "
                "новую детскую больницу на 300 мест, сообщило министерство здравоохранения.")  # fmt: skip
     index = StoryIndex(72 * HOUR)
-    first = features(*english, "en", START, "steppe")
-    [first], _ = index.encode([first], embed)
-    story = index.assign(first)
+    story = index.assign(features(*english, "en", START, "steppe"), embed=embed)
     second = features(*russian, "ru", START + HOUR, "tau")
     keys = compare_keys(second, index.stories[story], index.view(second.at))
     assert keys is not None and keys.score > 0.15 and keys.shared == 0  # the city, the country

@@ -5,17 +5,23 @@ several instances ingest at once, and articles stored before stories existed."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
+import random
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.__main__ import search_stems
-from bot.news.articles import Publisher
+from bot.news.articles import Publisher, prepare_articles
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
+from bot.news.store import Batch, store_batches
 from bot.news.stories import FEATURES_VERSION, name_key
 from bot.news.story_window import features_of
 from storage import repo, stories
@@ -24,6 +30,14 @@ from storage.migrate import upgrade_schema
 from storage.models import ArticleRecord
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+FIXTURES = Path(__file__).parent / "stories" / "articles.jsonl"
+MAIN_EVENTS = {
+    "kg-tj-water-treaty", "rogun-third-unit", "casa1000-dushanbe-meeting", "ca-summit-awaza",
+    "kz-almaty-earthquake", "kz-syrdarya-ice-flood", "kg-customs-verdict", "kz-akim-elections",
+    "kg-tashkumyr-mine-collapse", "tapi-herat-section", "qosh-tepa-canal-completed",
+    "nasaf-al-hilal-acl", "tokayev-costa-astana", "uz-wto-accession", "bishkek-chp-outage",
+    "kabul-power-outage",
+}  # fmt: skip
 
 TREATY = [
     (
@@ -194,3 +208,62 @@ def test_features_stored_by_older_rules_are_computed_anew() -> None:
     assert features_of(record) == found
     record.story_features = {**stale, "v": FEATURES_VERSION}
     assert features_of(record).names == {"stale"}
+
+
+def _fixture_batches(days: Sequence[dt.date] | None = None) -> list[tuple[dt.datetime, Batch]]:
+    """The main events of tests/stories/articles.jsonl, each moved 0, 1 or 2 weeks on (so
+    they span three weeks), as one batch per outlet and day: (when, batch)."""
+    rows = [json.loads(line) for line in FIXTURES.read_text(encoding="utf-8").splitlines()]
+    main = sorted({r["event"] for r in rows if r["event"] in MAIN_EVENTS})
+    by_key: dict[tuple[dt.date, str], list[tuple[dt.datetime, dict[str, str]]]] = {}
+    for row in rows:
+        if row["event"] not in main:
+            continue
+        at = dt.datetime.fromisoformat(row["published"]) + dt.timedelta(
+            weeks=main.index(row["event"]) % 3
+        )
+        by_key.setdefault((at.date(), row["outlet"]), []).append((at, row))
+    batches = []
+    for (day, outlet), found in sorted(by_key.items()):
+        articles = [Article(r["title"], (r["body"],), False, url=r["url"], published=at)
+                    for at, r in found]  # fmt: skip
+        language = found[0][1]["language"]
+        prepared = prepare_articles(articles, Publisher(outlet, outlet, (language,)))
+        latest = max(at for at, _row in found).astimezone(dt.UTC)
+        batches.append((latest, Batch(f"{outlet}/{day}", f"{outlet}/{day}", prepared)))
+    return batches
+
+
+def _partition(engine: Engine) -> set[frozenset[str]]:
+    with open_session(engine) as session:
+        records = session.exec(select(ArticleRecord)).all()
+    stories: dict[int, set[str]] = {}
+    for record in records:
+        stories.setdefault(record.story_id or 0, set()).add(record.url or "")
+    return {frozenset(urls) for urls in stories.values()}
+
+
+def test_a_batch_spanning_three_weeks_clusters_as_the_same_articles_day_by_day(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A first fetch of feeds that hold three weeks of items (one transaction, the
+    outlets in any order) gives the stories the same articles give day by day."""
+    batches = _fixture_batches()
+    spread = max(at for at, _b in batches) - min(at for at, _b in batches)
+    assert spread > dt.timedelta(days=14)
+    at_once = make_engine(database_url)
+    upgrade_schema(at_once, search_stems=search_stems)
+    shuffled = [batch for _at, batch in batches]
+    random.Random(5).shuffle(shuffled)
+    store_batches(at_once, shuffled, now=max(at for at, _b in batches))
+    day_by_day = make_engine(f"sqlite:///{tmp_path / 'daily.db'}")
+    upgrade_schema(day_by_day, search_stems=search_stems)
+    for day, group in itertools.groupby(batches, key=lambda pair: pair[0].date()):
+        del day
+        found = list(group)
+        store_batches(day_by_day, [b for _at, b in found], now=max(at for at, _b in found))
+    together = _partition(at_once)
+    assert together == _partition(day_by_day)
+    assert len(together) < len(MAIN_EVENTS) * 2  # events came together, not one story each
+    at_once.dispose()
+    day_by_day.dispose()

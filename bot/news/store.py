@@ -86,7 +86,7 @@ def store_batches(
         return []
     batches = _with_meaning(engine, batches, now, story_window_hours, embed)
     return retrying(
-        lambda: _store(engine, batches, now, story_window_hours),
+        lambda: _store(engine, batches, now, story_window_hours, embed),
         what=f"storing {sum(len(b.articles) for b in batches)} articles",
     )
 
@@ -157,7 +157,11 @@ def store_each(
 
 
 def _store(
-    engine: Engine, batches: Sequence[Batch], now: dt.datetime, story_window_hours: float
+    engine: Engine,
+    batches: Sequence[Batch],
+    now: dt.datetime,
+    story_window_hours: float,
+    embed: Embed,
 ) -> list[Stored | None]:
     with _window_dropped_on_failure(engine), write_session(engine) as session, session.begin():
         repo.lock_for_ingest(session=session)
@@ -210,6 +214,7 @@ def _store(
             session,
             engine,
             [(record, _timed(article.story, article_time(record))) for record, article in inserted],
+            embed=embed,
             window_hours=story_window_hours,
         )
     return results

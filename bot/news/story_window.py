@@ -59,8 +59,6 @@ class _Window:
     hours: float
     last_id: int  # articles up to this id were stored before, or read since
     known: list[Span] = field(default_factory=list)  # sorted, apart: every article held
-    # Stored articles whose meaning was encoded since: written with the next transaction.
-    encoded: dict[int, Features] = field(default_factory=dict)
 
 
 
@@ -176,16 +174,13 @@ def encode_meanings(
     embed: Embed,
     window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> list[Features]:
-    """The new articles with their meaning encoded where it may decide their story
-    (`StoryIndex.encode`). Runs before the write transaction: encoding is slow. The
-    stored articles that got theirs are written with the next transaction."""
+    """The new articles with the meanings their stories are likely to need encoded
+    ahead (`StoryIndex.encode`), before the write transaction (encoding is slow, and
+    this way runs on the text workers). The stored articles that got theirs are
+    written with the next transaction."""
     window = _window(session, engine, window_hours)
     _load_around(session, window, articles)
-    encoded, members = window.index.encode(articles, embed)
-    window.encoded.update(members)
-    log.debug("meanings encoded: %d of %d new articles, %d stored",
-              sum(1 for f in encoded if f.meaning), len(encoded), len(members))  # fmt: skip
-    return encoded
+    return window.index.encode(articles, embed)
 
 
 def _load_around(session: Session, window: _Window, articles: Sequence[Features]) -> None:
@@ -202,6 +197,7 @@ def assign_stories(
     engine: Engine,
     articles: Sequence[tuple[ArticleRecord, Features]],
     *,
+    embed: Embed,
     window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> None:
     """Give each new, flushed article its story, oldest first (`articles`: each record
@@ -210,19 +206,19 @@ def assign_stories(
         return
     window = _window(session, engine, window_hours)
     _load_around(session, window, [found for _record, found in articles])
-    if window.encoded:  # meanings encoded for stored articles (`encode_meanings`)
-        stored_stories.save_features(
-            session=session, features={i: f.as_json() for i, f in window.encoded.items()}
-        )
-        window.encoded.clear()
     for record, found in sorted(articles, key=lambda pair: (pair[1].at, pair[0].id or 0)):
         assert record.id is not None
-        story = window.index.choose(found)
+        story, found = window.index.decide(found, embed)
         record.story_id = record.id if story is None else story
         record.story_features = found.as_json()
         window.index.add(found, record.story_id, article_id=record.id)
         window.last_id = max(window.last_id, record.id)
         session.add(record)
+    if window.index.encoded:  # stored articles whose meaning was encoded since
+        stored_stories.save_features(
+            session=session, features={i: f.as_json() for i, f in window.index.encoded.items()}
+        )
+        window.index.encoded.clear()
     forgotten = window.index.forget_oldest()
     if forgotten is not None:
         after = math.nextafter(forgotten, math.inf)

@@ -120,6 +120,21 @@ def test_muted_and_followed_words_in_latest_and_the_digest(
         assert not html_problems(message.text), message.text
 
 
+INTERVIEW = "Interview: Taliban-Ruled Afghanistan Looks to Kazakhstan"
+
+
+def test_a_followed_word_finds_the_seeds_interview_not_the_meeting_beside_it(
+    api: FakeBotApi, bot: BotProcess, clock: FakeClock
+) -> None:
+    """The seed pages' Taliban interview and the regional contact group's meeting in
+    Astana, one outlet's two articles on two days, are two stories: a Uzbek chat that
+    follows "Taliban" gets the interview itself in its digest."""
+    chat = subscribed(api, 1611, "/start", "/country uz", "/follow Taliban")
+    digest = _digest_text(chat, clock)
+    assert INTERVIEW in digest
+    assert not html_problems(digest)
+
+
 def test_alerts_arrive_once_within_the_daily_cap_and_not_again_in_the_digest(
     api: FakeBotApi, bot_env: dict[str, str], clock: FakeClock, db_url: str, tmp_path: Path
 ) -> None:

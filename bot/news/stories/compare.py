@@ -271,13 +271,17 @@ def similarity(
     weighed: dict[str, Weights] | None = None,
 ) -> float:
     """How surely the article reports the story's event, 0 to 1: the keys' score
-    (`compare_keys`), moved up or down by meaning where both have it (MEANING_WEIGHT)."""
+    (`compare_keys`), moved up or down by meaning (MEANING_WEIGHT, clamped to
+    MEANING_SPAN) only where meaning may decide the join (`meaning_may_decide`), so a
+    decision never depends on which meanings happen to be encoded: only on the articles.
+    Where meaning may decide, both sides must have it (`StoryIndex.decide` sees to it)."""
     keys = compare_keys(article, story, window, weighed)
     if keys is None:
         return 0.0
-    meant = _meaning(article, story) if _meaning_applies(keys) else None
-    if meant is None:
+    meant = _meaning(article, story)
+    if meant is None or not meaning_may_decide(keys, threshold(article, story)):
         return keys.score if keys.enough else 0.0
+    meant = min(max(meant, MEANING_SPAN[0]), MEANING_SPAN[1])
     return max(0.0, keys.score + MEANING_WEIGHT * (meant - MEANING_NEUTRAL))
 
 

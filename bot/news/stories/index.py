@@ -117,6 +117,8 @@ class StoryIndex:
         self.ids: set[int] = set()  # the stored articles held (those added with an id)
         # story → its held articles: sequence number → (stored id, features)
         self.members: dict[int, dict[int, tuple[int | None, Features]]] = {}
+        # Stored articles whose meaning was encoded here, by id: for the shell to write.
+        self.encoded: dict[int, Features] = {}
         self.added = 0
         self.next_story = 1
 
@@ -190,16 +192,64 @@ class StoryIndex:
     def choose(self, article: Features) -> int | None:
         """The story the article joins, or None for a new one: of the candidates whose
         threshold its similarity passes, the one it passes by most (ties: lower id)."""
+        return self.decide(article)[0]
+
+    def decide(
+        self, article: Features, embed: Embed | None = None
+    ) -> tuple[int | None, Features]:
+        """`choose`, first encoding (`embed`) the meanings it needs: the article's and
+        those of every held article of each story whose join meaning may decide (the
+        stored ones that get theirs are kept in `encoded`, to be written). The article
+        comes back with its meaning, if it needed one."""
         view = self.view(article.at)
         weighed: dict[str, Weights] = {}
+        candidates = self.candidates(article, view)
+        if embed is not None:
+            undecided = [
+                story
+                for story in candidates
+                if meaning_may_decide(
+                    compare_keys(article, self.stories[story], view, weighed),
+                    threshold(article, self.stories[story]),
+                )
+            ]
+            article = self._encode(article, undecided, embed)
         best: tuple[float, int] | None = None
-        for story in self.candidates(article, view):
+        for story in candidates:
             candidate = self.stories[story]
             score = similarity(article, candidate, view, weighed)
             margin = score - threshold(article, candidate)
             if margin >= 0 and (best is None or (margin, -story) > (best[0], -best[1])):
                 best = (margin, story)
-        return None if best is None else best[1]
+        return (None if best is None else best[1]), article
+
+    def _encode(self, article: Features, stories: Sequence[int], embed: Embed) -> Features:
+        """The article, and the held articles of `stories`, with their meanings."""
+        if not stories:
+            return article
+        members = [
+            (story, number, member)
+            for story in stories
+            for number, (_id, member) in self.members.get(story, {}).items()
+            if not member.meaning
+        ]
+        texts = ([] if article.meaning else [article.text]) + [m.text for *_, m in members]
+        if not texts:
+            return article
+        vectors = iter(embed(texts))
+        if not article.meaning:
+            article = dataclasses.replace(article, meaning=next(vectors))
+        for (story, number, _member), vector in zip(members, vectors, strict=True):
+            self._give_meaning(story, number, vector)
+        return article
+
+    def _give_meaning(self, story: int, number: int, vector: bytes) -> None:
+        article_id, member = self.members[story][number]
+        member = dataclasses.replace(member, meaning=vector)
+        self.members[story][number] = (article_id, member)
+        self.stories[story].meaning += meaning.unit(vector)
+        if article_id is not None:
+            self.encoded[article_id] = member
 
     def undecided(self, article: Features) -> list[int]:
         """The candidate stories whose join with the article its meaning may decide:
@@ -215,38 +265,30 @@ class StoryIndex:
             )
         ]
 
-    def encode(
-        self, articles: Sequence[Features], embed: Embed
-    ) -> tuple[list[Features], list[tuple[int, Features]]]:
-        """Encode meaning only where it may decide a join, in one batch (`embed`): for
-        the new `articles` that have an undecided candidate or share MIN_SHARED telling
-        names with another of them (they meet only once stored), and for the held
-        articles of those candidates that have none yet. The articles, with theirs;
-        and the stored articles (id, features) that got theirs, to be written."""
+    def encode(self, articles: Sequence[Features], embed: Embed) -> list[Features]:
+        """Encode ahead, in one batch (`embed`, on the text workers), the meanings that
+        `decide` is likely to need: of the new `articles` that have an undecided
+        candidate or share MIN_SHARED telling names with another of them, and of the
+        held articles of those candidates. The articles, with theirs.
+        An estimate: `decide` encodes what is still missing, so the stories are the same
+        whatever was encoded ahead."""
         needed = set(_alike(articles))
-        members: dict[tuple[int, int], tuple[int | None, Features]] = {}
+        members: dict[tuple[int, int], Features] = {}
         for position, article in enumerate(articles):
             for story in self.undecided(article):
                 needed.add(position)
-                for number, (article_id, member) in self.members.get(story, {}).items():
-                    if not member.meaning and member.text:
-                        members[(story, number)] = (article_id, member)
+                for number, (_id, member) in self.members.get(story, {}).items():
+                    if not member.meaning:
+                        members[(story, number)] = member
         chosen = sorted(needed)
-        texts = [articles[p].text for p in chosen] + [m.text for _i, m in members.values()]
+        texts = [articles[p].text for p in chosen] + [m.text for m in members.values()]
         vectors = embed(texts) if texts else []
         encoded = list(articles)
         for position, vector in zip(chosen, vectors, strict=False):
             encoded[position] = dataclasses.replace(articles[position], meaning=vector)
-        stored = []
-        for ((story, number), (article_id, member)), vector in zip(
-            members.items(), vectors[len(chosen) :], strict=True
-        ):
-            member = dataclasses.replace(member, meaning=vector)
-            self.members[story][number] = (article_id, member)
-            self.stories[story].meaning += meaning.unit(vector)
-            if article_id is not None:
-                stored.append((article_id, member))
-        return encoded, stored
+        for (story, number), vector in zip(members, vectors[len(chosen) :], strict=True):
+            self._give_meaning(story, number, vector)
+        return encoded
 
     # Writing --------------------------------------------------------------------------
 
@@ -282,10 +324,15 @@ class StoryIndex:
             self.ids.add(article_id)
         self.added += 1
 
-    def assign(self, article: Features, new_story: Callable[[], int] | None = None) -> int:
-        """The article's story: the one `choose` finds, else a new one (`new_story()`, or
+    def assign(
+        self,
+        article: Features,
+        new_story: Callable[[], int] | None = None,
+        embed: Embed | None = None,
+    ) -> int:
+        """The article's story: the one `decide` finds, else a new one (`new_story()`, or
         the next number); recorded with `add`."""
-        story = self.choose(article)
+        story, article = self.decide(article, embed)
         if story is None:
             if new_story is None:
                 story, self.next_story = self.next_story, self.next_story + 1
@@ -339,7 +386,8 @@ MAX_ALIKE = 50  # articles of one group a name is compared among (more: as commo
 
 def _alike(articles: Sequence[Features]) -> list[int]:
     """The articles of one group that share MIN_SHARED telling names (not places or
-    commonplaces) with another outlet's article of it: they may report one event."""
+    commonplaces) with another of it: they may report one event, and meet only once
+    stored."""
     common = geography() | ordinary_keys() | COUNTRY_ALIASES
     by_name: dict[str, list[int]] = {}
     for position, article in enumerate(articles):
@@ -351,6 +399,5 @@ def _alike(articles: Sequence[Features]) -> list[int]:
             continue
         for i, first in enumerate(positions):
             for second in positions[i + 1 :]:
-                if articles[first].outlet != articles[second].outlet:
-                    shared[(first, second)] = shared.get((first, second), 0) + 1
+                shared[(first, second)] = shared.get((first, second), 0) + 1
     return sorted({p for pair, count in shared.items() if count >= MIN_SHARED for p in pair})
