@@ -24,8 +24,6 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import NamedTuple, Protocol
 
-import numpy as np
-
 from bot.news.stories import meaning
 from bot.news.stories.aliases import BLOCS
 from bot.news.stories.commonplace import (
@@ -36,6 +34,7 @@ from bot.news.stories.commonplace import (
     ordinary_keys,
 )
 from bot.news.stories.features import Features
+from bot.news.stories.meaning import Vector
 
 STORY_KEYS = 64  # words (per language) and names a story keeps: its most frequent
 
@@ -109,7 +108,7 @@ class Story:
         self.countries: set[str] = set()  # of all its articles (at most the gazetteer's codes)
         self.outlets: set[str] = set()  # who reported it (one outlet, one report: threshold)
         self.kinds: Counter[str] = Counter()  # what sort of reports (bot.news.stories.kinds)
-        self.meaning = np.zeros(meaning.DIMENSIONS, dtype=np.float32)  # its unit vectors summed
+        self.meaning: Vector | None = None  # its articles' unit vectors summed (None: none)
         self.blocs: set[str] = set()  # the blocs any of its articles names
         self.title_blocs: set[str] = set()  # those its titles name: whose meeting it is
 
@@ -145,7 +144,7 @@ class Story:
         self.blocs |= article.names & BLOCS
         self.title_blocs |= article.blocs
         if article.meaning:
-            self.meaning += meaning.unit(article.meaning)
+            self.add_meaning(article.meaning)
         self.first_at = min(self.first_at, article.at)
         self.last_at = max(self.last_at, article.at)
         words = self.words.setdefault(article.language, {})
@@ -158,6 +157,10 @@ class Story:
         _cap(words, STORY_KEYS)
         _cap(self.names, STORY_KEYS)
         _cap(self.sounds, STORY_KEYS)
+
+    def add_meaning(self, vector: bytes) -> None:
+        unit = meaning.unit(vector)
+        self.meaning = unit if self.meaning is None else self.meaning + unit
 
 
 def _cap(counts: dict[str, float], keep: int) -> None:
@@ -305,7 +308,7 @@ def meaning_may_decide(keys: Keys | None, needed: float) -> bool:
 
 def _meaning(article: Features, story: Story) -> float | None:
     """The cosine of the article's meaning and the story's; None where either has none."""
-    if not article.meaning or not story.meaning.any():
+    if not article.meaning or story.meaning is None:
         return None
     return meaning.cosine(meaning.unit(article.meaning), story.meaning)
 

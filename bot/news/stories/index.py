@@ -24,7 +24,6 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from bot.news.stories import meaning
 from bot.news.stories.aliases import COUNTRY_ALIASES
 from bot.news.stories.commonplace import geography, ordinary_keys
 from bot.news.stories.compare import (
@@ -48,7 +47,7 @@ BUCKETS_PER_WINDOW = 3  # key counts are kept per third of the window
 # number of articles, give or take this many (weighing all its keys anew for every
 # article is slow, and the counts change little).
 REWEIGH_EVERY = 50
-CAPACITY = 20_000  # articles held at most: the catalog's outlets write ~5,000 in 72 hours
+CAPACITY = 12_000  # articles held at most: the catalog's outlets write ~5,000 in 72 hours
 
 
 @dataclass
@@ -247,7 +246,7 @@ class StoryIndex:
         article_id, member = self.members[story][number]
         member = dataclasses.replace(member, meaning=vector)
         self.members[story][number] = (article_id, member)
-        self.stories[story].meaning += meaning.unit(vector)
+        self.stories[story].add_meaning(vector)
         if article_id is not None:
             self.encoded[article_id] = member
 
