@@ -1,19 +1,24 @@
-"""Whether search finds the right story: the 30 fixture queries against the fixture articles.
+"""Whether search finds the right story: query sets against the fixture articles, through
+the code the handlers call.
 
-The articles of tests/stories/articles.jsonl go into an in-memory SQLite FTS5 table of
-search stems (`bot.search.documents`, title and body columns); each query of
-tests/stories/queries.jsonl (written before any search code, each naming the `event`
-it should find) goes through `parse_query` and `to_fts5`. Articles are ranked by bm25
-with the title weighted over the body, and a story (an `event`) scores as its best
-article, as a story's search result will; ties go to the newer story. Printed: how
-many queries have the right story first (target: at least 27 of 30), and the misses.
+The articles of a fixture set (tests/stories/articles.jsonl, heldout.jsonl) are stored
+in a fresh SQLite file with their search stems (`bot.search.documents`), each `event`
+one story (its first article's id), as ingest would leave them; each query goes
+through `bot.search.archive.find_stories`, the path of /search, inline mode and
+`newsbot search`. Printed per query set and language: how many have the right story
+first and in the top three, and the misses.
 
-Fallback (`fts5_attempts`, the same the handlers use): all the words; if no article
-has them all, all the words each also as a prefix of a longer stem (a place name
-finds its adjective); if still nothing, any of the words, best match first. Printed
-too: the queries that needed a fallback, with the expression that answered.
+  - tests/stories/queries.jsonl: 30 queries written before any search code, over
+    articles.jsonl (target: at least 27 first);
+  - tests/stories/queries_heldout.jsonl: 97 queries written by a colleague who read
+    the articles but not the search code nor the 30, over both sets (`set` says which);
+    measured once before any change for them (71 of 97 first) and never tuned on
+    (targets: 90 % first and 97 % in the top three, in each language).
 
-    python bench/search_relevance.py [--articles PATH] [--queries PATH] [--show N]
+    python bench/search_relevance.py [--show N] [--tuning | --heldout-only]
+
+`--tuning`: only the sets tuned on (the 30, and tests/stories/queries_hard.jsonl over
+hard_cases.jsonl: natural queries for look-alike stories, written by us).
 """
 
 from __future__ import annotations
@@ -21,48 +26,40 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sqlite3
 import sys
+import tempfile
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.search.documents import BODY_WEIGHT, TITLE_WEIGHT, body_text, title_text
-from bot.search.query import fts5_attempts, parse_query
+from sqlalchemy.engine import Engine
+
+from bot.news.articles import title_key
+from bot.search.archive import Reader, find_stories
+from bot.search.documents import search_stems
+from storage import search
+from storage.db import make_engine, open_session, write_session
+from storage.migrate import upgrade_schema
+from storage.models import ArticleRecord
 
 STORIES = Path(__file__).resolve().parent.parent / "tests" / "stories"
+SETS = {"articles": STORIES / "articles.jsonl", "heldout": STORIES / "heldout.jsonl"}
+HARD = (STORIES / "hard_cases.jsonl", STORIES / "queries_hard.jsonl")
 TARGET = 27
-
-_SCHEMA = (
-    "CREATE VIRTUAL TABLE article_search USING fts5("
-    "title, body, event UNINDEXED, published UNINDEXED, "
-    "tokenize='unicode61 remove_diacritics 0')"
-)
-# A story's score is its best (lowest: FTS5's bm25 is negative) article's. The matches
-# are MATERIALIZED: bm25() only works in the query that does the MATCH, which SQLite
-# would otherwise merge into the GROUP BY.
-_RANKED = """
-    WITH hits AS MATERIALIZED (
-        SELECT event, published, bm25(article_search, ?, ?) AS score
-        FROM article_search WHERE article_search MATCH ?
-    )
-    SELECT event, MIN(score) AS best, MAX(published) AS newest FROM hits
-    GROUP BY event ORDER BY best, newest DESC
-"""
 
 
 @dataclass(frozen=True)
 class Outcome:
     query: str
+    language: str
     wanted: str
     ranked: list[str]
-    expression: str
-    fallbacks: int
 
     @property
-    def hit(self) -> bool:
-        return bool(self.ranked) and self.ranked[0] == self.wanted
+    def place(self) -> int | None:
+        return self.ranked.index(self.wanted) + 1 if self.wanted in self.ranked else None
 
 
 def _jsonl(path: Path) -> list[dict[str, str]]:
@@ -70,76 +67,81 @@ def _jsonl(path: Path) -> list[dict[str, str]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def _utc(published: str) -> str:
-    """An ISO time in UTC, so that newer sorts after older across time zones."""
-    return dt.datetime.fromisoformat(published).astimezone(dt.UTC).isoformat()
+def stored(articles: list[dict[str, str]], folder: Path) -> tuple[Engine, dict[int, str]]:
+    """The articles in a fresh SQLite file, one story per event; story id → event."""
+    engine = make_engine(f"sqlite:///{folder / 'relevance.db'}")
+    upgrade_schema(engine, search_stems=search_stems)
+    events: dict[str, int] = {}
+    with write_session(engine) as session, session.begin():
+        for row in sorted(articles, key=lambda r: r["published"]):
+            published = dt.datetime.fromisoformat(row["published"]).astimezone(dt.UTC)
+            record = ArticleRecord(
+                title_key=title_key(row["title"]), title=row["title"], body=row["body"],
+                truncated=False, summary=row["body"][:200], published_on=published.date(),
+                first_seen=published, updated_at=published, url=row["url"],
+                source=row["outlet"], published_at=published, language=row["language"],
+                outlet=row["outlet"], story_at=published,
+            )  # fmt: skip
+            session.add(record)
+            session.flush()
+            assert record.id is not None
+            record.story_id = events.setdefault(row["event"], record.id)
+            title, body = search_stems(row["title"], row["body"])
+            search.index_articles(session=session, rows=[(record.id, title, body)])
+    return engine, {story: event for event, story in events.items()}
 
 
-def build_index(articles: list[dict[str, str]]) -> sqlite3.Connection:
-    connection = sqlite3.connect(":memory:")
-    connection.execute(_SCHEMA)
-    connection.executemany(
-        "INSERT INTO article_search (title, body, event, published) VALUES (?, ?, ?, ?)",
-        [
-            (title_text(a["title"]), body_text(a["body"]), a["event"], _utc(a["published"]))
-            for a in articles
-        ],
-    )
-    return connection
-
-
-def ranked_events(connection: sqlite3.Connection, text: str) -> tuple[list[str], str, int]:
-    """The stories `text` finds, best first, the expression that found them, and how many
-    fallbacks that took."""
-    for fallbacks, expression in enumerate(fts5_attempts(parse_query(text))):
-        rows = connection.execute(_RANKED, (TITLE_WEIGHT, BODY_WEIGHT, expression)).fetchall()
-        if rows:
-            return [str(row[0]) for row in rows], expression, fallbacks
-    return [], "", 0
-
-
-def evaluate(articles: Path, queries: Path) -> list[Outcome]:
-    connection = build_index(_jsonl(articles))
-    outcomes = []
-    for item in _jsonl(queries):
-        ranked, expression, fallbacks = ranked_events(connection, item["query"])
-        outcomes.append(Outcome(item["query"], item["event"], ranked, expression, fallbacks))
+def evaluate(articles: Path, queries: list[dict[str, str]]) -> list[Outcome]:
+    with tempfile.TemporaryDirectory() as folder:
+        engine, event_of = stored(_jsonl(articles), Path(folder))
+        outcomes = []
+        with open_session(engine) as session:
+            for item in queries:
+                found = find_stories(session, item["query"], Reader(), limit=10)
+                ranked = [event_of.get(f.item.story, "?") for f in found]
+                outcomes.append(Outcome(item["query"], item["language"], item["event"], ranked))
+        engine.dispose()
     return outcomes
 
 
-def report(outcomes: list[Outcome], show: int) -> str:
-    hits = sum(outcome.hit for outcome in outcomes)
-    fell_back = sum(outcome.fallbacks > 0 for outcome in outcomes)
-    lines = [
-        f"right story first: {hits} of {len(outcomes)} (target >= {TARGET}); "
-        f"{fell_back} needed a fallback"
-    ]
+def report(name: str, outcomes: list[Outcome], show: int) -> str:
+    lines = []
+    by_language: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
-        if outcome.fallbacks:
-            mark = "hit" if outcome.hit else "miss"
-            step = f"fallback {outcome.fallbacks} ({mark})"
-            lines.append(f"  {step}: {outcome.query!r} -> {outcome.expression}")
+        by_language[outcome.language].append(outcome)
+    for language, found in sorted(by_language.items()):
+        first = sum(o.place == 1 for o in found)
+        top3 = sum(o.place is not None and o.place <= 3 for o in found)
+        lines.append(f"{name} ({language}): right story first {first} of {len(found)} "
+                     f"({first / len(found):.0%}), in the top three {top3} "
+                     f"({top3 / len(found):.0%})")  # fmt: skip
     for outcome in outcomes:
-        if not outcome.hit:
-            place = (
-                f"at {outcome.ranked.index(outcome.wanted) + 1}"
-                if outcome.wanted in outcome.ranked
-                else "not found"
-            )
-            lines.append(
-                f"  miss: {outcome.query!r} wants {outcome.wanted} ({place}); "
-                f"got {', '.join(outcome.ranked[:show]) or 'nothing'}"
-            )
+        if outcome.place != 1:
+            where = f"at {outcome.place}" if outcome.place else "not found"
+            lines.append(f"  miss: {outcome.query!r} wants {outcome.wanted} ({where}); "
+                         f"got {', '.join(outcome.ranked[:show]) or 'nothing'}")  # fmt: skip
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--articles", type=Path, default=STORIES / "articles.jsonl")
-    parser.add_argument("--queries", type=Path, default=STORIES / "queries.jsonl")
     parser.add_argument("--show", type=int, default=3, help="stories listed for a miss")
+    parser.add_argument("--heldout-only", action="store_true")
+    parser.add_argument("--tuning", action="store_true")
     args = parser.parse_args()
-    print(report(evaluate(args.articles, args.queries), args.show))
+    if not args.heldout_only:
+        outcomes = evaluate(SETS["articles"], _jsonl(STORIES / "queries.jsonl"))
+        first = sum(o.place == 1 for o in outcomes)
+        print(f"right story first: {first} of {len(outcomes)} (target >= {TARGET})")
+        print(report("our 30 queries", outcomes, args.show))
+        if HARD[1].is_file():
+            print(report("our hard queries", evaluate(HARD[0], _jsonl(HARD[1])), args.show))
+    if args.tuning:
+        return
+    heldout = _jsonl(STORIES / "queries_heldout.jsonl")
+    for name, path in SETS.items():
+        outcomes = evaluate(path, [q for q in heldout if q["set"] == name])
+        print(report(f"held-out queries over {name}.jsonl", outcomes, args.show))
 
 
 if __name__ == "__main__":

@@ -65,7 +65,10 @@ def make_engine(database_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) ->
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
         event.listen(engine, "begin", _begin)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        # No server-side prepared statements (psycopg prepares a query run five times):
+        # a prepared plan is kept whatever the query's settings ask (search reads the
+        # newest articles by id with bitmap scans off, storage/search.py).
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     return engine
 
 

@@ -4,10 +4,12 @@ The index holds each article's search stems (worked out by `bot.search.documents
 the same rules the query side uses), title and body apart so a word in the title
 weighs more:
 
-- SQLite: an FTS5 table `article_search(title, body)` whose rowid is the article's id,
-  ranked by bm25;
+- SQLite: an FTS5 table `article_search(title, body)` whose rowid is the article's id;
 - PostgreSQL: a table `article_search(article_id, document tsvector)` with a GIN
-  index, the title weighted A and the body B, ranked by ts_rank.
+  index, the title weighted A and the body B.
+
+The index finds which articles hold each searched part; the stories are ranked here,
+the same way on both engines (`search_stories`: BM25 over a story's articles).
 
 Both store stems, so both only split on spaces ('simple' configuration, FTS5's
 unicode61): English and Russian stemming is done once, in Python, by the Snowball
@@ -19,6 +21,9 @@ model: neither engine's full-text table is portable SQL; migration 0012 makes it
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -26,13 +31,6 @@ from sqlalchemy import bindparam, text
 from sqlmodel import Session
 
 SEARCH_TABLE = "article_search"  # and FTS5's own tables, named after it
-# Bound: the newest MAX_HITS articles matching a query are ranked and grouped into
-# stories. Both engines walk their index newest first and stop there, so a word every
-# article has costs MAX_HITS ranks, not a rank of the whole archive (a news archive is
-# searched for recent stories; an older one is found by more words).
-MAX_HITS = 300
-TITLE_WEIGHT = 3.0  # bm25 column weights: a word in the title says more than one in the body
-BODY_WEIGHT = 1.0
 
 
 def index_article(
@@ -79,15 +77,6 @@ def index_articles(*, session: Session, rows: Sequence[tuple[int, str, str]]) ->
     )
 
 
-@dataclass(frozen=True)
-class Expressions:
-    """One query as each engine reads it, in the order to try: the first that finds
-    anything answers (bot.search.query: all the words, then as prefixes, then any)."""
-
-    fts5: Sequence[str]
-    tsquery: Sequence[str]
-
-
 def _filters(
     countries: Sequence[str], languages: Collection[str] | None, hidden: Collection[str]
 ) -> tuple[str, dict[str, object]]:
@@ -111,78 +100,286 @@ def _filters(
     return "".join(f" AND {clause}" for clause in clauses), values
 
 
+@dataclass(frozen=True)
+class Terms:
+    """A query's searched parts as each engine reads them (bot.search.query): per part,
+    for SQLite an FTS5 expression and a regular expression over a column of stems; for
+    PostgreSQL a tsquery for anywhere in the article and one for its title alone."""
+
+    fts5: Sequence[tuple[str, str]]
+    tsquery: Sequence[tuple[str, str]]
+
+
+# Bounds. For each searched part the index gives its newest PART_HITS matches; the
+# stories they belong to (at most MAX_STORIES, those reached by the rarest parts) are
+# scored on their newest STORY_ARTICLES articles each. So a search reads at most
+# 8 x PART_HITS hits and MAX_STORIES x STORY_ARTICLES articles, whatever the archive holds.
+PART_HITS = 120
+MAX_STORIES = 150
+STORY_ARTICLES = 12
+
+# The rule (README, "Search the archive"): a story is a document of all its articles,
+# scored by BM25 over the searched parts: each part weighs its idf (rarer words more),
+# counted once for every article that has it, twice in a title, with BM25's saturation
+# (K1) and a little for the story's size (B). A part the story lacks adds nothing: it
+# lowers the score, never excludes the story. Then more outlets count (OUTLET_BONUS
+# each beyond the first, up to four) and newer stories (RECENT_BONUS, halving every
+# RECENT_HALF_LIFE days, counted from the newest story found): relevance first.
+K1 = 1.2
+B = 0.75
+TITLE_TF = 2.0
+OUTLET_BONUS = 0.05
+MAX_OUTLET_BONUS = 4
+RECENT_BONUS = 0.1
+RECENT_HALF_LIFE = 7.0  # days
+
+
 def search_stories(
     *,
     session: Session,
-    expressions: Expressions,
+    terms: Terms,
     countries: Sequence[str] = (),
     languages: Collection[str] | None = None,
     hidden_outlets: Collection[str] = (),
     limit: int = 10,
     offset: int = 0,
 ) -> list[tuple[int, float]]:
-    """(story id, score) of the stories whose articles match, best first (a story
-    scores as its best article; higher is better), then newest; of the articles in
-    `languages` (None: any), from no outlet in `hidden_outlets`, tagged with one of
-    `countries` (none given: any). The first expression that finds any such story
-    answers, every page of it."""
+    """(story id, score) of the stories matching the searched parts, best first, then
+    newest (the rule above). A story is found through any of its articles, in any
+    language; it is shown if one of its articles is in `languages` (None: any), from no
+    outlet in `hidden_outlets` and tagged with one of `countries` (none given: any)."""
     postgres = session.get_bind().dialect.name == "postgresql"
-    where, values = _filters(countries, languages, hidden_outlets)
-    stories_of = text(
-        f"SELECT a.id, COALESCE(a.story_id, a.id) FROM article a WHERE a.id IN :ids{where}"
-    ).bindparams(bindparam("ids", expanding=True))
-    for expression in expressions.tsquery if postgres else expressions.fts5:
-        hits = _tsquery_hits(session, expression) if postgres else _fts5_hits(session, expression)
-        if not hits:
-            continue
-        best: dict[int, tuple[float, int]] = {}
-        for article, story in session.execute(stories_of, {**values, "ids": list(hits)}):
-            best[story] = max(best.get(story, (-1e9, 0)), (hits[article], article))
-        if best:
-            ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1]))
-            return [(story, score) for story, (score, _newest) in ranked[offset : offset + limit]]
-    return []
+    parts = terms.tsquery if postgres else terms.fts5
+    if not parts:
+        return []
+    newest = session.execute(text("SELECT MAX(id) FROM article")).scalar() or 0
+    hits = [
+        _tsquery_newest(session, first) if postgres else _fts5_newest(session, first)
+        for first, _second in parts
+    ]
+    weights = [_idf(found, newest) for found in hits]
+    stories = _candidates(session, hits, weights)
+    members = _members(session, stories, countries, languages, hidden_outlets)
+    ids = [m.article for found in members.values() for m in found]
+    present = _tsquery_presence(session, parts, ids) if postgres else _fts5_presence(
+        session, parts, ids
+    )
+    ranked = _ranked(members, present, weights)
+    return ranked[offset : offset + limit]
 
 
-def _fts5_hits(session: Session, expression: str) -> dict[int, float]:
-    """article id -> score of the newest MAX_HITS matches. bm25 is negative, better
-    lower: negated, so both engines' scores grow with relevance. FTS5 walks its index
-    by rowid, newest first, and ranks only the rows it returns."""
+@dataclass(frozen=True)
+class _Member:
+    article: int
+    outlet: str
+    seen: float  # POSIX seconds first seen
+    shown: bool  # passes the reader's filters
+
+
+def _idf(found: Sequence[int], newest: int) -> float:
+    """The part's idf, its document count read off its newest hits: all of them when
+    fewer than PART_HITS, else PART_HITS over the span of ids they cover."""
+    total = max(newest, 1)
+    if len(found) < PART_HITS:
+        df = float(len(found))
+    else:
+        df = PART_HITS * total / max(found[0] - found[-1] + 1, 1)
+    df = min(df, total)
+    return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+
+def _candidates(
+    session: Session, hits: Sequence[Sequence[int]], weights: Sequence[float]
+) -> list[int]:
+    """The stories of the hits, those reached by the rarest parts first (MAX_STORIES)."""
+    ids = sorted({article for found in hits for article in found})
+    if not ids:
+        return []
+    story_of = dict(
+        session.execute(
+            text("SELECT id, COALESCE(story_id, id) FROM article WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": ids},
+        ).all()
+    )
+    reach: dict[int, float] = {}
+    for found, weight in zip(hits, weights, strict=True):
+        for story in {story_of[a] for a in found if a in story_of}:
+            reach[story] = reach.get(story, 0.0) + weight
+    return sorted(reach, key=lambda s: (-reach[s], -s))[:MAX_STORIES]
+
+
+def _members(
+    session: Session,
+    stories: Sequence[int],
+    countries: Sequence[str],
+    languages: Collection[str] | None,
+    hidden: Collection[str],
+) -> dict[int, list[_Member]]:
+    """Each story's newest STORY_ARTICLES articles, each with whether the reader is
+    shown it."""
+    if not stories:
+        return {}
+    where, values = _filters(countries, languages, hidden)
     rows = session.execute(
         text(
-            "SELECT rowid, -bm25(article_search, :title_weight, :body_weight)"
-            " FROM article_search WHERE article_search MATCH :expression"
+            "SELECT id, story, outlet, first_seen, shown FROM (SELECT a.id, a.story_id AS"
+            " story, a.outlet, a.first_seen, CASE WHEN 1 = 1" + where + " THEN 1 ELSE 0 END"
+            " AS shown, ROW_NUMBER() OVER (PARTITION BY a.story_id ORDER BY a.id DESC) AS n"
+            " FROM article a WHERE a.story_id IN :stories) ranked WHERE n <= :most"
+        ).bindparams(bindparam("stories", expanding=True)),
+        {**values, "stories": list(stories), "most": STORY_ARTICLES},
+    ).all()
+    members: dict[int, list[_Member]] = {}
+    for article, story, outlet, seen, shown in rows:
+        members.setdefault(int(story), []).append(
+            _Member(int(article), str(outlet or ""), _seconds(seen), bool(shown))
+        )
+    return {story: found for story, found in members.items() if any(m.shown for m in found)}
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).timestamp()
+    if isinstance(value, str):  # SQLite's text form
+        parsed = dt.datetime.fromisoformat(value)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).timestamp()
+    return 0.0
+
+
+def _ranked(
+    members: dict[int, list[_Member]],
+    present: Sequence[tuple[set[int], set[int]]],
+    weights: Sequence[float],
+) -> list[tuple[int, float]]:
+    if not members:
+        return []
+    sizes = {story: len(found) for story, found in members.items()}
+    average = sum(sizes.values()) / len(sizes)
+    newest = max(m.seen for found in members.values() for m in found)
+    scored = []
+    for story, found in members.items():
+        score = 0.0
+        for (anywhere, title), weight in zip(present, weights, strict=True):
+            tf = sum(
+                TITLE_TF if m.article in title else 1.0
+                for m in found
+                if m.article in anywhere
+            )
+            if tf:
+                norm = K1 * (1 - B + B * sizes[story] / average)
+                score += weight * tf * (K1 + 1) / (tf + norm)
+        if not score:
+            continue
+        outlets = len({m.outlet or f"#{m.article}" for m in found})
+        score *= 1 + OUTLET_BONUS * min(outlets - 1, MAX_OUTLET_BONUS)
+        latest = max(m.seen for m in found)
+        score *= 1 + RECENT_BONUS * 0.5 ** ((newest - latest) / 86_400 / RECENT_HALF_LIFE)
+        scored.append((story, score, latest))
+    scored.sort(key=lambda item: (-item[1], -item[2], -item[0]))
+    return [(story, score) for story, score, _latest in scored]
+
+
+def _fts5_newest(session: Session, expression: str) -> list[int]:
+    """The ids of the newest PART_HITS articles matching, newest first (FTS5 walks its
+    index by rowid)."""
+    rows = session.execute(
+        text(
+            "SELECT rowid FROM article_search WHERE article_search MATCH :expression"
             " ORDER BY rowid DESC LIMIT :hits"
         ),
-        {"expression": expression, "hits": MAX_HITS,
-         "title_weight": TITLE_WEIGHT, "body_weight": BODY_WEIGHT},
-    )  # fmt: skip
-    return {int(article): float(score) for article, score in rows}
+        {"expression": expression, "hits": PART_HITS},
+    )
+    return [int(row[0]) for row in rows]
+
+
+def _fts5_presence(
+    session: Session, parts: Sequence[tuple[str, str]], ids: Sequence[int]
+) -> list[tuple[set[int], set[int]]]:
+    """For each part, which of `ids` hold it anywhere, and which in the title: the
+    articles' stems read back by rowid and searched with each part's pattern (FTS5 with
+    a MATCH and a list of rowids walks every match of the expression: seconds for a
+    common word's prefix)."""
+    found: list[tuple[set[int], set[int]]] = [(set(), set()) for _ in parts]
+    if not ids:
+        return found
+    rows = session.execute(
+        text("SELECT rowid, title, body FROM article_search WHERE rowid IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        ),
+        {"ids": list(ids)},
+    ).all()
+    patterns = [re.compile(pattern) for _expression, pattern in parts]
+    for article, title, body in rows:
+        for (anywhere, in_title), pattern in zip(found, patterns, strict=True):
+            if pattern.search(title or ""):
+                in_title.add(int(article))
+                anywhere.add(int(article))
+            elif pattern.search(body or ""):
+                anywhere.add(int(article))
+    return found
 
 
 # PostgreSQL: the newest RECENT_SCAN articles are read first, newest first, testing each
-# document (bounded: a word most news has fills MAX_HITS within a few thousand); only if
-# they hold fewer than MAX_HITS matches is the GIN index asked for all of them. The GIN
+# document (bounded: a word most news has fills PART_HITS within a few thousand); only if
+# they hold fewer than PART_HITS matches is the GIN index asked for all of them. The GIN
 # index alone would fetch every match of a common word or prefix ("toka:*") to sort them.
 RECENT_SCAN = 5_000
-_TSQUERY_HITS = (
-    "SELECT s.article_id, ts_rank(s.document, q)"
-    " FROM article_search s, to_tsquery('simple', :expression) q"
+_TSQUERY_NEWEST = (
+    "SELECT s.article_id FROM article_search s, to_tsquery('simple', :expression) q"
     " WHERE s.document @@ q{floor} ORDER BY s.article_id DESC LIMIT :hits"
 )
 
 
-def _tsquery_hits(session: Session, expression: str) -> dict[int, float]:
-    values = {"expression": expression, "hits": MAX_HITS}
+def _tsquery_newest(session: Session, expression: str) -> list[int]:
+    values = {"expression": expression, "hits": PART_HITS}
     newest = session.execute(text("SELECT MAX(article_id) FROM article_search")).scalar() or 0
     session.execute(text("SET LOCAL enable_bitmapscan = off"))  # the id order, newest first
     try:
         recent = session.execute(
-            text(_TSQUERY_HITS.format(floor=" AND s.article_id > :floor")),
+            text(_TSQUERY_NEWEST.format(floor=" AND s.article_id > :floor")),
             {**values, "floor": newest - RECENT_SCAN},
         ).all()
     finally:
         session.execute(text("SET LOCAL enable_bitmapscan = on"))
-    if len(recent) < MAX_HITS and newest > RECENT_SCAN:
-        recent = session.execute(text(_TSQUERY_HITS.format(floor="")), values).all()
-    return {int(article): float(score) for article, score in recent}
+    if len(recent) < PART_HITS and newest > RECENT_SCAN:
+        # A rare part: its few matches from the GIN index. Without this the planner may
+        # walk the ids newest first testing every document, the whole table for a word
+        # no article has (70 ms at 100,000 articles).
+        session.execute(text("SET LOCAL enable_indexscan = off"))
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        try:
+            recent = session.execute(text(_TSQUERY_NEWEST.format(floor="")), values).all()
+        finally:
+            session.execute(text("SET LOCAL enable_indexscan = on"))
+            session.execute(text("SET LOCAL enable_seqscan = on"))
+    return [int(row[0]) for row in recent]
+
+
+def _tsquery_presence(
+    session: Session, parts: Sequence[tuple[str, str]], ids: Sequence[int]
+) -> list[tuple[set[int], set[int]]]:
+    """For each part, which of `ids` hold it anywhere, and which in the title: one query."""
+    found: list[tuple[set[int], set[int]]] = [(set(), set()) for _ in parts]
+    if not ids:
+        return found
+    tests = ", ".join(
+        f"s.document @@ to_tsquery('simple', :a{n}), s.document @@ to_tsquery('simple', :t{n})"
+        for n in range(len(parts))
+    )
+    values: dict[str, object] = {"ids": list(ids)}
+    for n, (anywhere, title) in enumerate(parts):
+        values[f"a{n}"], values[f"t{n}"] = anywhere, title
+    rows = session.execute(
+        text(f"SELECT s.article_id, {tests} FROM article_search s WHERE s.article_id IN :ids")
+        .bindparams(bindparam("ids", expanding=True)),
+        values,
+    ).all()  # fmt: skip
+    for article, *flags in rows:
+        for n in range(len(parts)):
+            if flags[2 * n]:
+                found[n][0].add(int(article))
+            if flags[2 * n + 1]:
+                found[n][1].add(int(article))
+    return found

@@ -27,12 +27,12 @@ from bot.search.query import (
     Query,
     clean,
     compounds,
-    fts5_attempts,
+    group_fts5,
+    group_pattern,
+    group_tsquery,
+    groups_of,
     parse_query,
     text_stems,
-    to_fts5,
-    to_tsquery_text,
-    tsquery_attempts,
 )
 from tests.postgres import PostgresServer
 
@@ -86,20 +86,20 @@ def fts5_table() -> sqlite3.Connection:
 
 
 def found(rows: list[tuple[str, str]], query: str) -> list[int]:
-    """The 1-based rows of (title, body) articles that `query` finds with its first attempt
-    that finds anything."""
+    """The 1-based rows of (title, body) articles that hold every part of `query` (each
+    with its alternatives: `groups_of`)."""
     connection = fts5_table()
     connection.executemany(
         "INSERT INTO s (title, body) VALUES (?, ?)",
         [(title_text(title), body_text(body)) for title, body in rows],
     )
-    for expression in fts5_attempts(parse_query(query)):
-        ids = [row[0] for row in connection.execute(
-            "SELECT rowid FROM s WHERE s MATCH ? ORDER BY rank", (expression,)
-        )]  # fmt: skip
-        if ids:
-            return ids
-    return []
+    groups = groups_of(parse_query(query))
+    if not groups:
+        return []
+    expression = " AND ".join(group_fts5(group) for group in groups)  # holds every part
+    return [row[0] for row in connection.execute(
+        "SELECT rowid FROM s WHERE s MATCH ? ORDER BY rank", (expression,)
+    )]  # fmt: skip
 
 
 def accepted_by_fts5(expression: str) -> bool:
@@ -109,11 +109,12 @@ def accepted_by_fts5(expression: str) -> bool:
     return True
 
 
-# A tsquery this module writes: lexemes of letters and digits, optional `:*`, phrases
-# in parentheses joined by <->, parts joined by & or |.
-_LEXEME = r"[^\W_]+(?::\*)?"
-_PART = rf"(?:{_LEXEME}|\({_LEXEME}(?: <-> {_LEXEME})+\))"
-TSQUERY = re.compile(rf"{_PART}(?: & {_PART})*|{_PART}(?: \| {_PART})*")
+# A tsquery this module writes: a group in parentheses of alternatives joined by |, each
+# a lexeme of letters and digits (optional `:*`, `:A`, `:*A`) or a phrase of them in
+# parentheses joined by <->.
+_LEXEME = r"[^\W_]+(?::(?:\*A?|A))?"
+_ALTERNATIVE = rf"(?:{_LEXEME}|\({_LEXEME}(?: <-> {_LEXEME})+\))"
+TSQUERY = re.compile(rf"\({_ALTERNATIVE}(?: \| {_ALTERNATIVE})*\)")
 
 
 def assert_safe(query: Query) -> None:
@@ -122,11 +123,15 @@ def assert_safe(query: Query) -> None:
         assert 1 <= len(part) <= MAX_PHRASE_TERMS
         for stem in part:
             assert re.fullmatch(r"[^\W_]+", stem) and len(stem) <= MAX_TOKEN_CHARS, stem
-    for expression in fts5_attempts(query):
-        assert accepted_by_fts5(expression)
-    for tsquery in tsquery_attempts(query):
-        assert TSQUERY.fullmatch(tsquery), tsquery
-    assert bool(to_fts5(query)) == bool(to_tsquery_text(query)) == (not query.is_empty)
+    groups = groups_of(query)
+    for group in groups:
+        assert accepted_by_fts5(group_fts5(group)) and accepted_by_fts5(
+            group_fts5(group, title=True)
+        )
+        for title in (False, True):
+            assert TSQUERY.fullmatch(group_tsquery(group, title=title)), group_tsquery(group)
+        re.compile(group_pattern(group))
+    assert bool(groups) == (not query.is_empty)
 
 
 # Inflections --------------------------------------------------------------------------
@@ -211,8 +216,7 @@ def test_a_repeated_word_counts_once() -> None:
 def test_a_query_with_nothing_searchable_is_empty(query: str) -> None:
     parsed = parse_query(query)
     assert parsed.is_empty
-    assert to_fts5(parsed) == to_tsquery_text(parsed) == ""
-    assert fts5_attempts(parsed) == tsquery_attempts(parsed) == ()
+    assert groups_of(parsed) == ()
 
 
 # Hostile input --------------------------------------------------------------------------
@@ -240,18 +244,20 @@ def test_syntax_is_plain_text(query: str, terms: tuple[str, ...]) -> None:
 
 
 def test_fts5_tokens_are_quoted_and_only_our_operators_appear() -> None:
-    query = parse_query('Rogun OR "dam NOT turbine" NEAR')
-    assert to_fts5(query) == '"rogun" AND "dam not turbin"'
-    assert to_fts5(query, any_term=True, prefix=True) == '"rogun" * OR "dam not turbin" *'
-    assert to_tsquery_text(query) == "rogun & (dam <-> not <-> turbin)"
-    assert to_tsquery_text(query, any_term=True, prefix=True) == (
-        "rogun:* | (dam <-> not <-> turbin:*)"
+    rogun, phrase = groups_of(parse_query('Rogun OR "dam NOT turbine" NEAR'))
+    assert group_fts5(rogun) == '("rogun" OR "rogun" * OR "nkrgn")'
+    assert group_fts5(phrase) == '("dam not turbin" OR "dam not turbin" *)'
+    assert group_fts5(phrase, title=True) == 'title : ("dam not turbin" OR "dam not turbin" *)'
+    assert group_tsquery(rogun) == "(rogun | rogun:* | nkrgn)"
+    assert group_tsquery(phrase, title=True) == (
+        "((dam:A <-> not:A <-> turbin:A) | (dam:A <-> not:A <-> turbin:*A))"
     )
 
 
 def test_short_stems_are_never_prefixes() -> None:
-    assert to_fts5(parse_query("Kabul TAPI"), prefix=True) == '"kabul" * AND "tapi" *'
-    assert to_fts5(parse_query("ГЭС ВТО"), prefix=True) == '"гэс" AND "вто"'
+    kabul, tapi = groups_of(parse_query("Kabul TAPI"))
+    assert '"kabul" *' in group_fts5(kabul) and '"tapi" *' in group_fts5(tapi)
+    assert all(" *" not in group_fts5(group) for group in groups_of(parse_query("ГЭС ВТО")))
 
 
 # Bounds ---------------------------------------------------------------------------------
@@ -325,13 +331,14 @@ def test_an_article_is_found_by_its_own_words(words: str) -> None:
         connection = fts5_table()
         connection.execute("INSERT INTO s (title, body) VALUES ('', ?)", (body_text(words),))
         match = "SELECT count(*) FROM s WHERE s MATCH ?"
-        assert connection.execute(match, (to_fts5(query),)).fetchone() == (1,)
+        expression = " AND ".join(group_fts5(group) for group in groups_of(query))
+        assert connection.execute(match, (expression,)).fetchone() == (1,)
 
 
 @given(st.text(max_size=300))
 def test_the_index_splits_text_as_queries_do(words: str) -> None:
     cleaned = clean(words)
-    assert text_stems(cleaned) == [stem for part, _ in compounds(cleaned) for stem in part]
+    assert text_stems(cleaned) == [stem for part, _, _ in compounds(cleaned) for stem in part]
 
 
 # PostgreSQL -----------------------------------------------------------------------------
@@ -349,16 +356,20 @@ def postgres(postgres_server: PostgresServer) -> Iterator[Connection]:
 @pytest.mark.postgresql
 @pytest.mark.parametrize("query", HOSTILE)
 def test_postgresql_accepts_every_hostile_query(postgres: Connection, query: str) -> None:
-    for tsquery in tsquery_attempts(parse_query(query)):
-        postgres.execute(text("SELECT to_tsquery('simple', :q)"), {"q": tsquery}).scalar()
+    for group in groups_of(parse_query(query)):
+        for title in (False, True):
+            tsquery = group_tsquery(group, title=title)
+            postgres.execute(text("SELECT to_tsquery('simple', :q)"), {"q": tsquery}).scalar()
 
 
 @pytest.mark.postgresql
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_postgresql_accepts_any_query(postgres: Connection, query: str) -> None:
-    for tsquery in tsquery_attempts(parse_query(query)):
-        postgres.execute(text("SELECT to_tsquery('simple', :q)"), {"q": tsquery}).scalar()
+    for group in groups_of(parse_query(query)):
+        for title in (False, True):
+            tsquery = group_tsquery(group, title=title)
+            postgres.execute(text("SELECT to_tsquery('simple', :q)"), {"q": tsquery}).scalar()
 
 
 @pytest.mark.postgresql
@@ -369,18 +380,16 @@ def test_postgresql_accepts_any_query(postgres: Connection, query: str) -> None:
         ("dam", "The world's tallest dams", True),
         ('"Bank of England"', "England's bank of last resort", False),
         ('"Bank of England"', "The Bank of England said", True),
-        ("Кызылорда", "в Кызылординской области", True),  # via the prefix attempt
+        ("Кызылорда", "в Кызылординской области", True),  # via the prefix alternative
     ],
 )
 def test_postgresql_matches_as_sqlite_does(
     postgres: Connection, query: str, article: str, matches: bool
 ) -> None:
-    hits = [
-        postgres.execute(
-            text("SELECT to_tsvector('simple', :doc) @@ to_tsquery('simple', :q)"),
-            {"doc": search_text("", article, "en"), "q": tsquery},
-        ).scalar()
-        for tsquery in tsquery_attempts(parse_query(query))
-    ]
-    assert any(hits) is matches
+    every = " & ".join(group_tsquery(group) for group in groups_of(parse_query(query)))
+    hit = postgres.execute(
+        text("SELECT to_tsvector('simple', :doc) @@ to_tsquery('simple', :q)"),
+        {"doc": search_text("", article, "en"), "q": every},
+    ).scalar()
+    assert hit is matches
     assert (found([("", article)], query) == [1]) is matches

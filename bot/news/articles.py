@@ -82,6 +82,7 @@ def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> Prep
     countries = tuple(tag_countries(article.title, body))
     # Stories read the countries of the lede; a short body is all lede.
     lede_countries = frozenset(countries) if len(body) <= NAME_CHARS else None
+    story = features(article.title, body, language, 0.0, outlet.key, lede_countries)
     return PreparedArticle(
         title=article.title,
         key=title_key(article.title),
@@ -94,8 +95,8 @@ def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> Prep
         published=article.published,
         language=language,
         outlet=outlet.key,
-        story=features(article.title, body, language, 0.0, outlet.key, lede_countries),
-        search=search_stems(article.title, body),
+        story=story,
+        search=search_stems(article.title, body, story.names),
     )
 
 

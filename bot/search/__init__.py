@@ -1,7 +1,8 @@
 """Full-text search of the archive: the pure core both databases share.
 
-`query.parse_query` turns a reader's words into search stems, and `to_fts5` /
-`to_tsquery_text` turn those into expressions no input can subvert;
+`query.parse_query` turns a reader's words into search stems, `query.groups_of` gives
+each its alternatives (`forms`), and `group_fts5` / `group_tsquery` / `group_pattern`
+turn those into expressions no input can subvert;
 `documents.search_text` gives an article's stems by the very same rules, so the
 index holds what the query asks for, in SQLite FTS5 and PostgreSQL alike.
 """
@@ -10,9 +11,7 @@ from __future__ import annotations
 
 from bot.search.documents import (
     BODY_CHARS,
-    BODY_WEIGHT,
     TITLE_CHARS,
-    TITLE_WEIGHT,
     body_text,
     search_text,
     title_text,
@@ -23,31 +22,31 @@ from bot.search.query import (
     MAX_TERMS,
     MAX_TOKEN_CHARS,
     MIN_PREFIX_CHARS,
+    Group,
     Query,
-    fts5_attempts,
+    group_fts5,
+    group_pattern,
+    group_tsquery,
+    groups_of,
     parse_query,
-    to_fts5,
-    to_tsquery_text,
-    tsquery_attempts,
 )
 
 __all__ = [
     "BODY_CHARS",
-    "BODY_WEIGHT",
     "MAX_PHRASE_TERMS",
     "MAX_QUERY_CHARS",
     "MAX_TERMS",
     "MAX_TOKEN_CHARS",
     "MIN_PREFIX_CHARS",
     "TITLE_CHARS",
-    "TITLE_WEIGHT",
+    "Group",
     "Query",
     "body_text",
-    "fts5_attempts",
+    "group_fts5",
+    "group_pattern",
+    "group_tsquery",
+    "groups_of",
     "parse_query",
     "search_text",
     "title_text",
-    "to_fts5",
-    "to_tsquery_text",
-    "tsquery_attempts",
 ]

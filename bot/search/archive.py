@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.news.coverage import Readable, everything, in_languages, story_item
 from bot.news.keywords import ArticleIndex
 from bot.prefs import news_languages, reads
-from bot.search.query import fts5_attempts, parse_query, tsquery_attempts
+from bot.search.query import group_fts5, group_pattern, group_tsquery, groups_of, parse_query
 from storage import search, stories
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
@@ -63,9 +63,14 @@ def find_stories(session: Session, text: str, reader: Reader, *, limit: int) -> 
     query = parse_query(text)
     if query.is_empty or limit <= 0:
         return []
+    groups = groups_of(query)
+    terms = search.Terms(
+        fts5=[(group_fts5(g), group_pattern(g)) for g in groups],
+        tsquery=[(group_tsquery(g), group_tsquery(g, title=True)) for g in groups],
+    )
     ranked = search.search_stories(
         session=session,
-        expressions=search.Expressions(fts5_attempts(query), tsquery_attempts(query)),
+        terms=terms,
         countries=reader.countries,
         languages=reader.languages,
         hidden_outlets=reader.hidden_outlets,

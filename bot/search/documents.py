@@ -9,24 +9,30 @@ a query, and «выборах» by «выборы», on either database — and 
 or a dictionary of its own (FTS5 has no Russian one).
 
 Every word is kept, stop words and numbers too: a quoted phrase ("Bank of England")
-then matches as written, and a year or a count ("2027", "167th") is searchable.
+then matches as written, and a year or a count ("2027", "167th") is searchable. The body
+column ends with the tokens of the names and numbers the article names (`names`): a
+Russian article about Рахмон holds "nkrhmn", which an English query for "Rahmon" asks
+for too (`bot.search.forms`).
 
-Suggested index (the caller builds it): two columns, so a word in the title counts
-for more than one in the body,
+The index (storage/search.py) keeps two columns, so a word in the title can count for
+more than one in the body,
 
     CREATE VIRTUAL TABLE article_search USING fts5(
         title, body, tokenize='unicode61 remove_diacritics 0');  -- rowid = articles.id
-    ... ORDER BY bm25(article_search, TITLE_WEIGHT, BODY_WEIGHT)
 
 `remove_diacritics 0`: the stems are already folded, and SQLite then keeps them as
 PostgreSQL does. An article's upgrade is a DELETE and an INSERT by rowid (a contentless
 table would need the old stems to delete, or SQLite 3.43's contentless_delete). On
 PostgreSQL: `setweight(to_tsvector('simple', title), 'A') ||
-setweight(to_tsvector('simple', body), 'B')`, GIN-indexed, ranked with `ts_rank`.
+setweight(to_tsvector('simple', body), 'B')`, GIN-indexed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from bot.news.stories.keys import names_of, numbers_of
+from bot.search.forms import key_token, number_token
 from bot.search.query import bounded, clean, text_stems
 
 # Bounds: an article is indexed on its title's first TITLE_CHARS characters and its
@@ -35,11 +41,6 @@ from bot.search.query import bounded, clean, text_stems
 # not with their length.
 TITLE_CHARS = 500
 BODY_CHARS = 4_000
-
-# bm25 column weights: a query word in the title says more about the story than one in
-# the body. Checked on tests/stories with bench/search_relevance.py.
-TITLE_WEIGHT = 3.0
-BODY_WEIGHT = 1.0
 
 
 def search_text(title: str, body: str, language: str = "") -> str:
@@ -68,6 +69,26 @@ def _stems_text(text: str) -> str:
     return " ".join(text_stems(clean(text)))
 
 
-def search_stems(title: str, body: str) -> tuple[str, str]:
-    """An article's title and body stems, as the index stores them (two columns)."""
-    return title_text(title), body_text(body)
+def search_stems(
+    title: str, body: str, keys: Collection[str] | None = None
+) -> tuple[str, str]:
+    """An article's title and body stems, as the index stores them (two columns); the
+    body's followed by the tokens of the names and numbers the article names (`keys`:
+    its story features' names, "#" before a number; worked out here if not given)."""
+    body_stems = body_text(body)
+    extra = name_tokens(title, body, keys)
+    return title_text(title), f"{body_stems} {extra}" if extra else body_stems
+
+
+def name_tokens(title: str, body: str, keys: Collection[str] | None = None) -> str:
+    """Tokens of the article's name keys ("nk" + key: both scripts' spellings of one name
+    share it) and numbers ("nm" + the number, grouping folded): `bot.search.forms`."""
+    if keys is None:
+        keys = names_of(title, body) | numbers_of(title) | numbers_of(body)
+    tokens = []
+    for key in sorted(keys):
+        token = number_token(key) if key.startswith("#") else key_token(key)
+        if token:
+            tokens.append(token)
+    return " ".join(tokens)
+

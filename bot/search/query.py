@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from bot.news import keywords
 from bot.news.text import RUSSIAN_STOP_WORDS
+from bot.search import forms
 
 # Bounds. A query reads at most MAX_QUERY_CHARS characters of its input (the rest is
 # ignored, so a 4,096-character message costs what a 256-character one does) and keeps
@@ -92,9 +93,11 @@ _QUOTED = re.compile(r'"([^"]*)"|«([^«»]*)»|[“„]([^“”„]*)[”“]'
 
 @dataclass(frozen=True)
 class Query:
-    """What a reader searched for: terms and phrases of search stems, in their order."""
+    """What a reader searched for: terms and phrases of search stems, in their order,
+    and the words as typed (lower-cased) that each part was made of."""
 
     parts: tuple[Part, ...] = ()
+    words: tuple[Part, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -121,53 +124,73 @@ def parse_query(text: str) -> Query:
     Stop words are dropped unless the query has nothing else; repeated terms count once.
     """
     found: dict[Part, bool] = {}  # each part once, a stop word unless it ever was not
-    for part, stop in _parts(clean(bounded(text, MAX_QUERY_CHARS))):
+    typed: dict[Part, Part] = {}
+    for part, stop, words in _parts(clean(bounded(text, MAX_QUERY_CHARS))):
         found[part] = found.get(part, True) and stop
-    kept = [part for part, stop in found.items() if not stop] or list(found)
-    return Query(tuple(part[:MAX_PHRASE_TERMS] for part in kept[:MAX_TERMS]))
+        typed.setdefault(part, words)
+    kept = ([part for part, stop in found.items() if not stop] or list(found))[:MAX_TERMS]
+    return Query(
+        tuple(part[:MAX_PHRASE_TERMS] for part in kept),
+        tuple(typed[part][:MAX_PHRASE_TERMS] for part in kept),
+    )
 
 
-def to_fts5(query: Query, *, any_term: bool = False, prefix: bool = False) -> str:
-    """An FTS5 MATCH expression for a column of search stems; "" for an empty query.
+@dataclass(frozen=True)
+class Group:
+    """One searched part and what else it matches (`bot.search.forms`): alternatives of
+    (stems, as a prefix). A phrase is one alternative: its stems side by side."""
 
-    Every part is one double-quoted string (a term, or a phrase of stems in order), so
-    no token can be read as an operator; parts are ANDed, or ORed with `any_term`.
-    With `prefix`, a part's last stem (of MIN_PREFIX_CHARS or more) also matches the
-    longer stems it begins (`"кызылорд" *` finds "кызылординск", of «Кызылординской»).
-    """
-    joiner = " OR " if any_term else " AND "
-    return joiner.join(_fts5_string(part, prefix) for part in query.parts)
+    alternatives: tuple[tuple[Part, bool], ...]
 
 
-def to_tsquery_text(query: Query, *, any_term: bool = False, prefix: bool = False) -> str:
-    """The text for PostgreSQL's `to_tsquery('simple', ...)`; "" for an empty query.
-
-    Terms are joined with `&` (or `|` with `any_term`), a phrase's stems with `<->`;
-    every lexeme is letters and digits only, so needs no quoting. `prefix` as in
-    `to_fts5` (`stem:*`).
-    """
-    joiner = " | " if any_term else " & "
-    return joiner.join(_tsquery_part(part, prefix) for part in query.parts)
-
-
-# The fallback, in order: all the words as written (their stems); then all of them, each
-# also as the beginning of a longer stem (Snowball leaves «Кызылорда» "кызылорд" and
-# «Кызылординской» "кызылординск": place names and their adjectives); then any of them,
-# so a reader who typed one word too many still finds the story, the articles having
-# the most of the words first (bm25 and ts_rank both add up the words' weights).
-_ATTEMPTS = ((False, False), (False, True), (True, True))  # (any_term, prefix)
-
-
-def fts5_attempts(query: Query) -> tuple[str, ...]:
-    """The FTS5 expressions to try in turn, keeping the first that finds anything."""
-    expressions = (to_fts5(query, any_term=a, prefix=p) for a, p in _ATTEMPTS)
-    return tuple(dict.fromkeys(e for e in expressions if e))
+def groups_of(query: Query) -> tuple[Group, ...]:
+    """Each part of the query with its alternatives: the stems as typed, the beginning
+    of longer stems (a place and its adjective: Кызылорда, Кызылординской), and for a
+    single word its country family's words in both languages, its name key (across
+    scripts) and its number."""
+    found = []
+    for part, words in zip(query.parts, query.words or query.parts, strict=True):
+        alternatives: list[tuple[Part, bool]] = [(part, False)]
+        if len(part[-1]) >= MIN_PREFIX_CHARS:
+            alternatives.append((part, True))
+        if len(part) == 1 and len(words) == 1:
+            [word] = words
+            family = forms.family_of(word)
+            if family is not None:
+                alternatives += [((stem,), prefix) for stem, prefix in forms.family_forms(family)]
+            elif word.isdigit():
+                alternatives.append(((forms.number_token(word),), False))
+            elif token := forms.name_token(word):
+                alternatives.append(((token,), False))
+        found.append(Group(tuple(dict.fromkeys(alternatives))))
+    return tuple(found)
 
 
-def tsquery_attempts(query: Query) -> tuple[str, ...]:
-    """The `to_tsquery('simple', ...)` texts to try in turn, as `fts5_attempts`."""
-    texts = (to_tsquery_text(query, any_term=a, prefix=p) for a, p in _ATTEMPTS)
-    return tuple(dict.fromkeys(t for t in texts if t))
+def group_fts5(group: Group, *, title: bool = False) -> str:
+    """An FTS5 expression matching any of the group's alternatives (in the title only,
+    with `title`). Every token double-quoted, as `to_fts5`."""
+    expression = (
+        "(" + " OR ".join(_fts5_string(part, prefix) for part, prefix in group.alternatives) + ")"
+    )
+    return f"title : {expression}" if title else expression
+
+
+def group_pattern(group: Group) -> str:
+    """A regular expression finding any of the group's alternatives in a column of
+    search stems (space-separated tokens, as the index stores them): where the index
+    cannot cheaply say which of a few articles hold a part, the text can."""
+    alternatives = []
+    for part, prefix in group.alternatives:
+        phrase = " ".join(re.escape(stem) for stem in part)
+        alternatives.append(phrase + (r"\S*" if _as_prefix(part, prefix) else r"(?!\S)"))
+    return r"(?<!\S)(?:" + "|".join(alternatives) + ")"
+
+
+def group_tsquery(group: Group, *, title: bool = False) -> str:
+    """The `to_tsquery('simple', ...)` text of `group_fts5` (the title's lexemes weigh A)."""
+    weight = "A" if title else ""
+    parts = [_tsquery_part(part, prefix, weight) for part, prefix in group.alternatives]
+    return "(" + " | ".join(parts) + ")"
 
 
 def bounded(text: str, limit: int) -> str:
@@ -185,14 +208,15 @@ def clean(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
-def compounds(text: str) -> Iterator[tuple[Part, bool]]:
-    """The stems of each word or hyphenated compound of cleaned `text`, and whether it is
-    made of stop words only."""
+def compounds(text: str) -> Iterator[tuple[Part, bool, Part]]:
+    """The stems of each word or hyphenated compound of cleaned `text`, whether it is
+    made of stop words only, and its words (folded)."""
     for match in _COMPOUND.finditer(text):
         words = _HYPHEN.split(match.group())
         stems = tuple(stem for word in words for stem in word_stems(word))
         if stems:
-            yield stems, all(_folded(word) in STOP_WORDS for word in words)
+            folded = tuple(_folded(word) for word in words)
+            yield stems, all(word in STOP_WORDS for word in folded), folded
 
 
 def text_stems(text: str) -> list[str]:
@@ -212,15 +236,17 @@ def word_stems(word: str) -> Part:
     return tuple(piece for piece in _PIECE.findall(stem) if len(piece) <= MAX_TOKEN_CHARS)
 
 
-def _parts(text: str) -> Iterator[tuple[Part, bool]]:
-    """Terms and phrases of cleaned `text` in order; a quoted phrase is never a stop word."""
+def _parts(text: str) -> Iterator[tuple[Part, bool, Part]]:
+    """Terms and phrases of cleaned `text` in order, whether each is a stop word (a
+    quoted phrase never is), and their words."""
     start = 0
     for quoted in _QUOTED.finditer(text):
         yield from compounds(text[start : quoted.start()])
         inside = next(group for group in quoted.groups() if group is not None)
-        phrase = tuple(stem for stems, _ in compounds(inside) for stem in stems)
+        found = list(compounds(inside))
+        phrase = tuple(stem for stems, _, _ in found for stem in stems)
         if phrase:
-            yield phrase, False
+            yield phrase, False, tuple(word for _, _, words in found for word in words)
         start = quoted.end()
     yield from compounds(text[start:])
 
@@ -239,6 +265,8 @@ def _fts5_string(part: Part, prefix: bool) -> str:
     return quoted + " *" if _as_prefix(part, prefix) else quoted
 
 
-def _tsquery_part(part: Part, prefix: bool) -> str:
-    lexemes = [*part[:-1], part[-1] + ":*" if _as_prefix(part, prefix) else part[-1]]
+def _tsquery_part(part: Part, prefix: bool, weight: str = "") -> str:
+    labels = f":{weight}" if weight else ""
+    last = part[-1] + (":*" + weight if _as_prefix(part, prefix) else labels)
+    lexemes = [*(stem + labels for stem in part[:-1]), last]
     return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"

@@ -1,0 +1,64 @@
+"""Search across scripts: each article's search row gains the tokens of the names and
+numbers it names ("nk" + name key, "nm" + number: `bot.search.documents.name_tokens`),
+so an English query for "Rahmon" finds a Russian article about Рахмона. The rows of the
+articles stored before are written anew here, by the search stems
+`storage.migrate.upgrade_schema` is given (the bot's own rules, which storage does not
+import), in batches of _BATCH.
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from alembic import context, op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+_BATCH = 500
+SearchStems = Callable[[str, str], tuple[str, str]]  # (title, body) -> their stems
+
+
+def upgrade() -> None:
+    stems: SearchStems | None = context.config.attributes.get("search_stems")
+    connection = op.get_bind()
+    postgres = connection.dialect.name == "postgresql"
+    article = sa.table("article", sa.column("id", sa.Integer), sa.column("title", sa.String),
+                       sa.column("body", sa.String))  # fmt: skip
+    if postgres:
+        write = sa.text(
+            "UPDATE article_search SET document = setweight(to_tsvector('simple', :title), 'A')"
+            " || setweight(to_tsvector('simple', :body), 'B') WHERE article_id = :id"
+        )
+    else:
+        write = sa.text("UPDATE article_search SET title = :title, body = :body WHERE rowid = :id")
+    last = 0
+    while True:
+        rows = connection.execute(
+            sa.select(article.c.id, article.c.title, article.c.body)
+            .where(article.c.id > last)
+            .order_by(article.c.id)
+            .limit(_BATCH)
+        ).all()
+        if not rows:
+            return
+        if stems is None:
+            raise RuntimeError(
+                "articles need their search stems: upgrade through `newsbot db upgrade`"
+            )
+        values = []
+        for row in rows:
+            title, body = stems(row.title or "", row.body or "")
+            values.append({"id": row.id, "title": title, "body": body})
+        connection.execute(write, values)
+        last = rows[-1].id
+
+
+def downgrade() -> None:
+    """The extra tokens do no harm to an older reader of the index: nothing to undo."""

@@ -1,0 +1,127 @@
+"""Search that finds what a person types (issue "search that finds what a person types"),
+on real SQLite and PostgreSQL: a story is scored over all its articles, a word it lacks
+lowers it but does not hide it, country adjectives meet their names, English meets
+Russian through the names both name, and wider stories come first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.news.articles import title_key
+from bot.search.archive import Reader, find_stories
+from bot.search.documents import search_stems
+from storage import search
+from storage.db import open_session, write_session
+from storage.models import ArticleRecord
+
+NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+
+# (story, outlet, language, title, body), hours before NOW
+Row = tuple[str, str, str, str, str]
+
+
+def store(engine: Engine, rows: list[tuple[Row, float]]) -> dict[int, str]:
+    """The articles, each `story` label one story; story id → label."""
+    stories: dict[str, int] = {}
+    with write_session(engine) as session, session.begin():
+        for (story, outlet, language, title, body), hours in rows:
+            seen = NOW - dt.timedelta(hours=hours)
+            record = ArticleRecord(
+                title_key=title_key(title), title=title, body=body, truncated=False,
+                summary=body, published_on=seen.date(), first_seen=seen, updated_at=seen,
+                url=f"https://{outlet}.example/{title_key(title)[:40]}", source=outlet,
+                language=language, outlet=outlet, story_at=seen,
+            )  # fmt: skip
+            session.add(record)
+            session.flush()
+            assert record.id is not None
+            record.story_id = stories.setdefault(story, record.id)
+            search.index_articles(session=session, rows=[(record.id, *search_stems(title, body))])
+    return {story_id: label for label, story_id in stories.items()}
+
+
+def ranked(
+    engine: Engine, labels: dict[int, str], query: str, reader: Reader | None = None
+) -> list[str]:
+    with open_session(engine) as session:
+        found = find_stories(session, query, reader or Reader(), limit=10)
+    return [labels[f.item.story] for f in found]
+
+
+@pytest.mark.parametrize(
+    ("query", "wanted", "other"),
+    [
+        ("kyrgyz coal mine", "Coal mine collapses in Kyrgyzstan", "Coal mine collapses in Kazakhstan"),
+        ("кыргызская угольная шахта", "В Кыргызстане обрушилась угольная шахта",
+         "В Казахстане обрушилась угольная шахта"),
+        ("uzbek railway", "Uzbekistan opens a railway to Termez", "Tajikistan opens a railway to Termez"),
+        ("узбекская железная дорога", "Узбекистан открыл железную дорогу",
+         "Таджикистан открыл железную дорогу"),
+        ("tajik hydropower", "Tajikistan builds a hydropower plant", "Kyrgyzstan builds a hydropower plant"),
+        ("казахстанский уран", "Казахстан нарастил добычу урана", "Узбекистан нарастил добычу урана"),
+        ("kazakh uranium", "Казахстан нарастил добычу урана", "Узбекистан нарастил добычу урана"),
+        ("afghan wheat", "Afghanistan buys wheat", "Pakistan buys wheat"),
+    ],
+)  # fmt: skip
+def test_a_country_adjective_meets_its_name_in_either_language(
+    engine: Engine, query: str, wanted: str, other: str
+) -> None:
+    """The two stories differ only by their country: the one the adjective names wins."""
+    language = "ru" if any("а" <= c <= "я" for c in wanted.lower()) else "en"
+    labels = store(engine, [
+        (("wanted", "steppe", language, wanted, wanted + "."), 2),
+        (("other", "oasis", language, other, other + "."), 1),  # the newer of the two
+    ])  # fmt: skip
+    assert ranked(engine, labels, query)[:1] == ["wanted"]
+
+
+def test_a_word_the_story_lacks_lowers_it_but_does_not_hide_it(engine: Engine) -> None:
+    """Five words typed, one of them in no article: the story that has the other four
+    comes first, before one that has a single word of them."""
+    labels = store(engine, [
+        (("treaty", "steppe", "en", "Japarov and Rahmon sign water treaty",
+          "The Isfara treaty was signed in Khujand."), 5),
+        (("other", "oasis", "en", "Water tariffs rise in Osh", "Tariffs rose again."), 1),
+    ])  # fmt: skip
+    assert ranked(engine, labels, "japarov rahmon isfara water agreement") == ["treaty", "other"]
+    assert ranked(engine, labels, "japarov rahmon isfara treaty")[0] == "treaty"
+
+
+def test_an_english_query_finds_a_story_through_its_russian_reports(engine: Engine) -> None:
+    """The story's English article names none of the words; its Russian one names
+    Рахмон and Рогун, whose name keys the English words share."""
+    labels = store(engine, [
+        (("rogun", "steppe", "en", "Third unit starts at the big plant",
+          "Engineers started the third unit on Monday."), 2),
+        (("rogun", "tau", "ru", "Рахмон запустил третий агрегат Рогунской ГЭС",
+          "Президент Эмомали Рахмон в понедельник запустил третий агрегат Рогуна."), 2),
+        (("other", "oasis", "en", "Dushanbe opens a new airport terminal", "It opened."), 1),
+    ])  # fmt: skip
+    english = Reader(languages=frozenset({"en"}))
+    assert ranked(engine, labels, "rahmon rogun", english) == ["rogun"]
+    with open_session(engine) as session:
+        [found] = find_stories(session, "rahmon rogun", english, limit=5)
+    assert found.item.language == "en"  # shown by its English article
+
+
+def test_more_outlets_rank_before_fewer_when_the_words_match_alike(engine: Engine) -> None:
+    one_outlet = ("Bishkek hosts a forum on mountain tourism", "Guides came from all regions.")
+    three = ("Bishkek hosts a forum on mountain tourism", "Guides came from every region.")
+    labels = store(engine, [
+        (("single", "steppe", "en", *one_outlet), 1),
+        (("wide", "oasis", "en", three[0] + " today", three[1]), 2),
+        (("wide", "mountain", "en", three[0] + " again", three[1]), 2),
+        (("wide", "tau", "en", three[0] + " once more", three[1]), 2),
+    ])  # fmt: skip
+    assert ranked(engine, labels, "bishkek forum mountain tourism") == ["wide", "single"]
+
+
+def test_a_number_meets_its_grouping(engine: Engine) -> None:
+    labels = store(engine, [
+        (("wanted", "steppe", "en", "Exports reach a record", "Exports reached 5,000 tonnes."), 1),
+        (("other", "oasis", "en", "Exports fall", "Exports fell to 300 tonnes."), 1),
+    ])  # fmt: skip
+    assert ranked(engine, labels, "exports 5000 tonnes")[0] == "wanted"
