@@ -94,7 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     sources = commands.add_parser(
         "sources", help="each known source and its health; --catalog: the built-in outlets"
     )
-    sources.add_argument("--catalog", action="store_true", help="list the built-in outlets")
+    listing = sources.add_mutually_exclusive_group()
+    listing.add_argument("--catalog", action="store_true", help="list the built-in outlets")
+    listing.add_argument(
+        "--opml", action="store_true", help="the sources as OPML 2.0 (catalog and operators')"
+    )
+    listing.add_argument(
+        "--import", dest="import_file", type=Path, metavar="FILE",
+        help="add the feeds an OPML file lists, each tried as /source add tries a URL",
+    )  # fmt: skip
     sources.add_argument("--json", action="store_true")
 
     run = commands.add_parser("run", help="the bot and its scheduler (needs TELEGRAM_BOT_TOKEN)")
@@ -363,10 +371,85 @@ def run_sources(settings: Settings, args: argparse.Namespace) -> int:
     from storage import sources
     from storage.db import open_session
 
+    if args.import_file is not None:
+        return _import_opml(settings, args)
     engine = _database(settings)
+    if args.opml:
+        return _export_opml(settings, engine)
     with open_session(engine) as session:
         rows = [cli_output.source_json(record) for record in sources.all_sources(session=session)]
     return _answer(args, rows, cli_output.sources_text(rows))
+
+
+def _export_opml(settings: Settings, engine: Engine) -> int:
+    import datetime as dt
+
+    from bot.sources.importing import feeds_to_export
+    from bot.sources.opml import write_opml
+    from storage import repo, sources
+    from storage.db import open_session
+
+    with open_session(engine) as session:
+        urls = sources.to_fetch(session=session, configured=settings.sources)
+        displays = dict(repo.known_outlets(session=session))
+        feeds = feeds_to_export(urls, sources.all_sources(session=session), displays)
+    sys.stdout.write(write_opml(feeds, created=dt.datetime.now(dt.UTC)))
+    return 0
+
+
+def _import_opml(settings: Settings, args: argparse.Namespace) -> int:
+    """The file read and checked first: a refused one touches no database."""
+    import datetime as dt
+
+    from bot import cli_output
+    from bot.sources.fetch_round import read_articles
+    from bot.sources.fetcher import Fetcher
+    from bot.sources.importing import import_feeds
+    from bot.sources.opml import MAX_OPML_BYTES, OpmlError, OpmlFeed, read_opml
+    from storage import sources
+    from storage.db import open_session, write_session
+
+    path: Path = args.import_file
+    try:
+        if path.stat().st_size > MAX_OPML_BYTES:
+            raise UsageError(f"{path}: the file is over {MAX_OPML_BYTES:,} bytes")
+        data = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from None
+    try:
+        feeds = read_opml(data, allow_private=settings.sources_allow_private)
+    except OpmlError as error:
+        raise UsageError(f"{path}: {error}") from None
+    engine = _database(settings)
+    with open_session(engine) as session:
+        known = set(sources.to_fetch(session=session, configured=settings.sources))
+
+    async def run() -> list[object]:
+        fetcher = Fetcher(
+            allow_private=settings.sources_allow_private, contact=settings.fetch_contact
+        )
+
+        async def try_feed(url: str) -> int:
+            return len(read_articles(await fetcher.get(url)).articles)
+
+        async def add(feed: OpmlFeed) -> None:
+            def write() -> None:
+                with write_session(engine) as session, session.begin():
+                    sources.add_source(
+                        session=session, url=feed.url, name=feed.title,
+                        now=dt.datetime.now(dt.UTC),
+                    )  # fmt: skip
+
+            await asyncio.to_thread(write)
+
+        try:
+            return list(await import_feeds(feeds, known=known, try_feed=try_feed, add=add))
+        finally:
+            await fetcher.close()
+
+    outcomes = asyncio.run(run())
+    rows = [cli_output.imported_json(outcome) for outcome in outcomes]
+    return _answer(args, rows, cli_output.imported_text(rows))
 
 
 def run_bot(settings: Settings, args: argparse.Namespace) -> int:

@@ -90,6 +90,24 @@ def source_json(record: SourceRecord) -> dict[str, object]:
     }
 
 
+def imported_json(outcome: object) -> dict[str, object]:
+    from bot.sources.importing import Imported
+
+    assert isinstance(outcome, Imported)
+    return {"url": outcome.feed.url, "title": outcome.feed.title, "status": outcome.status,
+            "detail": outcome.detail}  # fmt: skip
+
+
+def imported_text(rows: Sequence[dict[str, object]]) -> str:
+    added = sum(row["status"] == "added" for row in rows)
+    known = sum(row["status"] == "known" for row in rows)
+    lines = [f"{added} feeds added, {known} fetched already, {len(rows) - added - known} failed"]
+    for row in rows:
+        detail = f": {row['detail']}" if row["status"] == "failed" else ""
+        lines.append(f"  {row['status']:6s} {row['title']} <{row['url']}>{detail}")
+    return "\n".join(lines)
+
+
 def sources_text(rows: Sequence[dict[str, object]]) -> str:
     if not rows:
         return "No sources fetched yet: set SOURCES, or run `newsbot fetch URL`."

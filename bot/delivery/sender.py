@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.delivery.chatlimit import ChatLimiter, ChatRates
@@ -194,6 +194,26 @@ class Sender:
             return int(result["message_id"])
 
         return await self.call(chat_id, request, priority=DIGEST, stats=stats)
+
+    async def send_document(
+        self,
+        chat_id: int,
+        content: bytes,
+        filename: str,
+        *,
+        caption: str | None = None,
+        thread_id: int | None = None,
+    ) -> Message:
+        """A file as a reply (an operator's export), under the same rules as a message."""
+        return await self.call(
+            chat_id,
+            lambda: self.bot.send_document(
+                chat_id,
+                InputFile(content, filename=filename),
+                caption=caption,
+                message_thread_id=thread_id,
+            ),
+        )
 
     async def send_texts(
         self,

@@ -83,6 +83,7 @@ class FakeBotApi:
         # Supergroups with topics: their open topics' message_thread_ids.
         self.forum_topics: dict[int, set[int]] = {}
         self.channels: dict[str, int] = {}  # public channels: username (no "@") -> chat id
+        self.files: dict[str, bytes] = {}  # documents users sent, by file_id (getFile)
         self.accepted_token: str | None = None  # when set, any other token gets 401
         self.loop: asyncio.AbstractEventLoop | None = None  # set when served from a thread
         self._faults: list[Fault] = []
@@ -112,6 +113,32 @@ class FakeBotApi:
         message = self.user_message(chat_id, text, user_id=user_id, chat_type=chat_type,
                                     first_name=first_name, language_code=language_code,
                                     thread_id=thread_id)  # fmt: skip
+        return self._push({"message": message})
+
+    def push_document(
+        self,
+        chat_id: int,
+        file_name: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        user_id: int | None = None,
+        mime_type: str = "application/octet-stream",
+    ) -> JSON:
+        """A user sends a file (a document), with `caption` under it; the bot reads it
+        with getFile and a download from /file/bot<token>/<file_path>."""
+        file_id = f"doc{next(self._message_ids)}"
+        self.files[file_id] = content
+        message = self.user_message(chat_id, None, user_id=user_id)
+        message["document"] = {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                               "file_name": file_name, "mime_type": mime_type,
+                               "file_size": len(content)}  # fmt: skip
+        if caption is not None:
+            message["caption"] = caption
+            if command := _COMMAND.match(caption):
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": len(command.group(0))}
+                ]
         return self._push({"message": message})
 
     def open_topic(self, chat_id: int, thread_id: int) -> None:
@@ -267,6 +294,7 @@ class FakeBotApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/documents/{file_id}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", port).start()
@@ -297,6 +325,12 @@ class FakeBotApi:
         self._updates.append(update)
         self._new_update.set()
 
+    async def _download(self, request: web.Request) -> web.Response:
+        content = self.files.get(request.match_info["file_id"])
+        if content is None:
+            return web.Response(status=404)
+        return web.Response(body=content, content_type="application/octet-stream")
+
     async def _params(self, request: web.Request) -> JSON:
         if request.content_type == "application/json":
             body = await request.json()
@@ -304,6 +338,10 @@ class FakeBotApi:
         form = await request.post()
         params: JSON = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an upload: sendDocument's file
+                params[key] = value.file.read()
+                params[f"{key}_name"] = value.filename
+                continue
             text = value if isinstance(value, str) else str(value)
             params[key] = json.loads(text) if key in _JSON_FIELDS else text
         params.update({k: v for k, v in request.query.items() if k not in params})
@@ -346,6 +384,8 @@ class FakeBotApi:
             "getwebhookinfo": self._get_webhook_info,
             "getchatmember": self._get_chat_member,
             "getchat": self._get_chat,
+            "senddocument": self._send_document,
+            "getfile": self._get_file,
         }
 
     def _take_fault(self, method: str, params: JSON) -> Fault | None:
@@ -485,6 +525,31 @@ class FakeBotApi:
             SentMessage("sendMessage", chat_id, message_id, text, time.monotonic(), params)
         )
         return self._message_json(chat_id, message_id, text, params)
+
+    async def _send_document(self, params: JSON) -> JSON:
+        """A file the bot sends; its bytes are kept in the sent message's params."""
+        chat_id = self._check_chat(params)
+        if not isinstance(params.get("document"), bytes | str) or not params.get("document"):
+            raise _ApiError(400, "Bad Request: there is no document in the request")
+        self._flood_check(chat_id)
+        message_id = next(self._message_ids)
+        caption = str(params.get("caption") or "")
+        self.sent.append(
+            SentMessage("sendDocument", chat_id, message_id, caption, time.monotonic(), params)
+        )
+        message = self._message_json(chat_id, message_id, caption, params)
+        del message["text"]
+        message["document"] = {"file_id": f"out{message_id}", "file_unique_id": f"uo{message_id}",
+                               "file_name": str(params.get("document_name") or "file")}  # fmt: skip
+        return message
+
+    async def _get_file(self, params: JSON) -> JSON:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size,
+                "file_path": f"documents/{file_id}"}  # fmt: skip
 
     async def _edit_message_text(self, params: JSON) -> JSON:
         chat_id = self._check_chat(params)

@@ -88,12 +88,20 @@ class Newsbot:
     fetch_round: FetchRound  # over SOURCES and what operators add with /source
 
 
+def file_url(api_url: str) -> str:
+    """Where the Bot API serves files, beside its methods: https://api.telegram.org/bot →
+    https://api.telegram.org/file/bot (a local Bot API server or the stand-in likewise)."""
+    head, separator, _tail = api_url.rstrip("/").rpartition("/bot")
+    return f"{head}/file/bot" if separator else api_url.rstrip("/") + "/file/bot"
+
+
 def build_bot(settings: Settings, engine: Engine, *, clock: Clock = system_clock) -> Newsbot:
     pool_size = CONCURRENT_UPDATES + settings.send_concurrency
     application = (
         ApplicationBuilder()
         .token(bot_token(settings))
         .base_url(settings.telegram_api_url)
+        .base_file_url(file_url(settings.telegram_api_url))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -429,8 +429,17 @@ def outlets_line(language: str, prefs: ChatPrefs) -> str:
 SOURCE_USAGE = N_(
     "/source add URL [name] — fetch a feed or page from the next round on\n"
     "/source remove NAME|URL — stop fetching it (its articles stay)\n"
-    "/source list — every source and its health"
+    "/source list — every source and its health\n"
+    "/source export — the sources as an OPML file\n"
+    "/source import — send an OPML file with this caption to add its feeds"
 )
+SOURCE_IMPORT_USAGE = N_(
+    "Send the OPML file (as a file, not a photo) with the caption /source import."
+)
+SOURCE_IMPORT_REFUSED = N_("Not imported: {reason}. Nothing was added.")
+SOURCE_IMPORTED = N_("Imported {added} feeds; {known} were fetched already; {failed} failed.")
+SOURCE_IMPORT_FAILED = N_("{title}: {reason}")
+SOURCE_EXPORTED = N_("{count} sources, as OPML: any feed reader imports it.")
 SOURCE_REFUSED = N_("Sorry, /source is for the bot's operators.")
 SOURCE_NOT_ADDED = N_("Not added: {reason}. Nothing was stored.")
 SOURCE_ADDED = N_(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.sources.opml import read_opml
 from bot.standin.bot_api import FakeBotApi
 from bot.standin.local_site import FeedItem, ThreadedLocalSite, rss_feed
 from storage import repo, sources
@@ -178,3 +179,50 @@ def test_operators_add_and_remove_sources_from_telegram(
     assert "No source" in unknown.text
     fetched = read_db(db_url, lambda s: sources.to_fetch(session=s, configured=[]))
     assert not any(url.endswith("/later") for url in fetched)
+
+
+def _opml(*outlines: tuple[str, str]) -> bytes:
+    body = "".join(f'<outline type="rss" text="{t}" xmlUrl="{u}"/>' for t, u in outlines)
+    return f'<?xml version="1.0"?><opml version="2.0"><body>{body}</body></opml>'.encode()
+
+
+def test_operators_export_and_import_opml_in_telegram(
+    api: FakeBotApi, outlets_bot: BotProcess, db_url: str, site: ThreadedLocalSite
+) -> None:
+    admin = Chat(api, ADMIN_ID)
+    [exported] = admin.send("/source export")
+    assert exported.method == "sendDocument" and exported.text.startswith("4 sources")
+    assert exported.params["document_name"] == "newsbot-sources.opml"
+    sent = read_opml(exported.params["document"], allow_private=True)
+    assert {f.url for f in sent} == {
+        f"{site.base_url}/{n}" for n in ("steppe", "oasis", "tau", "kun")
+    }
+    assert "Тау Ньюс" in {f.title for f in sent}
+
+    def answer_to_file(content: bytes, *, user: int = ADMIN_ID) -> str:
+        before = len(api.messages_to(user))
+        api.push_document(user, "feeds.opml", content, caption="/source import")
+        wait_until(lambda: len(api.messages_to(user)) > before, "the answer to the file")
+        return api.messages_to(user)[-1].text
+
+    hostile = b'<?xml version="1.0"?><!DOCTYPE o [<!ENTITY a "aaaaaaaa">]><opml><body/></opml>'
+    answer = answer_to_file(hostile)
+    assert answer.startswith("Not imported: XML with a document type or entities is refused")
+    answer = answer_to_file(_opml(("Bad", "gopher://later.example/feed")))
+    assert "Not imported" in answer and "only http and https" in answer
+    before = read_db(db_url, lambda s: len(sources.all_sources(session=s)))
+
+    answer = answer_to_file(_opml(("Later Post", f"{site.base_url}/later"),
+                                  ("Gone", f"{site.base_url}/gone"),
+                                  ("Steppe", f"{site.base_url}/steppe")))  # fmt: skip
+    assert answer.startswith("Imported 1 feeds; 1 were fetched already; 1 failed.")
+    assert "Gone: " in answer and "404" in answer
+    urls = read_db(db_url, lambda s: sources.to_fetch(session=s, configured=[]))
+    assert f"{site.base_url}/later" in urls and f"{site.base_url}/gone" not in urls
+    assert read_db(db_url, lambda s: len(sources.all_sources(session=s))) == before + 1
+
+    stranger = subscribed(api, 9105, "/start")
+    assert "operators" in answer_to_file(_opml(("X", f"{site.base_url}/later")), user=9105)
+    [usage] = admin.send("/source import")
+    assert "caption /source import" in usage.text
+    del stranger

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from sqlmodel import Session
 from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import MessageHandler, filters
 
 from bot import prefs as rules
 from bot.i18n import say
 from bot.sources.catalog import load_catalog
 from bot.sources.fetch_round import publisher, read_articles
 from bot.sources.fetcher import FetchError
+from bot.sources.importing import feeds_to_export, import_feeds
+from bot.sources.opml import MAX_OPML_BYTES, OpmlError, OpmlFeed, read_opml, write_opml
 from bot.sources.urls import canonical_url, web_url_problem
 from bot.telegram import texts
-from bot.telegram.handlers.guards import App, Context, Shell, add_commands, command_text
+from bot.telegram.handlers.guards import (
+    NEW_MESSAGES,
+    App,
+    Context,
+    Shell,
+    add_commands,
+    command_text,
+    topic_of,
+)
 from storage import digests, repo, sources, subscribers
 from storage.models import SourceRecord
 
@@ -22,8 +35,19 @@ log = logging.getLogger(__name__)
 MAX_NAME_CHARS = 80  # an operator's name for a source, as shown with its articles
 
 
+# An OPML file sent with the caption "/source import" (a document: a command's text has none).
+IMPORT_CAPTION = r"^/source(?:@\w+)?\s+import\b"
+MAX_FAILURES_LISTED = 20  # feeds that failed, named in the answer (the rest counted)
+
+
 def register(application: App, shell: Shell) -> None:
     add_commands(application, shell, stats=stats, source=source)
+    application.add_handler(
+        MessageHandler(
+            NEW_MESSAGES & filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION),
+            partial(import_document, shell),
+        )
+    )
 
 
 def _health(records: list[SourceRecord]) -> list[texts.SourceHealth]:
@@ -68,6 +92,11 @@ async def source(shell: Shell, update: Update, context: Context) -> None:
         answer = await _remove(shell, rest, language)
     elif action == "list" and not rest:
         answer = await _list(shell, language)
+    elif action == "export" and not rest:
+        await _export(shell, update, language)
+        return
+    elif action == "import":
+        answer = say(language, texts.SOURCE_IMPORT_USAGE)  # the file comes as a document
     else:
         answer = say(language, texts.SOURCE_USAGE)
     await shell.reply(update, context, answer)
@@ -95,6 +124,79 @@ async def _add(shell: Shell, url: str, name: str | None, language: str) -> str:
     return texts.say_escaped(
         language, texts.SOURCE_ADDED, name=shown, url=canonical, count=len(reading.articles)
     )
+
+
+async def _export(shell: Shell, update: Update, language: str) -> None:
+    """The sources a round fetches as an OPML file, sent as a document."""
+    configured = shell.settings.sources
+
+    def gather(session: Session) -> list[OpmlFeed]:
+        urls = sources.to_fetch(session=session, configured=configured)
+        displays = dict(repo.known_outlets(session=session))
+        return feeds_to_export(urls, sources.all_sources(session=session), displays)
+
+    feeds = await shell.store.run(gather)
+    assert update.effective_chat is not None
+    await shell.sender.send_document(
+        update.effective_chat.id,
+        write_opml(feeds, created=shell.clock()).encode(),
+        "newsbot-sources.opml",
+        caption=say(language, texts.SOURCE_EXPORTED, count=len(feeds)),
+        thread_id=topic_of(update),
+    )
+
+
+async def import_document(shell: Shell, update: Update, context: Context) -> None:
+    """An OPML file with the caption /source import: its feeds added, each tried as
+    /source add tries a URL; a refused file adds nothing."""
+    if await shell.refuse_unless_operator(update, context, texts.SOURCE_REFUSED):
+        return
+    language = await shell.language(update)
+    message = update.effective_message
+    document = message.document if message else None
+    if document is None or shell.fetcher is None:
+        await shell.reply(update, context, say(language, texts.SOURCE_IMPORT_USAGE))
+        return
+    try:
+        if (document.file_size or 0) > MAX_OPML_BYTES:
+            raise OpmlError(f"the file is over {MAX_OPML_BYTES:,} bytes")
+        file = await context.bot.get_file(document.file_id)
+        data = bytes(await file.download_as_bytearray())
+        feeds = read_opml(data, allow_private=shell.settings.sources_allow_private)
+    except (OpmlError, TelegramError) as error:
+        log.info("/source import refused: %s", error)
+        reason = str(error)[:200]
+        await shell.reply(
+            update, context, texts.say_escaped(language, texts.SOURCE_IMPORT_REFUSED, reason=reason)
+        )
+        return
+    configured = shell.settings.sources
+    known = set(await shell.store.run(
+        lambda s: sources.to_fetch(session=s, configured=configured)
+    ))  # fmt: skip
+    fetcher = shell.fetcher
+
+    async def try_feed(url: str) -> int:
+        return len(read_articles(await fetcher.get(url)).articles)
+
+    async def add(feed: OpmlFeed) -> None:
+        now = shell.clock()
+        await shell.store.write(
+            lambda s: sources.add_source(session=s, url=feed.url, name=feed.title, now=now)
+        )
+
+    outcomes = await import_feeds(feeds, known=known, try_feed=try_feed, add=add)
+    failed = [o for o in outcomes if o.status == "failed"]
+    lines = [say(language, texts.SOURCE_IMPORTED,
+                 added=sum(o.status == "added" for o in outcomes),
+                 known=sum(o.status == "known" for o in outcomes), failed=len(failed))]  # fmt: skip
+    lines += [
+        texts.say_escaped(language, texts.SOURCE_IMPORT_FAILED, title=o.feed.title, reason=o.detail)
+        for o in failed[:MAX_FAILURES_LISTED]
+    ]
+    if len(failed) > MAX_FAILURES_LISTED:
+        lines.append(f"+{len(failed) - MAX_FAILURES_LISTED}")
+    await shell.reply(update, context, "\n".join(lines))
 
 
 async def _remove(shell: Shell, named: str, language: str) -> str:
