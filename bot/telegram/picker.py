@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, say
 from bot.news.compose import country_name
 from bot.news.regions import BY_CODE, COUNTRIES
+from bot.sources.catalog import Outlet
 from bot.topics import keyword_token
 from storage.subscribers import ChatPrefs
 
@@ -113,24 +115,67 @@ def parse_setting_callback(data: str | None) -> tuple[str, str] | None:
 
 OUTLET_PREFIX = "outlet:"
 OUTLETS_PER_PAGE = 10
+
+
+class OutletChoice(NamedTuple):
+    key: str  # a catalog name, or "url:…" for another source
+    name: str  # as readers know it
+    heard: bool  # articles of it are stored
+
+
+def outlet_choices(
+    catalog: Sequence[Outlet],
+    countries: Collection[str],
+    languages: Collection[str] | None,
+    known: Sequence[tuple[str, str]],
+    fetched: Sequence[tuple[str, str]] = (),
+) -> list[OutletChoice]:
+    """What /outlets lists for a chat: the catalog's outlets of its countries (all, for
+    a chat with none) in its news languages (None: any), whether heard from or not, and
+    every other source the bot fetches or has articles of (the operators' sources,
+    SOURCES' URLs), by name. `known`: (key, name) of the outlets with stored articles;
+    `fetched`: (key, name) of the sources fetched that are not in the catalog."""
+    heard = dict(known)
+    chosen = {
+        outlet.name: OutletChoice(outlet.name, outlet.display, outlet.name in heard)
+        for outlet in catalog
+        if (not countries or set(countries) & set(outlet.countries))
+        and (languages is None or set(languages) & set(outlet.languages))
+    }
+    # One outlet's two editions share a name: each is told by its language ("24.kg (ru)").
+    names: dict[str, int] = {}
+    for listed in chosen.values():
+        names[listed.name] = names.get(listed.name, 0) + 1
+    for outlet in catalog:
+        edition = chosen.get(outlet.name)
+        if edition is not None and names[edition.name] > 1 and outlet.languages:
+            chosen[outlet.name] = edition._replace(name=f"{edition.name} ({outlet.languages[0]})")
+    catalogued = {outlet.name for outlet in catalog}
+    for key, name in [*known, *fetched]:
+        if key not in catalogued:
+            chosen.setdefault(key, OutletChoice(key, name, key in heard))
+    return sorted(chosen.values(), key=lambda c: (c.name.casefold(), c.key))
+
+
 # An outlet's key in a button: a catalog name or "url:" and 16 hex digits, so
 # "outlet:off:12:" and the key stay far under Telegram's 64 bytes.
 _OUTLET_KEY = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,39}|url:[0-9a-f]{16}|host:[a-z0-9.:-]{1,40})$")
 
 
 def outlets_markup(
-    outlets: Sequence[tuple[str, str]], hidden: Collection[str], page: int, language: str
+    outlets: Sequence[OutletChoice], hidden: Collection[str], page: int, language: str
 ) -> InlineKeyboardMarkup:
-    """One page of outlets (key, display name), each a toggle; ◀ ▶ between pages."""
+    """One page of outlets, each a toggle (⏳ after one not heard from yet); ◀ ▶ between
+    pages."""
     pages = max(1, -(-len(outlets) // OUTLETS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = outlets[page * OUTLETS_PER_PAGE : (page + 1) * OUTLETS_PER_PAGE]
     buttons = [
         InlineKeyboardButton(
-            f"{'▫️' if key in hidden else '✅'} {name[:40]}",
+            f"{'▫️' if key in hidden else '✅'} {name[:40]}{'' if heard else ' ⏳'}",
             callback_data=f"{OUTLET_PREFIX}{'on' if key in hidden else 'off'}:{page}:{key}",
         )
-        for key, name in shown
+        for key, name, heard in shown
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     moves = []

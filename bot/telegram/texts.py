@@ -393,10 +393,11 @@ NEWS_HOW = N_(
     "(all also brings Uzbek, Kazakh, Kyrgyz, Tajik, Turkmen, Dari and Pashto news)."
 )
 OUTLETS_PROMPT = N_(
-    "Outlets whose news you get: tap one to switch it off or on (✅ on, ▫️ off). "
-    "Switching one off leaves out its articles, not the stories other outlets report."
+    "Outlets whose news you get: tap one to switch it off or on (✅ on, ▫️ off; ⏳ nothing "
+    "from it yet). Switching one off leaves out its articles, not the stories other "
+    "outlets report."
 )
-OUTLETS_NONE = N_("No outlets yet: they appear here as their first articles come in.")
+OUTLETS_NONE = N_("No outlets yet: the bot fetches none for your countries and languages.")
 OUTLET_OFF = N_("{outlet} off")
 OUTLET_ON = N_("{outlet} on")
 

@@ -226,3 +226,22 @@ def test_operators_export_and_import_opml_in_telegram(
     [usage] = admin.send("/source import")
     assert "caption /source import" in usage.text
     del stranger
+
+
+def test_the_picker_lists_the_catalog_for_the_chat_also_outlets_not_heard_from_yet(
+    api: FakeBotApi, outlets_bot: BotProcess
+) -> None:
+    """The catalog's Kyrgyz outlets in the chat's languages are listed before any of
+    their articles came in (marked ⏳), and can be switched off ahead; the local sources
+    the bot fetches are listed too."""
+    chat = subscribed(api, 9106, "/start", "/country kg", language_code="en")
+    [picker] = chat.send("/outlets")
+    assert "⏳ nothing from it yet" in picker.text
+    buttons = dict(chat.buttons(picker))
+    assert "✅ 24.kg ⏳" in buttons and "✅ Steppe Wire" in buttons  # English only: one 24.kg
+    assert not any("Kaktus" in label for label in buttons)  # Russian: not this chat's news
+    assert chat.tap(buttons["✅ 24.kg ⏳"], message_id=picker.message_id) == "24.kg off"
+    assert "▫️ 24.kg ⏳" in dict(chat.buttons(chat.received()[-1]))
+    [russian] = subscribed(api, 9107, "/start", "/country kg", language_code="ru").send("/outlets")
+    labels = " ".join(label for label, _ in Chat(api, 9107).buttons(russian))
+    assert "Kaktus.media ⏳" in labels and "24.kg (ru) ⏳" in labels and "24.kg (en) ⏳" in labels

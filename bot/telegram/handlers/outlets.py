@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from functools import partial
+from urllib.parse import urlsplit
 
+from sqlmodel import Session
 from telegram import Update
 
 from bot import prefs as rules
 from bot.i18n import say
+from bot.sources.catalog import load_catalog, outlet_for_url
+from bot.sources.fetch_round import publisher
 from bot.telegram import texts
 from bot.telegram.handlers.guards import App, Change, Context, Shell, add_buttons, add_commands
-from bot.telegram.picker import DONE, OUTLET_PREFIX, outlets_markup, parse_outlet_callback
-from storage import repo
+from bot.telegram.picker import (
+    DONE,
+    OUTLET_PREFIX,
+    OutletChoice,
+    outlet_choices,
+    outlets_markup,
+    parse_outlet_callback,
+)
+from storage import repo, sources
 from storage.subscribers import ChatPrefs
 
 
@@ -33,17 +44,38 @@ async def news(shell: Shell, update: Update, context: Context) -> None:
     await shell.setting(update, context, parse=parse, shown=shown, done=shown)
 
 
+async def choices(shell: Shell, prefs: ChatPrefs) -> list[OutletChoice]:
+    """The outlets the picker lists for the chat (`bot.telegram.picker.outlet_choices`)."""
+    configured = shell.settings.sources
+
+    def gather(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        records = {r.url: r for r in sources.all_sources(session=session)}
+        fetched = []
+        for url in sources.to_fetch(session=session, configured=configured):
+            if outlet_for_url(url) is None:
+                record = records.get(url)
+                name = (record.name if record else None) or urlsplit(url).hostname or url
+                fetched.append((publisher(url).key, name))
+        return repo.known_outlets(session=session), fetched
+
+    known, fetched = await shell.store.run(gather)
+    return outlet_choices(
+        load_catalog(), prefs.countries, rules.news_languages(prefs), known, fetched
+    )
+
+
 async def outlets(shell: Shell, update: Update, context: Context) -> None:
-    """The outlet picker: every outlet with stored articles, a toggle each."""
+    """The outlet picker: the catalog's outlets of the chat's countries and languages,
+    heard from or not, and the other sources fetched, a toggle each."""
     _target, current, language = await shell.target(update)
     if current is None:
         await shell.reply(update, context, say(language, texts.NOT_SUBSCRIBED))
         return
-    known = await shell.store.run(lambda s: repo.known_outlets(session=s))
-    if not known:
+    listed = await choices(shell, current)
+    if not listed:
         await shell.reply(update, context, say(language, texts.OUTLETS_NONE))
         return
-    markup = outlets_markup(known, current.hidden_outlets, 0, language)
+    markup = outlets_markup(listed, current.hidden_outlets, 0, language)
     await shell.reply(update, context, say(language, texts.OUTLETS_PROMPT), markup)
 
 
@@ -58,8 +90,12 @@ async def outlet_button(shell: Shell, update: Update, context: Context) -> None:
         await query.answer()
         await shell.edit(update, query, say(language, texts.PICKER_DONE), None)
         return
-    known = await shell.store.run(lambda s: repo.known_outlets(session=s))
-    names = dict(known)
+    current = await shell.prefs(target.id)
+    if current is None:
+        await query.answer(say(language, texts.NOT_SUBSCRIBED))
+        return
+    listed = await choices(shell, current)
+    names = {choice.key: choice.name for choice in listed}
     if action in ("on", "off", "all"):
         change: Change = rules.show_all_outlets
         if action != "all":
@@ -72,8 +108,7 @@ async def outlet_button(shell: Shell, update: Update, context: Context) -> None:
         note = texts.OUTLET_ON if action != "off" else texts.OUTLET_OFF
         await query.answer(say(language, note, outlet=names.get(key, say(language, "All on"))))
     else:
-        current = await shell.prefs(target.id)
-        hidden = current.hidden_outlets if current else ()
+        hidden = current.hidden_outlets
         await query.answer()
-    markup = outlets_markup(known, hidden, page, language)
+    markup = outlets_markup(listed, hidden, page, language)
     await shell.edit(update, query, say(language, texts.OUTLETS_PROMPT), markup)
