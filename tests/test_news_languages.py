@@ -54,6 +54,19 @@ def test_news_all_brings_in_the_languages_the_bot_does_not_summarise() -> None:
     assert _ids(_chat("en", news_languages=("ru",))) == [2]
 
 
+def test_an_article_in_a_language_beyond_the_region_reaches_only_news_all() -> None:
+    polish = [*ARTICLES, _article(5, "pl", "kun")]
+    assert [a.id for a in unsent(_chat("en"), polish, DUE)] == [1, 4]
+    assert [a.id for a in unsent(_chat("ru"), polish, DUE)] == [1, 2, 4]
+    assert [a.id for a in unsent(_chat("en", news_languages=("all",)), polish, DUE)] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]
+
+
 def test_an_outlet_switched_off_is_left_out_and_back_on_returns() -> None:
     off = rules.set_outlet(_chat("en"), "akipress", on=False)
     assert off.hidden_outlets == ("akipress",) and _ids(off) == [1]

@@ -20,6 +20,15 @@ lingua is restricted to English, Russian and Kazakh, plus Turkish and
 Azerbaijani as stand-ins for Uzbek and Turkmen in Latin script, which it has no
 models for. It has no Pashto model and Arabic script here is Dari or Pashto,
 which the votes tell apart, so Persian would cost memory and decide nothing.
+
+Beyond the region: an outlet that also publishes in Polish, German, Ukrainian or
+Chinese must not have those articles labelled English or Russian (a reader who
+chose English would get Polish). So a text the rules above call English or
+Russian is checked once more (`beyond_the_region`): a text mostly in another
+script is in that script's language, and a wider lingua detector of the same
+script (Polish, German, French... for Latin; Ukrainian, Bulgarian, Serbian... for
+Cyrillic) may overrule only when it is sure and the text has a sentence's worth
+of words, so an English report quoting a German name stays English.
 """
 
 from __future__ import annotations
@@ -212,6 +221,8 @@ def _detector() -> LanguageDetector:
 def preload() -> None:
     """Load lingua's models now (about a second) rather than on the first article."""
     _detector()
+    _wide_detector("latin")
+    _wide_detector("ru")
 
 
 def _confidence(words: list[str], language: Language) -> float:
@@ -248,6 +259,26 @@ def _other(script: _Script, others: list[str], score: dict[str, int], words: lis
 
 
 def detect_language(text: str, *, prior: Sequence[str] = ()) -> str:
+    """The ISO 639-1 code of the language `text` is written in: one of LANGUAGES, or,
+    for a text in none of them that reads as English or Russian to the region's rules,
+    what it is (`beyond_the_region`: "pl", "zh", "uk"...), never English or Russian.
+
+    `prior` is the outlet's declared language(s), most likely first. It settles
+    close calls, a text of one or two words, and a text with no letters (which
+    is in the prior's first language, or in English when there is no prior).
+    """
+    sample = unicodedata.normalize("NFC", text[:OTHER_CHARS])
+    if other := _other_script(sample):
+        return other
+    found = _region_language(text, prior)
+    if found in FULL or (found in _UZ_TK_MARKS and _doubtful_uz_tk(sample, found)):
+        return beyond_the_region(sample, found)
+    if _UKRAINIAN.search(sample) and not _REGION_CYRILLIC.search(sample):
+        return "uk"  # its і voted for Kazakh; ї, є and ґ are in no alphabet of the region
+    return found
+
+
+def _region_language(text: str, prior: Sequence[str]) -> str:
     """The ISO 639-1 code (one of LANGUAGES) of the language `text` is written in.
 
     `prior` is the outlet's declared language(s), most likely first. It settles
@@ -283,3 +314,107 @@ def detect_language(text: str, *, prior: Sequence[str] = ()) -> str:
         if lean >= 0:
             return script.full
     return _first(known, others) or _other(script, others, score, words)
+
+
+# Scripts the region's press does not write in: a text mostly in one of them is in its
+# language (Han: Chinese, kana: Japanese, Hangul: Korean, ...), never English.
+_OTHER_SCRIPTS = (
+    (re.compile("[\u3040-\u30ff]"), "ja"),  # kana first: Japanese mixes in Han
+    (re.compile("[\u4e00-\u9fff\u3400-\u4dbf]"), "zh"),
+    (re.compile("[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
+    (re.compile("[\u0370-\u03ff]"), "el"),
+    (re.compile("[\u0590-\u05ff]"), "he"),
+    (re.compile("[\u10a0-\u10ff]"), "ka"),
+    (re.compile("[\u0530-\u058f]"), "hy"),
+    (re.compile("[\u0900-\u097f]"), "hi"),
+    (re.compile("[\u0e00-\u0e7f]"), "th"),
+)
+_LETTERS = re.compile(r"[^\W\d_]")
+_LETTERS_WORD = re.compile(r"[^\W\d_]+")
+_UKRAINIAN = re.compile("[їєґЇЄҐ]")
+# Letters of Kazakh, Kyrgyz, Tajik, Uzbek and Turkmen Cyrillic that Ukrainian lacks.
+_REGION_CYRILLIC = re.compile("[әғқңөұүһҳҷӣӯўҗӊ]", re.IGNORECASE)
+# Languages a text the region's rules read as English, Russian, Uzbek or Turkmen may
+# really be in: their scripts' other big languages. lingua decides among them.
+_WIDE_LATIN = (
+    Language.ENGLISH, Language.POLISH, Language.GERMAN, Language.FRENCH, Language.SPANISH,
+    Language.ITALIAN, Language.PORTUGUESE, Language.DUTCH, Language.CZECH, Language.SLOVAK,
+    Language.HUNGARIAN, Language.ROMANIAN, Language.TURKISH, Language.AZERBAIJANI,
+    Language.INDONESIAN, Language.SWEDISH, Language.CROATIAN, Language.VIETNAMESE,
+)  # fmt: skip
+_WIDE_CYRILLIC = (
+    Language.RUSSIAN, Language.UKRAINIAN, Language.BELARUSIAN, Language.BULGARIAN,
+    Language.SERBIAN, Language.MACEDONIAN, Language.MONGOLIAN,
+)  # fmt: skip
+# lingua has no Uzbek or Turkmen: Uzbek and Turkmen in Latin letters read as Turkish or
+# Azerbaijani to it, so for a text the rules call Uzbek or Turkmen those answers confirm them.
+_LATIN_STAND_INS = {"uz": ("tr", "az"), "tk": ("tr", "az")}
+# A word with a Latin letter outside Uzbek's and Turkmen's alphabets (Turkish ones kept:
+# some Uzbek is typed with ğ and ı).
+_NOT_UZ_TK = re.compile(r"\b\w*[À-ÖØ-öø-ÿĀ-ž](?<![äöüçşžýňğıÄÖÜÇŞŽÝŇĞİ])\w*")
+MIN_FOREIGN_WORDS = 2
+# What a sentence of each has that other Latin languages rarely do: Uzbek's oʻ and gʻ
+# (however the apostrophe is typed) and its q; Turkmen's ý, ň, ş, ž and ç.
+_UZ_TK_MARKS = {
+    "uz": re.compile("[oOgG][ʻʼ'‘’`]|q"),
+    "tk": re.compile("[ýňşžçÝŇŞŽÇ]"),
+}
+# How sure lingua must be that a text is in another of those languages to say so: a
+# Polish article is sure; an English one quoting a German name is not.
+OTHER_SURE = 0.9
+MIN_OTHER_WORDS = 15  # a headline alone keeps the region's answer: trigrams misread them
+# Words common in English or Russian and in no other language of its script (so not
+# "in", "a" or "на"): a text where they make up OWN_WORDS_SHARE of the words is in that
+# language whatever lingua says. Trigrams alone take "Winners and losers of the bull
+# market" for Swedish; English's words do not.
+_OWN_WORDS = {
+    "en": frozenset(("the", "of", "and", "to", "for", "is", "was", "with", "that", "on", "by",
+                     "from", "has", "have", "are", "said", "will", "at", "it")),
+    "ru": frozenset(("что", "это", "как", "его", "был", "была", "были", "также", "который",
+                     "которые", "не", "из", "он", "она", "они", "от")),
+}  # fmt: skip
+OWN_WORDS_SHARE = 0.05
+OTHER_CHARS = 400  # of the text read for it: a title and a lede tell a language
+
+
+def _other_script(sample: str) -> str | None:
+    letters = len(_LETTERS.findall(sample))
+    for script, code in _OTHER_SCRIPTS:
+        if letters and len(script.findall(sample)) * 2 >= letters:
+            return code
+    return None
+
+
+def _doubtful_uz_tk(sample: str, found: str) -> bool:
+    """Whether a text the rules call Uzbek or Turkmen may be another Latin language: it
+    has words with letters neither alphabet has (ą, é, ß...), or none of the marks of the
+    one found (German's ü voted Turkmen). Only then is lingua asked, as it has no model of
+    either and takes plain Uzbek for Swedish or Spanish."""
+    foreign = len(_NOT_UZ_TK.findall(sample))
+    return foreign >= MIN_FOREIGN_WORDS or not _UZ_TK_MARKS[found].search(sample)
+
+
+@cache
+def _wide_detector(script: str) -> LanguageDetector:
+    # Trigram models only ("low accuracy"): 40 MB for both scripts where all n-grams take
+    # 650 MB, and as sure on a sentence as the full models. Shorter texts never get here.
+    languages = _WIDE_CYRILLIC if script == "ru" else _WIDE_LATIN
+    builder = LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode()
+    return builder.with_preloaded_language_models().build()
+
+
+def beyond_the_region(sample: str, found: str) -> str:
+    """`found` (English, Russian, or Uzbek or Turkmen in Latin letters), unless lingua
+    is sure the text is in another language of that script: then that language's code."""
+    words = [word.lower() for word in _LETTERS_WORD.findall(sample)]
+    if len(words) < MIN_OTHER_WORDS:
+        return found
+    own = _OWN_WORDS.get(found)
+    if own and sum(word in own for word in words) >= OWN_WORDS_SHARE * len(words):
+        return found
+    detector = _wide_detector("ru" if found == "ru" else "latin")
+    confidences = detector.compute_language_confidence_values(sample)
+    if not confidences or confidences[0].value < OTHER_SURE:
+        return found
+    code = confidences[0].language.iso_code_639_1.name.lower()
+    return found if code in _LATIN_STAND_INS.get(found, ()) else code
