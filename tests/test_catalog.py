@@ -68,6 +68,14 @@ def test_every_entry_is_well_formed() -> None:
         assert o.display.strip() and len(o.checked) > 20, o.name
 
 
+def test_every_entry_cites_references_a_reader_can_open_or_says_unverified() -> None:
+    # "owner/name: path" is a file in a public GitHub repository; an address is a page.
+    reference = re.compile(r"[\w.-]+/[\w.-]+: \S+|https?://\S+")
+    for o in load_catalog():
+        assert o.checked.startswith("unverified") or reference.search(o.checked), o.name
+        assert not re.search(r"\b(?:file\s+)?id\s*[:#]?\s*\d", o.checked, re.IGNORECASE), o.name
+
+
 def test_the_catalog_is_read_once() -> None:
     assert load_catalog() is load_catalog()
 

@@ -61,9 +61,73 @@ def test_russian_spellings() -> None:
 
 def test_russian_spellings_tag_like_english() -> None:
     from tests.tagging_cases import CASES
+    from tests.tagging_cases_ru import RUSSIAN_CASES
 
     russian = [c for c in CASES if any("а" <= ch <= "я" for ch in c.title.lower())]
-    assert len(russian) >= 15
-    for case in russian:
+    assert len(russian) >= 15 and len(RUSSIAN_CASES) >= 60
+    for case in [*russian, *RUSSIAN_CASES]:
         tagged = set(tag_countries(case.title, case.body))
         assert case.must <= tagged <= case.allowed, case.title
+
+
+# Every case of each country's name, and its variants: a name in the title is the subject.
+RUSSIAN_FORMS = {
+    "KZ": "Казахстан Казахстана Казахстану Казахстаном Казахстане Астане Токаеву Астаны",
+    "KG": "Кыргызстан Кыргызстана Кыргызстаном Киргизия Киргизии Киргизию Бишкеке Жапаровым",
+    "TJ": "Таджикистан Таджикистана Таджикистаном Таджикистане Душанбе Рахмона",
+    "TM": "Туркменистан Туркменистана Туркмения Туркмении Туркменией Ашхабаде Бердымухамедова",
+    "UZ": "Узбекистан Узбекистана Узбекистану Узбекистаном Узбекистане Ташкенте Мирзиёевым",
+    "AF": "Афганистан Афганистана Афганистаном Кабуле талибы Талибан",
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "form"),
+    [(code, form) for code, forms in RUSSIAN_FORMS.items() for form in forms.split()],
+)
+def test_a_russian_name_in_any_case_in_the_title_tags(code: str, form: str) -> None:
+    assert tag_countries(f"Новость дня: {form} и соседи", FILLER) == [code]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("Узбекские власти", "UZ"),
+        ("узбекистанские мигранты", "UZ"),
+        ("Казахстанская сторона", "KZ"),
+        ("кыргызское правительство", "KG"),
+        ("Таджикские пограничники", "TJ"),
+        ("туркменская делегация", "TM"),
+        ("Афганские власти", "AF"),
+    ],
+)
+def test_the_state_or_its_people_by_adjective_tag_like_the_country(phrase: str, code: str) -> None:
+    assert tag_countries(f"{phrase} сделали заявление", FILLER) == [code]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "В Бухаресте прошли выборы мэра",
+        "Ошибка в расчётах обошлась компании дорого",
+        "В Петропавловске-Камчатском выпал снег",
+        "На Уральском заводе запустили новую линию",
+        "Рыбаки поймали сома весом 40 килограммов",
+        "Курс азербайджанского маната не изменился",
+    ],
+)
+def test_russian_lookalikes_tag_nothing(title: str) -> None:
+    assert tag_countries(title, FILLER) == []
+
+
+def test_a_title_listing_three_countries_is_about_all_three() -> None:
+    title = "Таджикистан, Кыргызстан и Узбекистан договорились о квотах на воду"
+    assert tag_countries(title, FILLER) == ["KG", "TJ", "UZ"]
+
+
+def test_a_short_items_last_sentence_is_not_its_lede() -> None:
+    body = (
+        "В Бишкеке подорожал хлеб, сообщили в мэрии. Пекари ссылаются на цены на муку. "
+        "Мука дорожает с осени, как и в соседнем Казахстане."
+    )
+    assert tag_countries("Хлеб подорожал", body) == ["KG"]

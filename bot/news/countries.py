@@ -21,6 +21,7 @@ TAG_THRESHOLD = 4.0
 TITLE_FACTOR = 3.0
 LEDE_FACTOR = 2.0
 LEDE_CHARS = 400
+LEDE_SENTENCES = 2
 ENUMERATION_COUNTRIES = 3
 ENUMERATED_WEIGHT = 0.5
 
@@ -45,6 +46,23 @@ for _code, _tiers in gazetteer.NAMES.items():
 _NAMES = re.compile(r"(?<![\w\-])(?:" + "|".join(_alternatives) + r")(?!\w)")
 
 
+# Where a sentence ends: its stop, a closing quote, then a capital or an opening quote.
+_SENTENCE_END = re.compile(r"[.!?][»\"')]?\s+(?=[«\"(]?[A-ZА-ЯЁ])")
+
+
+def lede_end(body: str) -> int:
+    """Where the lede ends: after its first LEDE_SENTENCES sentences, at most LEDE_CHARS.
+
+    A short item's last sentence is not its lede, however few characters come before:
+    "Flour is dearer here, as in neighbouring Kazakhstan" closes a story, it does not
+    open one.
+    """
+    for count, match in enumerate(_SENTENCE_END.finditer(body, 0, LEDE_CHARS), start=1):
+        if count == LEDE_SENTENCES:
+            return match.start() + 1
+    return LEDE_CHARS
+
+
 def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
@@ -55,12 +73,14 @@ def _prepare(text: str) -> str:
     return _TRAPS.sub(_blank, text)
 
 
-def _mentions(text: str) -> list[tuple[str, float, int, int]]:
+def _mentions(text: str, *, enumerations: bool = True) -> list[tuple[str, float, int, int]]:
     """(country, weight, start, end) of every name in `text`, an enumeration's at a discount.
 
-    "Kazakhstan, Kyrgyzstan, Tajikistan and Turkmenistan" lists where something applies;
-    it does not say what the story is about. Names of three or more countries joined by
-    commas and "and" count as one passing mention each, wherever they stand.
+    "Kazakhstan, Kyrgyzstan, Tajikistan and Turkmenistan" in a body lists where something
+    applies; it does not say what the story is about. Names of three or more countries
+    joined by commas and "and" count as one passing mention each there. In a title
+    (`enumerations=False`) such a list is the story's subject: "Tajikistan, Kyrgyzstan and
+    Uzbekistan agree on water quotas" is about all three.
     """
     found = []
     for match in _NAMES.finditer(text):
@@ -73,7 +93,7 @@ def _mentions(text: str) -> list[tuple[str, float, int, int]]:
         while end < len(found) and _LIST_GLUE.fullmatch(text, found[end - 1][3], found[end][2]):
             end += 1
         run = found[start:end]
-        if len({code for code, *_ in run}) >= ENUMERATION_COUNTRIES:
+        if enumerations and len({code for code, *_ in run}) >= ENUMERATION_COUNTRIES:
             run = [(code, ENUMERATED_WEIGHT, a, b) for code, _, a, b in run]
         out.extend(run)
         start = end
@@ -92,10 +112,11 @@ def country_scores(title: str, body: str) -> dict[str, float]:
     """How strongly the article is about each country, weighted by position."""
     title, body = _prepare(title), _prepare(body)
     total: dict[str, float] = defaultdict(float)
-    for code, weight, _, _ in _mentions(title):
+    for code, weight, _, _ in _mentions(title, enumerations=False):
         total[code] += TITLE_FACTOR * weight
+    lede_ends = lede_end(body)
     for code, weight, start, _ in _mentions(body):
-        lede = start < LEDE_CHARS and weight != ENUMERATED_WEIGHT
+        lede = start < lede_ends and weight != ENUMERATED_WEIGHT
         total[code] += (LEDE_FACTOR if lede else 1.0) * weight
     return dict(total)
 
@@ -104,7 +125,8 @@ def tag_countries(title: str, body: str) -> list[str]:
     """Country codes the article is about, in `gazetteer.COUNTRY_CODES` order."""
     scores = country_scores(title, body)
     tagged = {code for code, score in scores.items() if score >= TAG_THRESHOLD}
-    opening = _prepare(title) + "\n" + _prepare(body)[:LEDE_CHARS]
+    prepared = _prepare(body)
+    opening = _prepare(title) + "\n" + prepared[: lede_end(prepared)]
     if _REGION.search(_REMIT.sub(_blank, opening)):
         tagged |= {code for code in gazetteer.CENTRAL_ASIA if scores.get(code)}
         if _ALL_FIVE.search(opening) or _ALL_FIVE.search(_prepare(title)):

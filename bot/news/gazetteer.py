@@ -47,11 +47,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Majilis",
             r"Akorda",
             r"Bektenov",
-            r"Казахстан\w*",
-            r"Астан\w*",
-            r"Токаев\w*",
-            r"Мажилис\w*",
-            r"Акорд\w*",
         ),
         MEDIUM: (
             r"Kazakhs?",
@@ -89,14 +84,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Kaspi",
             r"tenge",
             r"KZT",
-            r"Алматы",
-            r"Шымкент\w*",
-            r"Назарбаев\w*",
-            r"казахстанск\w*",
-            r"Казахстанск\w*",
-            r"казах\w*",
-            r"Байконур\w*",
-            r"тенге",
         ),
     },
     "KG": {
@@ -112,11 +99,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Jogorku Kenesh",
             r"Kasymaliev",
             r"Kasymaliyev",
-            r"Кыргызстан\w*",
-            r"Киргизи\w*",
-            r"Бишкек\w*",
-            r"Жапаров\w*",
-            r"Жогорку Кенеш\w*",
         ),
         MEDIUM: (
             r"Kyrgyz",
@@ -136,10 +118,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Atambayev",
             r"Jeenbekov",
             r"Tashiev",
-            r"кыргызск\w*",
-            r"киргизск\w*",
-            r"Ош",
-            r"Иссык-Кул\w*",
         ),
     },
     "TJ": {
@@ -156,10 +134,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Majlisi Namoyandagon",
             r"Majlisi Milli",
             r"Rasulzoda",
-            r"Таджикистан\w*",
-            r"Душанбе",
-            r"Рахмон\w*",
-            r"Эмомали",
         ),
         MEDIUM: (
             r"Tajiks?",
@@ -183,10 +157,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Barki Tojik",
             r"somoni",
             r"TJS",
-            r"таджикск\w*",
-            r"Худжанд\w*",
-            r"Рогун\w*",
-            r"сомони",
         ),
     },
     "TM": {
@@ -201,10 +171,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Berdymukhamedov",
             r"Berdimuhammedov",
             r"Halk Maslahaty",
-            r"Туркменистан\w*",
-            r"Туркмени\w*",
-            r"Ашхабад\w*",
-            r"Бердымухамедов\w*",
         ),
         MEDIUM: (
             r"Turkmens?",
@@ -222,8 +188,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Konye-Urgench",
             r"manat",
             r"TMT",
-            r"туркменск\w*",
-            r"Туркменбаши",
         ),
     },
     "UZ": {
@@ -237,9 +201,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Mirziyoev",
             r"Oliy Majlis",
             r"Aripov",
-            r"Узбекистан\w*",
-            r"Ташкент\w*",
-            r"Мирзиёев\w*",
         ),
         MEDIUM: (
             r"Uzbeks?",
@@ -269,9 +230,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Islam Karimov",
             r"soums?",
             r"UZS",
-            r"узбекск\w*",
-            r"Самарканд\w*",
-            r"Бухар\w*",
         ),
     },
     "AF": {
@@ -284,10 +242,6 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Taliban",
             r"Islamic Emirate",
             r"Akhundzada",
-            r"Афганистан\w*",
-            r"Кабул\w*",
-            r"талиб\w*",
-            r"Талибан\w*",
         ),
         MEDIUM: (
             r"Afghans?",
@@ -306,10 +260,226 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Ghazni",
             r"Wakhan",
             r"AFN",
-            r"афганск\w*",
         ),
     },
 }
+
+# Russian, the region's other language of news. Nouns inflect, so a name is its stem and
+# its case endings: an explicit list where a looser `\w*` would reach another word
+# (Бухар-а, not Бухарест; Балх-а, not Балхаш; Уральск-е, not Уральский). An adjective
+# or demonym is matched in either case, as it opens a sentence capitalised.
+_RU_CASES = r"(?:а|я|ы|и|е|у|ю|ом|ем|ой|ей)?"  # Ош, Оша, Оше, Ошу, Ошом; Бухара, Бухарой
+# "узбекские мигранты", "казахстанская сторона": the country's people or the state
+# itself, as PEOPLE_ABROAD in English.
+RU_PEOPLE_OR_STATE = (
+    r"\w*\s+(?:(?:трудов\w+\s+)?мигрант\w*|граждан\w*|власт\w*|правительств\w*|министерств\w*"
+    r"|МИД\w*|ведомств\w*|сторон\w*|делегаци\w*|президент\w*|парламент\w*|лидер\w*|премьер\w*"
+    r"|студент\w*|паломник\w*|диаспор\w*|посольств\w*|пограничник\w*|силовик\w*|депутат\w*"
+    r"|дипломат\w*|чиновник\w*|Минобороны|Минфин\w*|Минэнерго)"
+)
+RUSSIAN_NAMES: dict[str, dict[float, tuple[str, ...]]] = {
+    "KZ": {
+        STRONG: (
+            r"Казахстан\w*",
+            r"[Кк]азах(?:стан)?ск" + RU_PEOPLE_OR_STATE,
+            r"Астан" + _RU_CASES,
+            r"Токаев\w*",
+            r"Касым-Жомарт\w*",
+            r"Мажилис\w*",
+            r"Акорд" + _RU_CASES,
+            r"Бектенов\w*",
+        ),
+        MEDIUM: (
+            r"[Кк]азах\w*",  # казахский, казахи, казахстанский, казахстанцы
+            r"РК",  # Республика Казахстан, as the country's own outlets abbreviate it
+            r"Алматы",
+            r"Алма-Ат" + _RU_CASES,
+            r"Шымкент" + _RU_CASES,
+            r"Караганд" + _RU_CASES,
+            r"[Кк]арагандинск\w*",
+            r"Актау",
+            r"Атырау",
+            r"Актобе",
+            r"Павлодар" + _RU_CASES,
+            r"Усть-Каменогорск" + _RU_CASES,
+            r"Костана" + _RU_CASES,
+            r"Тараз" + _RU_CASES,
+            r"Кызылорд" + _RU_CASES,
+            r"Уральск" + _RU_CASES,
+            r"Петропавловск" + _RU_CASES + r"(?!-)",  # not Петропавловск-Камчатский
+            r"Экибастуз" + _RU_CASES,
+            r"Жанаозен" + _RU_CASES,
+            r"Мангист\w*",
+            r"Мангыст\w*",
+            r"Балхаш" + _RU_CASES,
+            r"Байконур" + _RU_CASES,
+            r"Назарбаев\w*",
+            r"Самрук-Казын\w*",
+            r"КазМунайГаз\w*",
+            r"Казатомпром\w*",
+            r"Халык\s+[Бб]анк\w*",
+            r"тенге",
+        ),
+    },
+    "KG": {
+        STRONG: (
+            r"Кыргызстан\w*",
+            r"Киргизи\w*",
+            r"Кыргызск\w*\s+Республик\w*",
+            r"[Кк](?:ыргыз|иргиз)(?:стан)?ск" + RU_PEOPLE_OR_STATE,
+            r"Бишкек\w*",
+            r"Жапаров\w*",
+            r"Садыр\w*",
+            r"Жогорку\s+Кенеш\w*",
+            r"Касымалиев\w*",
+        ),
+        MEDIUM: (
+            r"[Кк]ыргыз\w*",  # кыргызский, кыргызы, кыргызстанцы
+            r"[Кк]иргиз\w*",
+            r"КР",  # Кыргызская Республика
+            r"Ош" + _RU_CASES,
+            r"[Оо]шск\w*",
+            r"Джалал-Абад\w*",
+            r"Каракол" + _RU_CASES,
+            r"Нарын" + _RU_CASES,
+            r"Баткен" + _RU_CASES,
+            r"Токмок" + _RU_CASES,
+            r"Чолпон-Ат\w*",
+            r"Иссык-Кул\w*",
+            r"Ысык-Кул\w*",
+            r"Чуйск\w*\s+област\w*",
+            r"Таласск\w*\s+област\w*",
+            r"Кумтор\w*",
+            r"Кыргызалтын\w*",
+            r"Атамбаев\w*",
+            r"Жээнбеков\w*",
+            r"Ташиев\w*",
+        ),
+    },
+    "TJ": {
+        STRONG: (
+            r"Таджикистан\w*",
+            r"[Тт]аджик(?:истан)?ск" + RU_PEOPLE_OR_STATE,
+            r"Душанбе",
+            r"Рахмон\w*",
+            r"Эмомали",
+            r"Маджлис\w*\s+(?:[Оо]ли|милли|намояндагон)",
+            r"Расулзод\w*",
+        ),
+        MEDIUM: (
+            r"[Тт]аджик\w*",  # таджикский, таджики, таджикистанцы
+            r"РТ",  # Республика Таджикистан
+            r"Худжанд\w*",
+            r"Куляб\w*",
+            r"Кулоб\w*",
+            r"Бохтар\w*",
+            r"Хорог\w*",
+            r"ГБАО",
+            r"Горно-Бадахшан\w*",
+            r"Истаравшан\w*",
+            r"Пенджикент\w*",
+            r"Панджакент\w*",
+            r"Рогун\w*",
+            r"Согд\w*",
+            r"Хатлон\w*",
+            r"Исфар" + _RU_CASES,
+            r"Вахдат\w*",
+            r"ТАЛКО",
+            r"Барки\s+Точик",
+            r"сомони",
+        ),
+    },
+    "TM": {
+        STRONG: (
+            r"Туркменистан\w*",
+            r"Туркмени(?:я|и|ю|ей)",
+            r"[Тт]уркмен(?:истан)?ск" + RU_PEOPLE_OR_STATE,
+            r"Ашхабад\w*",
+            r"Бердымухамедов\w*",
+            r"Халк\s+Маслахат\w*",
+        ),
+        MEDIUM: (
+            r"[Тт]уркмен\w*",  # туркменский, туркмены, Туркменбаши
+            r"Дашогуз\w*",
+            r"Туркменабад\w*",
+            r"Балканабад\w*",
+            r"Аваз[аеуы]",
+            r"Лебап\w*",
+            r"Галкыныш\w*",
+            r"Мары",
+            r"Ниязов\w*",
+            r"манат\w*",
+        ),
+    },
+    "UZ": {
+        STRONG: (
+            r"Узбекистан\w*",
+            r"[Уу]збек(?:истан)?ск" + RU_PEOPLE_OR_STATE,
+            r"Ташкент\w*",
+            r"Мирзиёев\w*",
+            r"Мирзиеев\w*",
+            r"Олий\s+Мажлис\w*",
+            r"Арипов\w*",
+            r"РУз",  # Республика Узбекистан
+        ),
+        MEDIUM: (
+            r"[Уу]збек\w*",  # узбекский, узбеки, узбекистанцы, Узбекнефтегаз
+            r"[Уу]збечк\w*",
+            r"Самарканд\w*",
+            r"Бухар" + _RU_CASES,
+            r"[Бб]ухарск\w*",
+            r"Хив" + _RU_CASES,
+            r"Наманган\w*",
+            r"Андижан\w*",
+            r"Ферган" + _RU_CASES,
+            r"Нукус\w*",
+            r"Каракалпак\w*",
+            r"Термез\w*",
+            r"Навои",
+            r"Джиз{1,2}ак\w*",
+            r"Коканд\w*",
+            r"Карши",
+            r"Ургенч\w*",
+            r"Хорезм\w*",
+            r"Чирчик\w*",
+            r"Маргилан\w*",
+            r"Алмалык\w*",
+            r"Сурхандар\w*",
+            r"Кашкадар\w*",
+            r"Ислам\w*\s+Каримов\w*",
+            r"сум(?:ов|а)?",
+        ),
+    },
+    "AF": {
+        STRONG: (
+            r"Афганистан\w*",
+            r"[Аа]фганск" + RU_PEOPLE_OR_STATE,
+            r"Кабул" + _RU_CASES,
+            r"[Тт]алиб\w*",
+            r"Талибан\w*",
+            r"Исламск\w+\s+[Ээ]мират\w*",
+            r"Ахундзад\w*",
+        ),
+        MEDIUM: (
+            r"[Аа]фган\w*",  # афганский, афганцы, афгани
+            r"Кандагар\w*",
+            r"Герат\w*",
+            r"Мазари-Шариф\w*",
+            r"Джелалабад\w*",
+            r"Кундуз\w*",
+            r"Балх" + _RU_CASES,
+            r"Хайратон\w*",
+            r"Гильменд\w*",
+            r"Гельменд\w*",
+            r"Газни",
+            r"Вахан\w*",
+            r"Панджшер\w*",
+        ),
+    },
+}
+for _code, _tiers in RUSSIAN_NAMES.items():
+    for _weight, _names in _tiers.items():
+        NAMES[_code][_weight] = (*NAMES[_code][_weight], *_names)
 
 # The countries and their capitals in the region's own languages (Uzbek and Turkmen
 # in Latin script, Kazakh, Kyrgyz and Tajik in Cyrillic, Dari and Pashto), so that
@@ -340,6 +510,9 @@ TRAPS: tuple[str, ...] = (
     r"Azerbaijani manats?",
     r"Fergana [Vv]alley",
     r"Ferghana [Vv]alley",
+    r"Ферганск\w* долин\w*",  # the valley is shared by three republics
+    r"Туркменск\w* (?:муниципальн\w+ )?округ\w*",  # a district of Russia's Stavropol Krai
+    r"[Аа]зербайджанск\w* манат\w*",
 )
 
 # Words that make an article about the region as a whole.
