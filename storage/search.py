@@ -15,8 +15,9 @@ Both store stems, so both only split on spaces ('simple' configuration, FTS5's
 unicode61): English and Russian stemming is done once, in Python, by the Snowball
 stemmers PostgreSQL's `english` and `russian` configurations use, and the two
 databases find exactly the same articles. The row is written in the transaction
-that stores or upgrades the article (`index_article`). The table is not a SQLModel
-model: neither engine's full-text table is portable SQL; migration 0012 makes it.
+that stores the articles (`index_articles`) or upgrades one (`index_article`). The
+table is not a SQLModel model: neither engine's full-text table is portable SQL;
+migration 0012 makes it.
 """
 
 from __future__ import annotations
@@ -33,27 +34,25 @@ from sqlmodel import Session
 SEARCH_TABLE = "article_search"  # and FTS5's own tables, named after it
 
 
-def index_article(
-    *, session: Session, article_id: int, title: str, body: str, new: bool = False
-) -> None:
-    """Index (or, not `new`, index again) one article by its title's and body's stems."""
+# One row an article: PostgreSQL weighs the title's stems (A) above the body's (B) in
+# one tsvector; FTS5 keeps them as two columns and weighs them at query time.
+_PG_INDEX = (
+    "INSERT INTO article_search (article_id, document) VALUES (:id,"
+    " setweight(to_tsvector('simple', :title), 'A')"
+    " || setweight(to_tsvector('simple', :body), 'B'))"
+)
+_PG_REINDEX = _PG_INDEX + " ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
+_FTS5_INDEX = "INSERT INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"
+
+
+def index_article(*, session: Session, article_id: int, title: str, body: str) -> None:
+    """Index one article again by its title's and body's stems (its text grew fuller)."""
+    values = {"id": article_id, "title": title, "body": body}
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text(
-                "INSERT INTO article_search (article_id, document) VALUES (:id,"
-                " setweight(to_tsvector('simple', :title), 'A')"
-                " || setweight(to_tsvector('simple', :body), 'B'))"
-                " ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
-            ),
-            {"id": article_id, "title": title, "body": body},
-        )
+        session.execute(text(_PG_REINDEX), values)
         return
-    if not new:
-        session.execute(text("DELETE FROM article_search WHERE rowid = :id"), {"id": article_id})
-    session.execute(
-        text("INSERT INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"),
-        {"id": article_id, "title": title, "body": body},
-    )
+    session.execute(text("DELETE FROM article_search WHERE rowid = :id"), values)
+    session.execute(text(_FTS5_INDEX), values)
 
 
 def index_articles(*, session: Session, rows: Sequence[tuple[int, str, str]]) -> None:
@@ -61,20 +60,8 @@ def index_articles(*, session: Session, rows: Sequence[tuple[int, str, str]]) ->
     if not rows:
         return
     values = [{"id": i, "title": title, "body": body} for i, title, body in rows]
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text(
-                "INSERT INTO article_search (article_id, document) VALUES (:id,"
-                " setweight(to_tsvector('simple', :title), 'A')"
-                " || setweight(to_tsvector('simple', :body), 'B'))"
-            ),
-            values,
-        )
-        return
-    session.execute(
-        text("INSERT INTO article_search (rowid, title, body) VALUES (:id, :title, :body)"),
-        values,
-    )
+    postgres = session.get_bind().dialect.name == "postgresql"
+    session.execute(text(_PG_INDEX if postgres else _FTS5_INDEX), values)
 
 
 def _filters(
@@ -161,8 +148,8 @@ def search_stories(
     stories = _candidates(session, hits, weights)
     members = _members(session, stories, countries, languages, hidden_outlets)
     ids = [m.article for found in members.values() for m in found]
-    present = _tsquery_presence(session, parts, ids) if postgres else _fts5_presence(
-        session, parts, ids
+    present = (
+        _tsquery_presence(session, parts, ids) if postgres else _fts5_presence(session, parts, ids)
     )
     ranked = _ranked(members, present, weights)
     return ranked[offset : offset + limit]
@@ -263,9 +250,7 @@ def _ranked(
         score = 0.0
         for (anywhere, title), weight in zip(present, weights, strict=True):
             tf = sum(
-                TITLE_TF if m.article in title else 1.0
-                for m in found
-                if m.article in anywhere
+                TITLE_TF if m.article in title else 1.0 for m in found if m.article in anywhere
             )
             if tf:
                 norm = K1 * (1 - B + B * sizes[story] / average)
