@@ -191,9 +191,7 @@ class GroupWriter:
     ) -> None:
         self.engine, self.clock, self.story_window_hours = engine, clock, story_window_hours
         self.phases, self.work = phases, work
-        self._queue: asyncio.Queue[tuple[Batch, asyncio.Future[Stored | None]]] = (
-            asyncio.Queue()
-        )
+        self._queue: asyncio.Queue[tuple[Batch, asyncio.Future[Stored | None]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
     async def store(self, batch: Batch) -> Stored | None:
@@ -436,38 +434,33 @@ class FetchRound:
         retry_after: float | None,
     ) -> None:
         """Write the source's health after a fetch (tried again while the database is busy)."""
-        retrying(
-            lambda: self._write_health(record, result, response, retry_after),
-            what=f"recording how {record.url} went",
-        )
 
-    def _write_health(
-        self,
-        record: SourceRecord,
-        result: SourceResult,
-        response: Response | None,
-        retry_after: float | None,
-    ) -> None:
-        now = self.clock()
-        with write_session(self.engine) as session, session.begin():
-            stored = health.get_source(session=session, url=record.url)
-            if stored is None:
-                return
-            stored.last_fetch_at, stored.last_status = now, result.http_status
-            stored.kind = record.kind
-            if result.status in ("ok", "not_modified"):
-                stored.last_success_at, stored.failures, stored.last_error = now, 0, None
-                if response is not None:
-                    stored.etag = response.headers.get("ETag") or stored.etag
-                    stored.last_modified = response.headers.get("Last-Modified") or (
-                        stored.last_modified
-                    )
-            elif result.status == "failed":
-                stored.failures += 1
-                stored.last_error = (result.error or "")[:1000]
-            else:  # skipped: robots.txt, or not due
-                stored.last_error = result.error
-            stored.next_fetch_at = next_try(
-                now=now, interval=self.interval, failures=stored.failures, retry_after=retry_after
-            )
-            health.save_source(session=session, record=stored)
+        def write() -> None:
+            now = self.clock()
+            with write_session(self.engine) as session, session.begin():
+                stored = health.get_source(session=session, url=record.url)
+                if stored is None:
+                    return
+                stored.last_fetch_at, stored.last_status = now, result.http_status
+                stored.kind = record.kind
+                if result.status in ("ok", "not_modified"):
+                    stored.last_success_at, stored.failures, stored.last_error = now, 0, None
+                    if response is not None:
+                        stored.etag = response.headers.get("ETag") or stored.etag
+                        stored.last_modified = response.headers.get("Last-Modified") or (
+                            stored.last_modified
+                        )
+                elif result.status == "failed":
+                    stored.failures += 1
+                    stored.last_error = (result.error or "")[:1000]
+                else:  # skipped: robots.txt, or not due
+                    stored.last_error = result.error
+                stored.next_fetch_at = next_try(
+                    now=now,
+                    interval=self.interval,
+                    failures=stored.failures,
+                    retry_after=retry_after,
+                )
+                health.save_source(session=session, record=stored)
+
+        retrying(write, what=f"recording how {record.url} went")

@@ -52,7 +52,7 @@ NOTHING_STORED_FOR = N_(
 )
 NOT_SUBSCRIBED = N_("You're not subscribed yet. Send /start to begin.")
 ADMINS_ONLY = N_("Only this group's admins can change its settings.")
-STATS_REFUSED = N_("Sorry, /stats is for the bot's operators.")
+OPERATORS_ONLY = N_("Sorry, {command} is for the bot's operators.")
 STALE_BUTTON = N_("That button has expired. Send /country for a fresh picker.")
 SLOW_DOWN = N_("⏳ That's more than I can answer at once: I skipped some. One at a time, please.")
 ERROR = N_("Sorry, something went wrong on my side. Please try again in a minute.")
@@ -441,7 +441,6 @@ SOURCE_IMPORT_REFUSED = N_("Not imported: {reason}. Nothing was added.")
 SOURCE_IMPORTED = N_("Imported {added} feeds; {known} were fetched already; {failed} failed.")
 SOURCE_IMPORT_FAILED = N_("{title}: {reason}")
 SOURCE_EXPORTED = N_("{count} sources, as OPML: any feed reader imports it.")
-SOURCE_REFUSED = N_("Sorry, /source is for the bot's operators.")
 SOURCE_NOT_ADDED = N_("Not added: {reason}. Nothing was stored.")
 SOURCE_ADDED = N_(
     "Added {name}: {url} ({count} articles read just now). It is fetched from the next round on."

@@ -228,13 +228,17 @@ class Shell:
         )
         return True
 
-    async def refuse_unless_operator(self, update: Update, context: Context, refusal: str) -> bool:
-        """Operators' commands answer only the chats and users in ADMIN_CHAT_IDS."""
+    async def refuse_unless_operator(self, update: Update, context: Context, command: str) -> bool:
+        """Operators' commands (`command`, "/stats") answer only the chats and users in
+        ADMIN_CHAT_IDS; anyone else is told whose they are."""
         chat, user = update.effective_chat, update.effective_user
         admins = set(self.settings.admin_chat_ids)
         if (chat and chat.id in admins) or (user and user.id in admins):
             return False
-        await self.reply(update, context, texts.say_escaped(await self.language(update), refusal))
+        refusal = texts.say_escaped(
+            await self.language(update), texts.OPERATORS_ONLY, command=command
+        )
+        await self.reply(update, context, refusal)
         return True
 
     # -- buttons -------------------------------------------------------------------------------

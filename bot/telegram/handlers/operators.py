@@ -60,7 +60,7 @@ def _health(records: list[SourceRecord]) -> list[texts.SourceHealth]:
 
 
 async def stats(shell: Shell, update: Update, context: Context) -> None:
-    if await shell.refuse_unless_operator(update, context, texts.STATS_REFUSED):
+    if await shell.refuse_unless_operator(update, context, "/stats"):
         return
     language = await shell.language(update)
 
@@ -80,7 +80,7 @@ async def stats(shell: Shell, update: Update, context: Context) -> None:
 
 async def source(shell: Shell, update: Update, context: Context) -> None:
     """`/source add URL [name]`, `/source remove NAME|URL`, `/source list`."""
-    if await shell.refuse_unless_operator(update, context, texts.SOURCE_REFUSED):
+    if await shell.refuse_unless_operator(update, context, "/source"):
         return
     language = await shell.language(update)
     action, _, rest = rules.clean_text(command_text(update)).partition(" ")
@@ -149,7 +149,7 @@ async def _export(shell: Shell, update: Update, language: str) -> None:
 async def import_document(shell: Shell, update: Update, context: Context) -> None:
     """An OPML file with the caption /source import: its feeds added, each tried as
     /source add tries a URL; a refused file adds nothing."""
-    if await shell.refuse_unless_operator(update, context, texts.SOURCE_REFUSED):
+    if await shell.refuse_unless_operator(update, context, "/source"):
         return
     language = await shell.language(update)
     message = update.effective_message
