@@ -35,15 +35,26 @@ _LIST_GLUE = re.compile(r"\s*(?:,\s*(?:and\s+|и\s+)?|\s(?:and|и|&)\s+)\s*")
 _REMIT = re.compile("|".join(gazetteer.REGION_REMIT), re.IGNORECASE)
 
 
-# One pass over the text finds every name: one named group per country and tier.
+# One pass over the text finds every name: one named group per country and tier. A
+# pass tries every name at every position, so the names are split by script, and a text
+# is searched only for those of the scripts it has letters of: an English text costs
+# the English names, not the Russian ones too.
+_CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
+_LATIN = re.compile(r"[a-zA-Z]")
 _GROUPS: dict[str, tuple[str, float]] = {}
-_alternatives = []
+_alternatives: dict[re.Pattern[str], list[str]] = {_LATIN: [], _CYRILLIC: []}
 for _code, _tiers in gazetteer.NAMES.items():
     for _tier, (_weight, _patterns) in enumerate(_tiers.items()):
         _group = f"{_code}{_tier}"
         _GROUPS[_group] = (_code, _weight)
-        _alternatives.append(f"(?P<{_group}>" + "|".join(_patterns) + ")")
-_NAMES = re.compile(r"(?<![\w\-])(?:" + "|".join(_alternatives) + r")(?!\w)")
+        for _script, _names in _alternatives.items():
+            _written = [p for p in _patterns if (_script is _CYRILLIC) == bool(_CYRILLIC.search(p))]
+            if _written:
+                _names.append(f"(?P<{_group}>" + "|".join(_written) + ")")
+_NAMES = {
+    script: re.compile(r"(?<![\w\-])(?:" + "|".join(names) + r")(?!\w)")
+    for script, names in _alternatives.items()
+}
 
 
 # Where a sentence ends: its stop, a closing quote, then a capital or an opening quote.
@@ -83,9 +94,12 @@ def _mentions(text: str, *, enumerations: bool = True) -> list[tuple[str, float,
     Uzbekistan agree on water quotas" is about all three.
     """
     found = []
-    for match in _NAMES.finditer(text):
-        code, weight = _GROUPS[match.lastgroup or ""]
-        found.append((code, weight, match.start(), match.end()))
+    for script, names in _NAMES.items():
+        if script.search(text):
+            for match in names.finditer(text):
+                code, weight = _GROUPS[match.lastgroup or ""]
+                found.append((code, weight, match.start(), match.end()))
+    found.sort(key=lambda mention: mention[2])
     out: list[tuple[str, float, int, int]] = []
     start = 0
     while start < len(found):
