@@ -27,7 +27,7 @@ from bot.news.stories import (
     similarity,
     threshold,
 )
-from bot.news.stories.compare import SAME_OUTLET_MARGIN, compare_keys
+from bot.news.stories.compare import SAME_OUTLET_MARGIN, Keys, compare_keys, meaning_may_decide
 from bot.news.stories.keys import entity_key
 from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
 from bot.news.stories.meaning import embed, meaning_text
@@ -446,3 +446,17 @@ def test_across_languages_meaning_needs_a_shared_key_beyond_the_city() -> None:
     keys = compare_keys(second, index.stories[story], index.view(second.at))
     assert keys is not None and keys.score > 0.15 and keys.shared == 0  # the city, the country
     assert index.assign(dataclasses.replace(second, meaning=embed([second.text])[0])) != story
+
+
+def test_across_languages_with_too_few_shared_keys_meaning_decides_however_high_the_score() -> None:
+    """One shared name across languages is not enough for the keys alone, so only meaning
+    can make the join: it must be weighed whether the keys score high or low (a high score
+    once made meaning look needless, and the join was refused outright)."""
+    one_name = Keys(0.4, enough=False, across=True, shared=1)
+    assert meaning_may_decide(one_name, CROSS_LANGUAGE_JOIN)
+    assert meaning_may_decide(one_name._replace(score=0.1), CROSS_LANGUAGE_JOIN)
+    assert not meaning_may_decide(one_name._replace(score=0.0), CROSS_LANGUAGE_JOIN + 0.2)
+    # Enough shared keys and a score well past the threshold: the keys decide alone.
+    assert not meaning_may_decide(one_name._replace(enough=True, shared=2), CROSS_LANGUAGE_JOIN)
+    # No shared key beyond the city: meaning never stands in.
+    assert not meaning_may_decide(one_name._replace(shared=0), CROSS_LANGUAGE_JOIN)

@@ -303,6 +303,11 @@ def meaning_may_decide(keys: Keys | None, needed: float) -> bool:
         return False
     lowest = keys.score + MEANING_WEIGHT * (MEANING_SPAN[0] - MEANING_NEUTRAL)
     highest = keys.score + MEANING_WEIGHT * (MEANING_SPAN[1] - MEANING_NEUTRAL)
+    if not keys.enough:
+        # Across languages with too few shared keys only meaning can make the join, so it
+        # decides wherever it could lift the score past the threshold: a high score with
+        # one shared name must not be refused where a lower one would be weighed.
+        return needed <= highest
     return lowest < needed <= highest
 
 
