@@ -216,6 +216,9 @@ def test_names_that_do_not_transliterate_meet_through_the_table() -> None:
         ("Ожидается визит Мирзиёева в Бишкек", "Визит пройдет на следующей неделе.", PLAN),
         ("Xi, Tokayev hold talks", "The leaders met on the sidelines of the summit in Astana.", BESIDE),
         ("Касымалиев и Мишустин обсудили поставки", "Встреча прошла на полях заседания СНГ.", BESIDE),
+        # The first sentence goes on past an abbreviation's stop: "Feb. 9" ends none.
+        ("Wang Yi meets Uzbek FM in Astana", "ASTANA, Feb. 9 (Xinhua) -- Wang Yi met Bakhtiyor "
+         "Saidov on the sidelines of the ministers' meeting. They discussed rail.", BESIDE),
         ("Interview: Taliban-Ruled Afghanistan Looks to Kazakhstan", "A minister spoke.", VIEW),
         ("Мнение: что значит визит", "Эксперт рассуждает о визите.", VIEW),
         ("Putin arrives in Dushanbe for summit", "He was met at the airport. On the sidelines "

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 
 from bot.news import gazetteer
+from bot.news.text import sentences_end
 
 TAG_THRESHOLD = 4.0
 TITLE_FACTOR = 3.0
@@ -57,10 +58,6 @@ _NAMES = {
 }
 
 
-# Where a sentence ends: its stop, a closing quote, then a capital or an opening quote.
-_SENTENCE_END = re.compile(r"[.!?][»\"')]?\s+(?=[«\"(]?[A-ZА-ЯЁ])")
-
-
 def lede_end(body: str) -> int:
     """Where the lede ends: after its first LEDE_SENTENCES sentences, at most LEDE_CHARS.
 
@@ -68,10 +65,7 @@ def lede_end(body: str) -> int:
     "Flour is dearer here, as in neighbouring Kazakhstan" closes a story, it does not
     open one.
     """
-    for count, match in enumerate(_SENTENCE_END.finditer(body, 0, LEDE_CHARS), start=1):
-        if count == LEDE_SENTENCES:
-            return match.start() + 1
-    return LEDE_CHARS
+    return sentences_end(body, LEDE_SENTENCES, LEDE_CHARS)
 
 
 def _blank(match: re.Match[str]) -> str:

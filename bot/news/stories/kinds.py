@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from bot.news.text import sentences_end
+
 FIRST_SENTENCE_CHARS = 300  # of the body read with the title (a long lede is cut here)
 
 HAPPENING = ""  # the event itself: most reports
@@ -45,7 +47,9 @@ def report_kind(title: str, body: str) -> str:
     """HAPPENING, PLAN, BESIDE or VIEW: what the article reports."""
     if _VIEW.search(title):
         return VIEW
-    lede = f"{title}\n{body[:FIRST_SENTENCE_CHARS].split('. ', 1)[0]}"
+    # The first sentence, not the text up to the first full stop: "ASTANA, Feb. 9 --
+    # Wang Yi met ... on the sidelines of ..." says what it reports after "Feb.".
+    lede = f"{title}\n{body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]}"
     if _BESIDE.search(lede):
         return BESIDE
     if _PLAN_TITLE.search(title):
