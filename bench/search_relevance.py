@@ -17,8 +17,10 @@ first and in the top three, and the misses.
 
     python bench/search_relevance.py [--show N] [--tuning | --heldout-only]
 
-`--tuning`: only the sets tuned on (the 30, and tests/stories/queries_hard.jsonl over
-hard_cases.jsonl: natural queries for look-alike stories, written by us).
+`--tuning`: only the sets tuned on (the 30; tests/stories/queries_hard.jsonl over
+hard_cases.jsonl: natural queries for look-alike stories, written by us; and
+tests/stories/queries_loose.jsonl: 60 loose queries over articles.jsonl, typed as
+readers do by a colleague who had not read the search code).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ from storage.models import ArticleRecord
 STORIES = Path(__file__).resolve().parent.parent / "tests" / "stories"
 SETS = {"articles": STORIES / "articles.jsonl", "heldout": STORIES / "heldout.jsonl"}
 HARD = (STORIES / "hard_cases.jsonl", STORIES / "queries_hard.jsonl")
+# Loose queries a colleague typed as readers do (synonyms, adjectives, typos, the other
+# language), over articles.jsonl, without reading the search code: tuned on.
+LOOSE = (STORIES / "articles.jsonl", STORIES / "queries_loose.jsonl")
 TARGET = 27
 
 
@@ -136,6 +141,7 @@ def main() -> None:
         print(report("our 30 queries", outcomes, args.show))
         if HARD[1].is_file():
             print(report("our hard queries", evaluate(HARD[0], _jsonl(HARD[1])), args.show))
+        print(report("loose queries", evaluate(LOOSE[0], _jsonl(LOOSE[1])), args.show))
     if args.tuning:
         return
     heldout = _jsonl(STORIES / "queries_heldout.jsonl")

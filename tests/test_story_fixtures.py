@@ -45,3 +45,25 @@ def test_wider_story_fixtures_keep_one_language_per_outlet(name: str) -> None:
         languages[row["outlet"]].add(row["language"])
     assert all(len(found) == 1 for found in languages.values())
     assert len({row["id"] for row in rows}) == len({row["url"] for row in rows}) == len(rows)
+
+
+@pytest.mark.parametrize(
+    ("queries", "articles"),
+    [
+        ("queries.jsonl", ["articles.jsonl"]),
+        ("queries_hard.jsonl", ["hard_cases.jsonl"]),
+        ("queries_loose.jsonl", ["articles.jsonl"]),
+        ("queries_heldout.jsonl", ["articles.jsonl", "heldout.jsonl"]),
+    ],
+)
+def test_every_search_names_an_event_of_its_articles(queries: str, articles: list[str]) -> None:
+    events = {
+        json.loads(line)["event"]
+        for name in articles
+        for line in (STORIES / name).read_text("utf-8").splitlines()
+    }
+    rows = [json.loads(line) for line in (STORIES / queries).read_text("utf-8").splitlines()]
+    for row in rows:
+        assert row["event"] in events and row["language"] in ("en", "ru")
+        assert 1 <= len(row["query"].split()) <= 12
+    assert {row["language"] for row in rows} == {"en", "ru"}
