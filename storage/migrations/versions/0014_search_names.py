@@ -21,6 +21,9 @@ down_revision = "0013"
 branch_labels = None
 depends_on = None
 
+# The walk over every article by id, in batches, is written out again here as in 0010
+# and 0012, not shared: a released migration stays as it ran, and a helper they all
+# imported would change the history of each when it changed.
 _BATCH = 500
 SearchStems = Callable[[str, str], tuple[str, str]]  # (title, body) -> their stems
 
