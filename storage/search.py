@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, text
 from sqlmodel import Session
@@ -121,6 +122,15 @@ RECENT_BONUS = 0.1
 RECENT_HALF_LIFE = 7.0  # days
 
 
+class Scored(NamedTuple):
+    """A story found, its score, and how many of the searched parts none of its
+    articles holds."""
+
+    story: int
+    score: float
+    missed: int
+
+
 def search_stories(
     *,
     session: Session,
@@ -130,8 +140,8 @@ def search_stories(
     hidden_outlets: Collection[str] = (),
     limit: int = 10,
     offset: int = 0,
-) -> list[tuple[int, float]]:
-    """(story id, score) of the stories matching the searched parts, best first, then
+) -> list[Scored]:
+    """The stories matching the searched parts, best first, then
     newest (the rule above). A story is found through any of its articles, in any
     language; it is shown if one of its articles is in `languages` (None: any), from no
     outlet in `hidden_outlets` and tagged with one of `countries` (none given: any)."""
@@ -239,7 +249,7 @@ def _ranked(
     members: dict[int, list[_Member]],
     present: Sequence[tuple[set[int], set[int]]],
     weights: Sequence[float],
-) -> list[tuple[int, float]]:
+) -> list[Scored]:
     if not members:
         return []
     sizes = {story: len(found) for story, found in members.items()}
@@ -247,7 +257,7 @@ def _ranked(
     newest = max(m.seen for found in members.values() for m in found)
     scored = []
     for story, found in members.items():
-        score = 0.0
+        score, missed = 0.0, 0
         for (anywhere, title), weight in zip(present, weights, strict=True):
             tf = sum(
                 TITLE_TF if m.article in title else 1.0 for m in found if m.article in anywhere
@@ -255,15 +265,17 @@ def _ranked(
             if tf:
                 norm = K1 * (1 - B + B * sizes[story] / average)
                 score += weight * tf * (K1 + 1) / (tf + norm)
+            else:
+                missed += 1
         if not score:
             continue
         outlets = len({m.outlet or f"#{m.article}" for m in found})
         score *= 1 + OUTLET_BONUS * min(outlets - 1, MAX_OUTLET_BONUS)
         latest = max(m.seen for m in found)
         score *= 1 + RECENT_BONUS * 0.5 ** ((newest - latest) / 86_400 / RECENT_HALF_LIFE)
-        scored.append((story, score, latest))
-    scored.sort(key=lambda item: (-item[1], -item[2], -item[0]))
-    return [(story, score) for story, score, _latest in scored]
+        scored.append((Scored(story, score, missed), latest))
+    scored.sort(key=lambda item: (-item[0].score, -item[1], -item[0].story))
+    return [found for found, _latest in scored]
 
 
 def _fts5_newest(session: Session, expression: str) -> list[int]:

@@ -1,7 +1,8 @@
 """Search that finds what a person types (issue "search that finds what a person types"),
 on real SQLite and PostgreSQL: a story is scored over all its articles, a word it lacks
 lowers it but does not hide it, country adjectives meet their names, English meets
-Russian through the names both name, and wider stories come first."""
+Russian through the names both name, wider stories come first, and meaning reorders
+the best by words."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.news.articles import title_key
+from bot.news.stories import meaning
 from bot.search.archive import Reader, find_stories
 from bot.search.documents import search_stems
 from storage import search
@@ -44,10 +46,15 @@ def store(engine: Engine, rows: list[tuple[Row, float]]) -> dict[int, str]:
 
 
 def ranked(
-    engine: Engine, labels: dict[int, str], query: str, reader: Reader | None = None
+    engine: Engine,
+    labels: dict[int, str],
+    query: str,
+    reader: Reader | None = None,
+    *,
+    by_meaning: bool = True,
 ) -> list[str]:
     with open_session(engine) as session:
-        found = find_stories(session, query, reader or Reader(), limit=10)
+        found = find_stories(session, query, reader or Reader(), limit=10, by_meaning=by_meaning)
     return [labels[f.item.story] for f in found]
 
 
@@ -125,3 +132,34 @@ def test_a_number_meets_its_grouping(engine: Engine) -> None:
         (("other", "oasis", "en", "Exports fall", "Exports fell to 300 tonnes."), 1),
     ])  # fmt: skip
     assert ranked(engine, labels, "exports 5000 tonnes")[0] == "wanted"
+
+
+@pytest.mark.parametrize("query", ["kabul electricity blackout", "кабул остался без света"])
+def test_meaning_puts_first_the_story_the_words_only_tie(engine: Engine, query: str) -> None:
+    """Both stories hold the query's words alike (Kabul, electricity); neither says
+    "blackout", and the Russian query shares only Kabul's name with them. By words the
+    newer story comes first; by meaning the one about the city going dark does."""
+    labels = store(engine, [
+        (("outage", "steppe", "en", "Kabul electricity supply collapses and the city goes dark",
+          "Most districts of Kabul were left in darkness on Monday night."), 6),
+        (("office", "oasis", "en", "Kabul electricity company opens a customer office",
+          "The new office in Kabul takes payments and applications for connections."), 1),
+    ])  # fmt: skip
+    assert ranked(engine, labels, query, by_meaning=False) == ["office", "outage"]
+    assert ranked(engine, labels, query) == ["outage", "office"]
+
+
+def test_words_alone_answer_when_the_encoder_cannot_run(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(texts: object) -> list[bytes]:
+        raise OSError("weights unreadable")
+
+    monkeypatch.setattr(meaning, "remembered", broken)
+    labels = store(engine, [
+        (("wanted", "steppe", "en", "Rogun starts its third unit", "Rogun's unit 3 runs."), 2),
+        (("other", "oasis", "en", "Dushanbe opens a terminal", "It opened."), 1),
+    ])  # fmt: skip
+    # "launched" is in no article: the words fall short, and meaning would be asked
+    assert ranked(engine, labels, "rogun unit launched") == ["wanted"]
+    assert "ranking by words alone" in caplog.text

@@ -9,21 +9,42 @@ muted word hides (in any article, as digests do), and make each one item
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import logging
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from bot.news.coverage import Readable, everything, in_languages, story_item
 from bot.news.keywords import ArticleIndex
+from bot.news.stories import meaning
 from bot.prefs import news_languages, reads
-from bot.search.query import group_fts5, group_pattern, group_tsquery, groups_of, parse_query
+from bot.search import meaning_rank
+from bot.search.query import (
+    MAX_QUERY_CHARS,
+    bounded,
+    clean,
+    group_fts5,
+    group_pattern,
+    group_tsquery,
+    groups_of,
+    parse_query,
+)
 from storage import search, stories
 from storage.repo import StoredArticle
 from storage.subscribers import ChatPrefs
 
+log = logging.getLogger(__name__)
+
 # Stories read from the index for one answer beyond those shown: muted words hide some.
 MUTED_MARGIN = 10
+# Meaning reads each story of the head by its first report's title: the first report
+# says what the event was (later ones lean to a follow-up's angle), one text a story
+# judges every story alike (the most of several would favour big stories) and the same
+# for every reader, and a title is short: the head's eight and the query encode in
+# about 15 ms on one core, nothing once remembered (bot.news.stories.meaning). The
+# title and lede the story matcher stores, where it has, read no better here
+# (bench/search_relevance.py --tuning) and cost three times as much to encode.
 
 
 @dataclass(frozen=True)
@@ -57,9 +78,12 @@ class Found:
     articles: Sequence[StoredArticle]  # every article of the story
 
 
-def find_stories(session: Session, text: str, reader: Reader, *, limit: int) -> list[Found]:
+def find_stories(
+    session: Session, text: str, reader: Reader, *, limit: int, by_meaning: bool = True
+) -> list[Found]:
     """The first `limit` stories matching `text` for `reader`, best first, then newest;
-    [] when the words hold nothing searchable or nothing matches."""
+    [] when the words hold nothing searchable or nothing matches. The best by words are
+    reordered by meaning (`bot.search.meaning_rank`) unless `by_meaning` is off."""
     query = parse_query(text)
     if query.is_empty or limit <= 0:
         return []
@@ -68,15 +92,22 @@ def find_stories(session: Session, text: str, reader: Reader, *, limit: int) -> 
         fts5=[(group_fts5(g), group_pattern(g)) for g in groups],
         tsquery=[(group_tsquery(g), group_tsquery(g, title=True)) for g in groups],
     )
-    ranked = search.search_stories(
+    scored = search.search_stories(
         session=session,
         terms=terms,
         countries=reader.countries,
         languages=reader.languages,
         hidden_outlets=reader.hidden_outlets,
-        limit=limit + (limit * 3 + MUTED_MARGIN if reader.mutes else 0),
+        # the head meaning reorders is read whole, so every page sees the same order
+        limit=max(limit, meaning_rank.RERANK) + (limit * 3 + MUTED_MARGIN if reader.mutes else 0),
     )
-    members = stories.story_articles(session=session, story_ids=[story for story, _ in ranked])
+    members = stories.story_articles(session=session, story_ids=[s.story for s in scored])
+    ranked = [(s.story, s.score) for s in scored]
+    # Meaning is asked only where words fall short: the best story by words lacks one of
+    # the searched words (a synonym, the other language). Where it holds every word, the
+    # words answer, and a search costs no encoding.
+    if by_meaning and scored and scored[0].missed:
+        ranked = _by_meaning(text, ranked, members)
     muted: frozenset[int] = frozenset()
     if reader.mutes:
         every = [article for articles in members.values() for article in articles]
@@ -95,6 +126,24 @@ def find_stories(session: Session, text: str, reader: Reader, *, limit: int) -> 
         if item is not None:
             found.append(Found(item, score, articles))
     return found[:limit]
+
+
+def _by_meaning(
+    text: str, ranked: list[tuple[int, float]], members: Mapping[int, Sequence[StoredArticle]]
+) -> list[tuple[int, float]]:
+    """`ranked` with its head reordered by how close the query comes to each story's
+    first report's title (`bot.search.meaning_rank`)."""
+    head = [story for story in meaning_rank.head_of(ranked) if members.get(story)]
+    titles = [members[story][0].title for story in head]  # oldest first: the first report
+    try:
+        *encoded, asked = meaning.remembered([*titles, bounded(clean(text), MAX_QUERY_CHARS)])
+    except Exception:  # the encoder could not load or run: words alone still answer
+        log.exception("search: meaning unavailable, ranking by words alone")
+        return ranked
+    query = meaning.unit(asked)
+    near = {story: meaning_rank.closeness(query, [meaning.unit(vector)])
+            for story, vector in zip(head, encoded, strict=True)}  # fmt: skip
+    return meaning_rank.reranked(ranked, {s: c for s, c in near.items() if c is not None})
 
 
 def newest_stories(session: Session, reader: Reader, *, limit: int) -> list[StoredArticle]:

@@ -21,6 +21,7 @@ on one core, done in batches where the text work runs (`embed`).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -58,6 +59,36 @@ def embed(texts: Sequence[str]) -> list[bytes]:
             vectors = np.asarray(_model().encode(list(texts[start : start + BATCH])))
         found.extend(quantized(v) for v in vectors.reshape(-1, DIMENSIONS))
     return found
+
+
+# Texts encoded by `remembered`, newest last: a search encodes the same stories' texts
+# again as readers page, refine a query or type it in inline mode.
+REMEMBERED = 4_096
+_remembered: OrderedDict[str, bytes] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def remembered(texts: Sequence[str]) -> list[bytes]:
+    """`embed`, with the last REMEMBERED texts' vectors kept in memory: only the texts
+    not seen lately are encoded, in one batch."""
+    with _memory_lock:
+        found = {text: _remembered[text] for text in texts if text in _remembered}
+    missing = [text for text in dict.fromkeys(texts) if text not in found]
+    if missing:
+        found.update(zip(missing, embed(missing), strict=True))
+    with _memory_lock:
+        for text in dict.fromkeys(texts):
+            _remembered[text] = found[text]
+            _remembered.move_to_end(text)
+        while len(_remembered) > REMEMBERED:
+            _remembered.popitem(last=False)
+    return [found[text] for text in texts]
+
+
+def forget() -> None:
+    """Drop what `remembered` kept (a benchmark's cold start)."""
+    with _memory_lock:
+        _remembered.clear()
 
 
 def quantized(vector: NDArray[Any]) -> bytes:
