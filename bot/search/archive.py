@@ -41,8 +41,8 @@ MUTED_MARGIN = 10
 # Meaning reads each story of the head by its first report's title: the first report
 # says what the event was (later ones lean to a follow-up's angle), one text a story
 # judges every story alike (the most of several would favour big stories) and the same
-# for every reader, and a title is short: the head's eight and the query encode in
-# about 15 ms on one core, nothing once remembered (bot.news.stories.meaning). The
+# for every reader, and a title is short: the head's six and the query encode in
+# 10-15 ms on one core, nothing once remembered (bot.news.stories.meaning). The
 # title and lede the story matcher stores, where it has, read no better here
 # (bench/search_relevance.py --tuning) and cost three times as much to encode.
 
