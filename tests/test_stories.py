@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given, settings
@@ -463,3 +464,32 @@ def test_across_languages_with_too_few_shared_keys_meaning_decides_however_high_
     assert not meaning_may_decide(one_name._replace(enough=True, shared=2), CROSS_LANGUAGE_JOIN)
     # No shared key beyond the city: meaning never stands in.
     assert not meaning_may_decide(one_name._replace(shared=0), CROSS_LANGUAGE_JOIN)
+
+
+def test_articles_prepared_with_their_meanings_are_stored_without_encoding_anything() -> None:
+    """Ingest encodes every article's meaning while preparing it, on the text workers, so
+    the one writer never waits for the encoder; an article or a held one without its
+    meaning (stored by older rules) is still encoded where meaning may decide."""
+    texts = [meaning_text(title, body) for *_, title, body in DUSHANBE_WEEK]
+    vectors = embed(texts)
+    asked: list[int] = []
+
+    def counting(batch: Sequence[str]) -> list[bytes]:
+        asked.append(len(batch))
+        return embed(batch)
+
+    def prepared(n: int) -> Features:
+        _event, outlet, language, hours, title, body = DUSHANBE_WEEK[n]
+        return features(title, body, language, START + hours * HOUR, outlet)
+
+    with_meaning = StoryIndex(72 * HOUR)
+    for n, vector in enumerate(vectors):
+        article = dataclasses.replace(prepared(n), meaning=vector)
+        assert with_meaning.encode([article], counting) == [article]
+        with_meaning.assign(article, embed=counting)
+    assert asked == []
+
+    without = StoryIndex(72 * HOUR)
+    for n in range(len(texts)):
+        without.assign(prepared(n), embed=counting)
+    assert sum(asked) > 0  # the same articles without meanings: some had to be encoded

@@ -13,6 +13,7 @@ import pytest
 
 from bot.news.articles import prepare_articles
 from bot.news.snapshot import Article
+from bot.news.stories.meaning import DIMENSIONS, embed
 from bot.news.text_work import TextWork, _Feeder
 
 WAIT = 10.0  # seconds a test waits for a step before it fails instead of hanging
@@ -110,3 +111,13 @@ def test_articles_prepared_on_the_pool_are_those_prepared_inline() -> None:
     inline = prepare_articles(articles)
     assert on_pool == inline
     assert len(meanings) == 18 and meanings[:6] == meanings[6:12]
+
+
+def test_prepared_articles_carry_the_meaning_of_their_title_and_lede() -> None:
+    articles = [
+        Article("Rogun dam's second unit starts", ("Dushanbe, Tajikistan. It runs.",), False),
+        Article("В Бишкеке открыли больницу", ("В понедельник открыли больницу.",), False),
+    ]
+    prepared = prepare_articles(articles)
+    assert [p.story.meaning for p in prepared] == embed([p.story.text for p in prepared])
+    assert all(len(p.story.meaning) == DIMENSIONS for p in prepared)

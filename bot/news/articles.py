@@ -4,6 +4,7 @@ work of ingest, run on every core by `bot.news.text_work`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from bot.news.countries import tag_countries
 from bot.news.language import detect_language
 from bot.news.snapshot import Article
-from bot.news.stories import Features, features
+from bot.news.stories import Features, features, meaning
 from bot.news.stories.keys import NAME_CHARS
 from bot.news.summarize import summarize
 from bot.search.documents import search_stems
@@ -71,9 +72,13 @@ SNAPSHOT_TEXT = Publisher(display="The Times of Central Asia")
 def prepare_articles(
     articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT
 ) -> list[PreparedArticle]:
-    """Every article prepared (its meaning is encoded later, where it may decide a
-    story: `bot.news.story_window`)."""
-    return [prepare_article(article, outlet) for article in articles]
+    """Every article prepared, its meaning encoded (in one batch)."""
+    prepared = [prepare_article(article, outlet) for article in articles]
+    vectors = meaning.embed([p.story.text for p in prepared]) if prepared else []
+    return [
+        dataclasses.replace(p, story=dataclasses.replace(p.story, meaning=vector))
+        for p, vector in zip(prepared, vectors, strict=True)
+    ]
 
 
 def prepare_article(article: Article, outlet: Publisher = SNAPSHOT_TEXT) -> PreparedArticle:

@@ -80,8 +80,9 @@ def store_batches(
     embed: Embed = meaning.embed,
 ) -> list[Stored | None]:
     """Each batch's new and updated counts (None: its body was stored before), all in
-    one transaction, tried again while the database is busy. Before it, outside the
-    lock, the articles' meanings are encoded where they may decide a story (`embed`)."""
+    one transaction, tried again while the database is busy. Prepared articles carry
+    their meanings; before the transaction, outside the lock, those the stories may
+    still need (of rows stored without one) are encoded (`embed`)."""
     if not batches:
         return []
     batches = _with_meaning(engine, batches, now, story_window_hours, embed)

@@ -8,13 +8,14 @@ few new items of a feed, are prepared in the calling thread. Work is cut in chun
 CHUNK articles, so one big feed keeps every worker busy. Workers are spawned, not
 forked: the bot's threads and event loop are not copied into them.
 
-**The writer's work goes first.** Preparing text is work ahead: a feed's articles, the
-next group of snapshot files. Encoding the meanings a write waits for is work on the
-one writer's path, and in a queue behind a round's worth of preparing it would leave
-the writer idle while the workers prepare what it cannot store yet (the profile of
-bench/ingest.py showed the writer waiting 0.9 s a group for this). So preparing is
-fed to the pool at most one task a worker at a time (`_Feeder`) and meanings are
-submitted straight away: they wait behind at most one task a worker.
+**The writer never waits for the encoder.** Every article's meaning is encoded while it
+is prepared, one batch a chunk. Encoding only the meanings a write turned out to need
+put them on the one writer's path: in a 3,000-article fetch round the writer waited
+12.5 s of its 24 s for them (the ones it found ahead, on the pool, and one or two at a
+time inside the transaction for stories the round itself had just begun), while most
+articles of a regional news window need their meaning anyway. Meanings the writer may
+still need (rows stored without one) are submitted straight away, ahead of preparing,
+which is fed to the pool at most one task a worker at a time (`_Feeder`).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@
   - **countries**: those the tagger finds (the readers' countries);
   - **kind**: what sort of report it is (`bot.news.stories.kinds`);
   - **meaning**: a sentence embedding of its title and lede (`bot.news.stories.meaning`),
-    encoded later, in batches, and only where it may decide a join (`text` keeps what
-    it is read from);
+    encoded in batches when ingest prepares the article (`bot.news.articles`; `text`
+    keeps what it is read from, for rows stored without one);
   - **outlet** and **time**: who reported it, and when (published, else first seen).
 """
 

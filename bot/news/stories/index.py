@@ -118,6 +118,9 @@ class StoryIndex:
         self.members: dict[int, dict[int, tuple[int | None, Features]]] = {}
         # Stored articles whose meaning was encoded here, by id: for the shell to write.
         self.encoded: dict[int, Features] = {}
+        # story → its held articles without a meaning (read from an older version's rows):
+        # where there are none, and the new article has its own, nothing needs encoding.
+        self.unencoded: dict[int, int] = {}
         self.added = 0
         self.next_story = 1
 
@@ -203,16 +206,10 @@ class StoryIndex:
         view = self.view(article.at)
         weighed: dict[str, Weights] = {}
         candidates = self.candidates(article, view)
-        if embed is not None:
-            undecided = [
-                story
-                for story in candidates
-                if meaning_may_decide(
-                    compare_keys(article, self.stories[story], view, weighed),
-                    threshold(article, self.stories[story]),
-                )
-            ]
-            article = self._encode(article, undecided, embed)
+        if embed is not None and self._lacking(article, candidates):
+            article = self._encode(
+                article, self._undecided(article, candidates, view, weighed), embed
+            )
         best: tuple[float, int] | None = None
         for story in candidates:
             candidate = self.stories[story]
@@ -221,6 +218,10 @@ class StoryIndex:
             if margin >= 0 and (best is None or (margin, -story) > (best[0], -best[1])):
                 best = (margin, story)
         return (None if best is None else best[1]), article
+
+    def _lacking(self, article: Features, stories: Sequence[int]) -> bool:
+        """Whether the article or a held article of `stories` has no meaning yet."""
+        return not article.meaning or any(self.unencoded.get(story) for story in stories)
 
     def _encode(self, article: Features, stories: Sequence[int], embed: Embed) -> Features:
         """The article, and the held articles of `stories`, with their meanings."""
@@ -247,17 +248,19 @@ class StoryIndex:
         member = dataclasses.replace(member, meaning=vector)
         self.members[story][number] = (article_id, member)
         self.stories[story].add_meaning(vector)
+        self.unencoded[story] -= 1
         if article_id is not None:
             self.encoded[article_id] = member
 
-    def undecided(self, article: Features) -> list[int]:
-        """The candidate stories whose join with the article its meaning may decide:
-        only for these is meaning worth encoding (at 2.5 ms a text)."""
-        view = self.view(article.at)
-        weighed: dict[str, Weights] = {}
+    def _undecided(
+        self, article: Features, candidates: Sequence[int], view: _View,
+        weighed: dict[str, Weights],
+    ) -> list[int]:
+        """The `candidates` whose join with the article its meaning may decide: only
+        for these is meaning worth encoding (at 2.5 ms a text)."""
         return [
             story
-            for story in self.candidates(article, view)
+            for story in candidates
             if meaning_may_decide(
                 compare_keys(article, self.stories[story], view, weighed),
                 threshold(article, self.stories[story]),
@@ -271,15 +274,21 @@ class StoryIndex:
         held articles of those candidates. The articles, with theirs.
         An estimate: `decide` encodes what is still missing, so the stories are the same
         whatever was encoded ahead."""
+        if all(a.meaning for a in articles) and not any(self.unencoded.values()):
+            return list(articles)  # prepared with their meanings, as the stored ones were
         needed = set(_alike(articles))
         members: dict[tuple[int, int], Features] = {}
         for position, article in enumerate(articles):
-            for story in self.undecided(article):
+            view = self.view(article.at)
+            candidates = self.candidates(article, view)
+            if not self._lacking(article, candidates):
+                continue  # prepared with its meaning, and so are the stories' articles
+            for story in self._undecided(article, candidates, view, {}):
                 needed.add(position)
                 for number, (_id, member) in self.members.get(story, {}).items():
                     if not member.meaning:
                         members[(story, number)] = member
-        chosen = sorted(needed)
+        chosen = sorted(p for p in needed if not articles[p].meaning)
         texts = [articles[p].text for p in chosen] + [m.text for m in members.values()]
         vectors = embed(texts) if texts else []
         encoded = list(articles)
@@ -304,7 +313,10 @@ class StoryIndex:
         if summary is None:
             summary = self.stories[story] = Story(article.at if first_at is None else first_at)
             self.alive[story] = 0
+            self.unencoded[story] = 0
         summary.add(article)
+        if not article.meaning:
+            self.unencoded[story] += 1
         if first_at is not None:
             summary.first_at = min(summary.first_at, first_at)
         self.alive[story] += 1
@@ -349,7 +361,9 @@ class StoryIndex:
         ):
             at, number, story, article, article_id = heapq.heappop(self.held)
             forgotten = at
-            self.members[story].pop(number, None)
+            _id, member = self.members[story].pop(number)
+            if not member.meaning:
+                self.unencoded[story] -= 1
             if article_id is not None:
                 self.ids.discard(article_id)
             bucket = self.buckets[self._bucket_of(at)]
@@ -359,6 +373,7 @@ class StoryIndex:
             self.alive[story] -= 1
             if not self.alive[story]:
                 del self.alive[story], self.stories[story], self.members[story]
+                del self.unencoded[story]
         return forgotten
 
     def _count(self, bucket: _Bucket, article: Features, step: int) -> None:
