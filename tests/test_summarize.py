@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.news.sentences import split_sentences
 from bot.news.snapshot import parse_snapshot
 from bot.news.summarize import MAX_CHARS, summarize
-from bot.news.text import terms
+from bot.news.text import cosine, norm, terms
 from tests.conftest import SEEDS
 
 
@@ -154,3 +158,15 @@ def test_language_is_keyword_only_and_english_is_the_default() -> None:
     assert summarize(text, 3) == summarize(text, 3, language="en") == summarize(text)
     with pytest.raises(TypeError):
         summarize(text, 3, "", "en")  # type: ignore[misc]
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 9), max_size=8),
+    st.dictionaries(st.sampled_from("abcdefgh"), st.integers(1, 9), max_size=8),
+)
+def test_a_cosine_with_its_norms_given_is_the_cosine_worked_out(
+    a: dict[str, int], b: dict[str, int]
+) -> None:
+    """The summariser works each sentence's norm out once; nothing it picks may change."""
+    first, second = Counter(a), Counter(b)
+    assert cosine(first, second, norm(first), norm(second)) == cosine(first, second)

@@ -118,7 +118,11 @@ def mention_scores(text: str) -> dict[str, float]:
 
 def country_scores(title: str, body: str) -> dict[str, float]:
     """How strongly the article is about each country, weighted by position."""
-    title, body = _prepare(title), _prepare(body)
+    return _scores(_prepare(title), _prepare(body))
+
+
+def _scores(title: str, body: str) -> dict[str, float]:
+    """`country_scores` of a prepared title and body."""
     total: dict[str, float] = defaultdict(float)
     for code, weight, _, _ in _mentions(title, enumerations=False):
         total[code] += TITLE_FACTOR * weight
@@ -131,12 +135,12 @@ def country_scores(title: str, body: str) -> dict[str, float]:
 
 def tag_countries(title: str, body: str) -> list[str]:
     """Country codes the article is about, in `gazetteer.COUNTRY_CODES` order."""
-    scores = country_scores(title, body)
+    title, body = _prepare(title), _prepare(body)  # once: a third of the tagger's time
+    scores = _scores(title, body)
     tagged = {code for code, score in scores.items() if score >= TAG_THRESHOLD}
-    prepared = _prepare(body)
-    opening = _prepare(title) + "\n" + prepared[: lede_end(prepared)]
+    opening = title + "\n" + body[: lede_end(body)]
     if _REGION.search(_REMIT.sub(_blank, opening)):
         tagged |= {code for code in gazetteer.CENTRAL_ASIA if scores.get(code)}
-        if _ALL_FIVE.search(opening) or _ALL_FIVE.search(_prepare(title)):
+        if _ALL_FIVE.search(opening) or _ALL_FIVE.search(title):
             tagged |= set(gazetteer.CENTRAL_ASIA)
     return [code for code in gazetteer.COUNTRY_CODES if code in tagged]

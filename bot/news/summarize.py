@@ -28,7 +28,7 @@ from sumy.summarizers._summarizer import AbstractSummarizer
 
 from bot.news import keywords
 from bot.news.sentences import SumyTokenizer
-from bot.news.text import cosine, rules_language, terms
+from bot.news.text import cosine, norm, rules_language, terms
 
 MAX_CHARS = 30_000
 MAX_CANDIDATES = 60
@@ -84,18 +84,23 @@ class LeadCentroidSummarizer(AbstractSummarizer):  # type: ignore[misc]
         centroid: Counter[str] = Counter()
         for vector in vectors:
             centroid.update(vector)
+        norms = [norm(vector) for vector in vectors]
+        centroid_norm, title_norm = norm(centroid), norm(self._title_terms)
         scores = []
         for position, vector in enumerate(vectors):
             score = POSITION_WEIGHT / (1.0 + position) ** 0.5
-            score += CENTRALITY_WEIGHT * cosine(vector, centroid)
-            score += TITLE_WEIGHT * cosine(vector, self._title_terms)
+            score += CENTRALITY_WEIGHT * cosine(vector, centroid, norms[position], centroid_norm)
+            score += TITLE_WEIGHT * cosine(vector, self._title_terms, norms[position], title_norm)
             scores.append(score)
         # Greedy pick in score order, skipping near-repeats of a picked sentence.
         picked: list[int] = []
         for index in sorted(range(len(sentences)), key=lambda i: -scores[i]):
             if len(picked) == count:
                 break
-            if all(cosine(vectors[index], vectors[p]) < REDUNDANT_COSINE for p in picked):
+            if all(
+                cosine(vectors[index], vectors[p], norms[index], norms[p]) < REDUNDANT_COSINE
+                for p in picked
+            ):
                 picked.append(index)
         rank = {index: len(picked) - order for order, index in enumerate(picked)}
         return {s: float(rank.get(i, 0)) - 1.0 + scores[i] / 10 for i, s in enumerate(sentences)}

@@ -12,9 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 
-from nltk.stem.snowball import SnowballStemmer
 from sumy.utils import get_stop_words
 
 from bot.news import keywords
@@ -35,7 +33,6 @@ def sentences_end(text: str, count: int, limit: int) -> int:
 
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*")
 STOP_WORDS: frozenset[str] = frozenset(get_stop_words("english"))
-_stemmer = SnowballStemmer("english")
 
 # Function words and news connectives, with "е" for "ё" (terms() folds ё too).
 # Snowball's Russian stop list at heart, plus pronoun forms and the discourse words news
@@ -69,9 +66,9 @@ RUSSIAN_STOP_WORDS: frozenset[str] = frozenset(
 # fmt: on
 
 
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return str(_stemmer.stem(word))
+    """Snowball's English stem of a lower-case word (cached with the other stemmers')."""
+    return keywords.english_stem(word)
 
 
 def words(text: str) -> list[str]:
@@ -128,14 +125,25 @@ def terms(text: str, language: str = "en") -> list[str]:
             if len(w) > 1 and w not in RUSSIAN_STOP_WORDS and w not in STOP_WORDS
         ]
     lowered = (w.lower().replace("’", "'") for w in words(text))
-    return [stem(w) for w in lowered if len(w) > 1 and w not in STOP_WORDS]
+    english_stem = keywords.english_stem
+    return [english_stem(w) for w in lowered if len(w) > 1 and w not in STOP_WORDS]
 
 
-def cosine(a: Counter[str], b: Counter[str]) -> float:
+def norm(vector: Counter[str]) -> float:
+    return math.sqrt(sum(v * v for v in vector.values()))
+
+
+def cosine(
+    a: Counter[str], b: Counter[str], a_norm: float | None = None, b_norm: float | None = None
+) -> float:
+    """The cosine of two term vectors; their norms (`norm`) may be given, worked out once
+    for a vector compared many times (a summary's centroid: that was a third of the
+    summariser's time)."""
     if not a or not b:
         return 0.0
+    a_norm = norm(a) if a_norm is None else a_norm
+    b_norm = norm(b) if b_norm is None else b_norm
     if len(a) > len(b):
         a, b = b, a
     dot = sum(count * b[term] for term, count in a.items() if term in b)
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm
+    return dot / (a_norm * b_norm)
