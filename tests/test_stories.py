@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -493,3 +494,66 @@ def test_articles_prepared_with_their_meanings_are_stored_without_encoding_anyth
     for n in range(len(texts)):
         without.assign(prepared(n), embed=counting)
     assert sum(asked) > 0  # the same articles without meanings: some had to be encoded
+
+
+def _candidates_reading_every_posting(index: StoryIndex, article: Features) -> list[int]:
+    """`StoryIndex.candidates` as first written: every key's postings gathered, then read
+    rarest first (the index now gathers only the keys it reads)."""
+    from bot.news.stories import index as stories_index
+    from bot.news.stories.compare import idf
+
+    view = index.view(article.at)
+    weighed = []
+    for key in article.lookup_keys:
+        stories = {s for bucket in view.buckets for s in bucket.postings.get(key, {})}
+        if stories:
+            part, word = (
+                (article.language, key[len(article.language) + 3 :]) if key.startswith("w:")
+                else ("sounds", key[2:]) if key.startswith("s:") else ("names", key)
+            )  # fmt: skip
+            weighed.append((view.df(part).get(word), key, stories))
+    shared: dict[int, float] = {}
+    keys: dict[int, int] = {}
+    read = 0
+    for df, _key, stories in sorted(weighed, key=lambda found: (found[0], found[1])):
+        if read >= stories_index.MAX_POSTINGS:
+            break
+        read += len(stories)
+        for story in stories:
+            shared[story] = shared.get(story, 0.0) + idf(df, view.total)
+            keys[story] = keys.get(story, 0) + 1
+    near = [s for s in shared if keys[s] >= stories_index.MIN_CANDIDATE_KEYS and s in index.stories
+            and index._near(article, index.stories[s])]  # fmt: skip
+    return sorted(near, key=lambda s: (-shared[s], s))[: stories_index.MAX_CANDIDATES]
+
+
+NAMES = ["Japarov", "Rahmon", "Tokayev", "Mirziyoyev", "Bishkek", "Dushanbe", "Astana",
+         "Tashkent", "Rogun", "Isfara", "Kambarata", "Naryn", "Osh", "Khujand", "Aktau"]  # fmt: skip
+WORDS = ["treaty", "water", "dam", "summit", "election", "border", "gas", "grain", "railway",
+         "hospital", "flood", "earthquake", "court", "bank", "visit", "talks"]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(NAMES), min_size=1, max_size=4),
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+            st.integers(0, 200),
+        ),
+        min_size=2,
+        max_size=40,
+    )
+)
+def test_candidates_are_those_of_reading_every_posting(
+    reports: list[tuple[list[str], list[str], int]],
+) -> None:
+    index = StoryIndex(72 * HOUR)
+    # Few postings a read, so that reading stops early here as it does in a full window.
+    with mock.patch("bot.news.stories.index.MAX_POSTINGS", 6):
+        for names, words, hours in reports:
+            title = " ".join(names) + " " + " ".join(words)
+            body = f"{' and '.join(names)} said the {' '.join(words)} went ahead."
+            article = features(title, body, "en", START + hours * HOUR, "steppe")
+            assert index.candidates(article) == _candidates_reading_every_posting(index, article)
+            index.assign(article)

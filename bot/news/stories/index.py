@@ -153,10 +153,29 @@ class StoryIndex:
         """Stories near the article's time sharing an index key with it: those sharing
         the rarest keys (at most MAX_CANDIDATES; ties to the older story)."""
         view = view or self.view(article.at)
-        weighed: list[tuple[int, str, set[int]]] = []
+        # Rarest first, and the stories a key leads to gathered only for the keys read:
+        # a common word's postings (64 stories a bucket) are the most to gather, and are
+        # seldom reached. A key is posted only where it is counted, so a key no article
+        # near has (df 0) leads nowhere; one counted but not posted near is passed over.
+        weighed: list[tuple[int, str]] = []
+        words, sounds, names = view.df(article.language), view.df("sounds"), view.df("names")
+        skip = len(article.language) + 3
         for key in article.lookup_keys:
-            # A key is posted in a bucket while an article there has it: most of an
-            # article's keys are posted nowhere near, and cost two lookups, not its df.
+            if key.startswith("w:"):
+                df = words.get(key[skip:])
+            elif key.startswith("s:"):
+                df = sounds.get(key[2:])
+            else:
+                df = names.get(key)
+            if df:
+                weighed.append((df, key))
+        weighed.sort()
+        shared: dict[int, float] = {}
+        keys: dict[int, int] = {}
+        read = 0
+        for df, key in weighed:
+            if read >= MAX_POSTINGS:
+                break
             stories: set[int] = set()
             for bucket in view.buckets:
                 posted = bucket.postings.get(key)
@@ -164,20 +183,6 @@ class StoryIndex:
                     stories.update(posted)
             if not stories:
                 continue
-            if key.startswith("w:"):
-                df = view.df(article.language).get(key[len(article.language) + 3 :])
-            elif key.startswith("s:"):
-                df = view.df("sounds").get(key[2:])
-            else:
-                df = view.df("names").get(key)
-            weighed.append((df, key, stories))
-        weighed.sort(key=lambda found: (found[0], found[1]))
-        shared: dict[int, float] = {}
-        keys: dict[int, int] = {}
-        read = 0
-        for df, _key, stories in weighed:
-            if read >= MAX_POSTINGS:
-                break
             weight = idf(df, view.total)
             read += len(stories)
             for story in stories:
