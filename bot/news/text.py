@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from sumy.utils import get_stop_words
 
@@ -118,15 +119,26 @@ def terms(text: str, language: str = "en") -> list[str]:
     Russian stop words; Latin words in such a text still get the English ones.
     """
     if language != "en" and rules_language(language, text) == "ru":
-        lowered = (w.lower().replace("’", "'").replace("ё", "е") for w in words(text))
-        return [
-            keywords.stem(w)
-            for w in lowered
-            if len(w) > 1 and w not in RUSSIAN_STOP_WORDS and w not in STOP_WORDS
-        ]
-    lowered = (w.lower().replace("’", "'") for w in words(text))
-    english_stem = keywords.english_stem
-    return [english_stem(w) for w in lowered if len(w) > 1 and w not in STOP_WORDS]
+        return [term for term in map(_russian_term, words(text)) if term]
+    return [term for term in map(_english_term, words(text)) if term]
+
+
+# A word's term as written, "" for none: one cached call a word instead of folding,
+# filtering and stemming each time (the summary reads every sentence of an article).
+@lru_cache(maxsize=131_072)
+def _english_term(word: str) -> str:
+    folded = word.lower().replace("’", "'")
+    if len(folded) > 1 and folded not in STOP_WORDS:
+        return keywords.english_stem(folded)
+    return ""
+
+
+@lru_cache(maxsize=131_072)
+def _russian_term(word: str) -> str:
+    folded = word.lower().replace("’", "'").replace("ё", "е")
+    if len(folded) > 1 and folded not in RUSSIAN_STOP_WORDS and folded not in STOP_WORDS:
+        return keywords.stem(folded)
+    return ""
 
 
 def norm(vector: Counter[str]) -> float:
