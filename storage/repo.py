@@ -124,6 +124,39 @@ def add_article_countries(*, session: Session, rows: Sequence[tuple[int, str]]) 
         )
 
 
+# A stored text, as far as telling whether another copy would replace it: its length in
+# characters (SQLite's and PostgreSQL's length() of text, as Python's len()) and whether
+# it was cut.
+StoredText = tuple[int, bool]
+
+
+def stored_texts(
+    *, session: Session, urls: Sequence[str], outlet: str, title_keys: Sequence[str]
+) -> tuple[dict[str, StoredText], dict[str, StoredText]]:
+    """The stored articles with one of `urls`, and those of `outlet` with one of
+    `title_keys`: each one's text length and whether it was cut (by URL, by title key)."""
+    length = func.length(ArticleRecord.body)
+    by_url: dict[str, StoredText] = {}
+    by_title: dict[str, StoredText] = {}
+    unique_urls, unique_keys = sorted(set(urls)), sorted(set(title_keys))
+    for start in range(0, len(unique_urls), 500):
+        for url, chars, truncated in session.exec(
+            select(ArticleRecord.url, length, ArticleRecord.truncated).where(
+                col(ArticleRecord.url).in_(unique_urls[start : start + 500])
+            )
+        ):
+            by_url[url or ""] = (int(chars), bool(truncated))
+    for start in range(0, len(unique_keys), 500):
+        for key, chars, truncated in session.exec(
+            select(ArticleRecord.title_key, length, ArticleRecord.truncated).where(
+                ArticleRecord.outlet == outlet,
+                col(ArticleRecord.title_key).in_(unique_keys[start : start + 500]),
+            )
+        ):
+            by_title[key] = (int(chars), bool(truncated))
+    return by_url, by_title
+
+
 def ingested_hashes(*, session: Session, hashes: Sequence[str]) -> set[str]:
     """Those of `hashes` whose content was ingested before."""
     found: set[str] = set()

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.news.articles import SNAPSHOT_TEXT, PreparedArticle, Publisher
 from bot.news.ingest import IngestReport, ingest_paths
+from bot.news.snapshot import Article
+from bot.news.text_work import TextWork
 from storage import repo
-from storage.db import open_session
+from storage.db import make_engine, open_session
+from storage.migrate import upgrade_schema
 from storage.models import ArticleRecord, ExchangeRateRecord, SnapshotRecord
 from tests.conftest import EXPECTED, SEEDS
 
@@ -147,3 +152,58 @@ def test_folders_skip_temporary_and_non_text_files(engine: Engine, tmp_path: Pat
     shutil.copy(SEEDS / "expected.json", tmp_path / "expected.json")
     report = ingest_paths(engine, [tmp_path])
     assert (report.snapshots_new, report.failed) == (1, [])
+
+
+class _CountingWork(TextWork):
+    """Text work that notes the title of every article it starts preparing."""
+
+    def __init__(self) -> None:
+        super().__init__(workers=1)
+        self.titles: list[str] = []
+
+    def start(
+        self, articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT
+    ) -> Callable[[], list[PreparedArticle]]:
+        self.titles += [article.title for article in articles]
+        return super().start(articles, outlet)
+
+
+def test_articles_stored_unchanged_are_not_prepared_again(engine: Engine, tmp_path: Path) -> None:
+    """A page seen again with another ticker, or a later page that repeats an article,
+    prepares only what storing would change; what is stored is the same."""
+    pages = sorted(SEEDS.glob("*.txt"))
+    work = _CountingWork()
+    for page in pages:  # one page at a time, as the scheduler sees them
+        ingest_paths(engine, [page], work=work)
+    assert 28 <= len(work.titles) < 30  # 30 articles on the pages, 28 of them apart
+    changed = tmp_path / "again.txt"
+    changed.write_text("USD/KZT = 470.10 +0.20%\n" + pages[0].read_text(encoding="utf-8"))
+    before = len(work.titles)
+    report = ingest_paths(engine, [changed], work=work)
+    assert (report.snapshots_new, report.articles_new, report.articles_updated) == (1, 0, 0)
+    assert len(work.titles) == before  # its six articles are stored as they are
+    with open_session(engine) as session:
+        assert session.exec(select(SnapshotRecord.article_count)).all()[-1] == 6
+    one_go = ingest_into_new(tmp_path, pages)
+    assert _dump_texts(engine) == _dump_texts(one_go)
+    assert _stories(engine) == _stories(one_go)
+
+
+def _dump_texts(engine: Engine) -> list[tuple[object, ...]]:
+    with open_session(engine) as session:
+        articles = session.exec(select(ArticleRecord).order_by(ArticleRecord.title)).all()
+        return [(a.title, a.body, a.summary, a.truncated, a.language) for a in articles]
+
+
+def _stories(engine: Engine) -> set[frozenset[str]]:
+    with open_session(engine) as session:
+        articles = session.exec(select(ArticleRecord)).all()
+    return {frozenset(a.title for a in articles if a.story_id == b.story_id) for b in articles}
+
+
+def ingest_into_new(folder: Path, pages: list[Path]) -> Engine:
+    """The pages ingested at once into a database of their own (SQLite)."""
+    other = make_engine(f"sqlite:///{folder / 'one_go.db'}")
+    upgrade_schema(other)
+    ingest_paths(other, pages, work=TextWork(workers=1))
+    return other

@@ -14,6 +14,7 @@ import gzip
 import itertools
 import socket
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,10 @@ from aiohttp import web
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 
+from bot.news.articles import SNAPSHOT_TEXT, Publisher
 from bot.news.ingest import ingest_paths
+from bot.news.snapshot import Article
+from bot.news.text_work import TextWork
 from bot.sources import fetcher as fetcher_module
 from bot.sources.fetch_round import FetchReport, FetchRound, next_try
 from bot.sources.fetcher import Fetcher, FetchLimits, PublicOnlyResolver
@@ -592,3 +596,54 @@ def test_stats_show_each_sources_health() -> None:
     assert "✅ https://steppe.example/feed (HTTP 200" in text
     assert "⚠️ 4 failures in a row https://broken.example/&lt;feed&gt;" in text
     assert "HTTP 503 &lt;Service Unavailable&gt;" in text and html_problems(text) == []
+
+
+class _CountingWork(TextWork):
+    """Text work that notes the title of every article it prepares."""
+
+    def __init__(self) -> None:
+        super().__init__(workers=1)
+        self.titles: list[str] = []
+
+    def prepare(self, articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT) -> Any:
+        self.titles += [article.title for article in articles]
+        return super().prepare(articles, outlet)
+
+
+def test_a_feed_that_changed_prepares_only_what_storing_would_change(engine: Engine) -> None:
+    """A feed that gained one item gives its others again: the item stored as it is costs
+    no text work, a fuller text of a stored one is prepared and replaces it, and the new
+    one is stored. Each prepared article is ~10 ms of one core (meaning included)."""
+    lead = "Bishkek, Kyrgyzstan. The council met on Monday and agreed the new budget."
+    rounds = [
+        rss(item("Budget agreed", link="https://steppe.example/a", content=lead),
+            item("Bridge opens", link="https://steppe.example/b", content="A short lead.")),
+        rss(item("Budget agreed", link="https://steppe.example/a", content=lead),
+            item("Bridge opens", link="https://steppe.example/b",
+                 content="A short lead. Now the whole story, with every detail of the bridge."),
+            item("Talks resume", link="https://steppe.example/c", content=lead + " Talks too.")),
+    ]  # fmt: skip
+    served = iter(rounds)
+
+    async def feed(_: web.Request) -> web.Response:
+        return web.Response(text=next(served), content_type="application/rss+xml")
+
+    async def scenario() -> list[FetchReport]:
+        async with serve({"/feed": feed}) as (base, _served):
+            fetcher = Fetcher(allow_private=True, contact="ops@steppe.example", limits=QUICK)
+            runner = FetchRound(engine, fetcher, interval=INTERVAL, clock=lambda: NOW, work=work)
+            try:
+                return [await runner.run([base + "/feed"], force=True) for _ in rounds]
+            finally:
+                await fetcher.close()
+
+    work = _CountingWork()
+    first, second = asyncio.run(scenario())
+    assert work.titles == ["Budget agreed", "Bridge opens", "Bridge opens", "Talks resume"]
+    assert (first.sources[0].articles_new, first.sources[0].articles_updated) == (2, 0)
+    assert (second.sources[0].articles_new, second.sources[0].articles_updated) == (1, 1)
+    assert [row[:2] for row in stored(engine)] == [
+        ("Budget agreed", lead),
+        ("Bridge opens", "A short lead. Now the whole story, with every detail of the bridge."),
+        ("Talks resume", lead + " Talks too."),
+    ]

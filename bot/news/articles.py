@@ -111,6 +111,11 @@ def is_fuller(*, new_body: str, new_truncated: bool, old_body: str, old_truncate
     A complete text beats a cut one; between two of the same kind, the longer wins.
     A cut text never replaces a complete one, however long.
     """
+    return replaces(len(new_body), new_truncated, len(old_body), old_truncated)
+
+
+def replaces(new_length: int, new_truncated: bool, old_length: int, old_truncated: bool) -> bool:
+    """`is_fuller`, by the texts' lengths."""
     if new_truncated != old_truncated:
         return old_truncated
-    return len(new_body) > len(old_body)
+    return new_length > old_length

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.news.articles import PreparedArticle, Publisher
+from bot.news.articles import SNAPSHOT_TEXT, PreparedArticle, Publisher
 from bot.news.snapshot import Article, Snapshot, parse_snapshot
-from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_batches, store_each
+from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_batches, store_each, unchanged
 from bot.news.story_window import DEFAULT_WINDOW_HOURS
 from bot.news.text_work import TextWork
 from storage import repo
@@ -139,8 +139,9 @@ def ingest_paths(
     text_work = work or TextWork()
     done = 0
     group: list[_Read] = []
-    # The group being prepared (on the pool) while the one before it is stored.
-    waiting: tuple[list[_Read], Callable[[], list[PreparedArticle]]] | None = None
+    # The group being prepared (on the pool) while the one before it is stored: its files,
+    # which of their articles are stored unchanged (not prepared), and the others' result.
+    waiting: tuple[list[_Read], list[bool], Callable[[], list[PreparedArticle]]] | None = None
 
     def progress(count: int) -> None:
         nonlocal done
@@ -151,9 +152,9 @@ def ingest_paths(
 
     def store_waiting() -> None:
         if waiting is not None:
-            reads, prepared = waiting
+            reads, seen, prepared = waiting
             _store_group(
-                engine, reads, prepared(), report, clock(), story_window_hours, text_work
+                engine, reads, seen, prepared(), report, clock(), story_window_hours, text_work
             )
             progress(len(reads))
 
@@ -165,9 +166,14 @@ def ingest_paths(
             last = position == len(files) - 1
             if group and (last or sum(len(r.snapshot.articles) for r in group) >= group_articles):
                 articles = [article for r in group for article in r.snapshot.articles]
-                started = text_work.start(articles)
+                # The same article recurs across pages: only those storing would change are
+                # prepared (a page stored meanwhile, the one before, is not known yet: its
+                # copies are prepared, and stored once).
+                seen = unchanged(engine, articles, SNAPSHOT_TEXT.key)
+                fresh = [a for a, old in zip(articles, seen, strict=True) if not old]
+                started = text_work.start(fresh)
                 store_waiting()
-                waiting, group = (group, started), []
+                waiting, group = (group, seen, started), []
             if read is None:
                 progress(1)
         store_waiting()
@@ -210,24 +216,27 @@ def _read(
 def _store_group(
     engine: Engine,
     group: Sequence[_Read],
+    seen: Sequence[bool],
     articles: Sequence[PreparedArticle],
     report: IngestReport,
     now: dt.datetime,
     story_window_hours: float,
     work: TextWork,
 ) -> None:
-    """Store the group's files (their articles prepared, in order) in one transaction."""
-    prepared = iter(articles)
-    batches = [
-        Batch(
+    """Store the group's files in one transaction (`seen`: for each of their articles,
+    whether it is stored unchanged; `articles`: the others, prepared, in order)."""
+    prepared, old = iter(articles), iter(seen)
+    batches = []
+    for read in group:
+        stored_before = [next(old) for _ in read.snapshot.articles]
+        batches.append(Batch(
             source=str(read.path),
             digest=read.digest,
-            articles=[next(prepared) for _ in read.snapshot.articles],
+            articles=[next(prepared) for was in stored_before if not was],
             page_date=read.snapshot.date,
             rates=[(r.currency, r.base, r.rate, r.change) for r in read.snapshot.rates],
-        )
-        for read in group
-    ]
+            unchanged=sum(stored_before),
+        ))  # fmt: skip
     results = store_each(
         engine, batches, now=now, story_window_hours=story_window_hours, embed=work.embed
     )

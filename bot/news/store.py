@@ -31,7 +31,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
-from bot.news.articles import PreparedArticle, is_fuller
+from bot.news.articles import PreparedArticle, is_fuller, replaces, title_key
+from bot.news.snapshot import Article
 from bot.news.stories import Embed, Features, meaning
 from bot.news.story_window import (
     DEFAULT_WINDOW_HOURS,
@@ -64,11 +65,44 @@ class Batch:
     articles: Sequence[PreparedArticle]
     page_date: dt.date | None = None  # a snapshot page's date
     rates: Sequence[Rate] = ()
+    unchanged: int = 0  # its articles stored before and not prepared again (`unchanged`)
 
 
 class Stored(NamedTuple):
     new: int
     updated: int
+
+
+def unchanged(engine: Engine, articles: Sequence[Article], outlet: str) -> list[bool]:
+    """Whether each article is stored already, with a text it would not replace.
+
+    Storing such an article changes nothing (`_update`: it is a copy by its URL, or by
+    its title within its outlet when it has none, and not fuller), so it need not be
+    prepared: a feed that changed by one item gives its other items again, and a
+    snapshot page its earlier articles, each ~10 ms of text work. A copy found only by
+    title while it has a URL may still lend the stored one its link, so it is prepared.
+    If the database cannot be read now, every article is prepared and stored as usual.
+    """
+    urls = [a.url for a in articles if a.url]
+    keys = [title_key(a.title) for a in articles if not a.url]
+    if not urls and not keys:
+        return [False] * len(articles)
+    try:
+        with open_session(engine) as session:
+            by_url, by_title = repo.stored_texts(
+                session=session, urls=urls, outlet=outlet, title_keys=keys
+            )
+    except DBAPIError as error:
+        log.info("stored copies not read (%s): every article prepared", error.orig)
+        return [False] * len(articles)
+    found = []
+    for article in articles:
+        stored = by_url.get(article.url) if article.url else by_title.get(title_key(article.title))
+        found.append(
+            stored is not None
+            and not replaces(len(article.body), article.truncated, stored[0], stored[1])
+        )
+    return found
 
 
 def store_batches(
@@ -177,7 +211,7 @@ def _store(
                 source=batch.source,
                 status="ingested",
                 page_date=batch.page_date,
-                article_count=len(batch.articles),
+                article_count=len(batch.articles) + batch.unchanged,
                 now=now,
             )
             assert snapshot.id is not None

@@ -30,10 +30,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
-from bot.news.articles import PreparedArticle, Publisher, prepare_articles
+from bot.news.articles import Publisher
 from bot.news.ingest import content_hash
 from bot.news.snapshot import Article
-from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_each
+from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_each, unchanged
 from bot.news.story_window import DEFAULT_WINDOW_HOURS
 from bot.news.text_work import TextWork
 from bot.sources.catalog import outlet_for_url
@@ -90,23 +90,21 @@ def next_try(
     return now + wait
 
 
-# A body this big (a feed of many items, or whole texts) is read and prepared on a text
-# worker; a smaller one in a thread here.
+# A body this big (a feed of many items, or whole texts) is read on a text worker; a
+# smaller one in a thread here.
 HEAVY_BODY = 64_000
 
 
 class Source(NamedTuple):
-    """What one source's body holds, ready to store."""
+    """What one source's body holds."""
 
     kind: str  # "feed" or "page"
     articles: tuple[Article, ...]
     outlet: Publisher
-    prepared: list[PreparedArticle]
 
 
 def read_source(url: str, body: bytes, content_type: str | None, name: str | None) -> Source:
-    """Read a fetched body and prepare its articles (on a text worker for a big one):
-    ValueError says why nothing could be read."""
+    """Read a fetched body: ValueError says why nothing could be read."""
     headers = {"Content-Type": content_type} if content_type else {}
     reading = read_articles(Response(url, 200, headers, body))
     outlet = publisher(url, name=name, feed_title=reading.title)
@@ -115,7 +113,7 @@ def read_source(url: str, body: bytes, content_type: str | None, name: str | Non
     if catalogued is not None and catalogued.shape == "teaser":
         # Its feed carries leads: each story's page has the whole text.
         articles = tuple(replace(a, truncated=True) for a in articles)
-    return Source(reading.kind, articles, outlet, prepare_articles(articles, outlet))
+    return Source(reading.kind, articles, outlet)
 
 
 class Reading(NamedTuple):
@@ -353,7 +351,7 @@ class FetchRound:
             await asyncio.to_thread(self._record, record, result, response, None)
             return result
         try:
-            with self.phases.timing("text"):  # the body read and its articles prepared
+            with self.phases.timing("text"):  # the body read
                 source = await self.work.call(
                     read_source, url, response.body, response.content_type, record.name,
                     heavy=len(response.body) >= HEAVY_BODY,
@@ -364,7 +362,15 @@ class FetchRound:
             await asyncio.to_thread(self._record, record, result, None, None)
             return result
         record.kind = source.kind
-        stored = await self._write(Batch(source=url, digest=digest, articles=source.prepared))
+        # Only what storing would change is prepared: a feed that gained one item gives
+        # all the others again.
+        seen = await asyncio.to_thread(unchanged, self.engine, source.articles, source.outlet.key)
+        fresh = [article for article, old in zip(source.articles, seen, strict=True) if not old]
+        with self.phases.timing("text"):  # its new articles prepared
+            prepared = await asyncio.to_thread(self.work.prepare, fresh, source.outlet)
+        stored = await self._write(
+            Batch(source=url, digest=digest, articles=prepared, unchanged=sum(seen))
+        )
         new, updated = stored or (0, 0)
         if stored is not None:  # a body not seen before: its excerpts may be new too
             fuller = await self._full_texts(source.articles, source.outlet)
