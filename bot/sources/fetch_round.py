@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
-from bot.news.articles import Publisher
+from bot.news.articles import PreparedArticle, Publisher, prepare_articles
 from bot.news.ingest import content_hash
 from bot.news.snapshot import Article
 from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_each, unchanged
@@ -114,6 +114,15 @@ def read_source(url: str, body: bytes, content_type: str | None, name: str | Non
         # Its feed carries leads: each story's page has the whole text.
         articles = tuple(replace(a, truncated=True) for a in articles)
     return Source(reading.kind, articles, outlet)
+
+
+def read_and_prepare(
+    url: str, body: bytes, content_type: str | None, name: str | None
+) -> tuple[Source, list[PreparedArticle]]:
+    """`read_source`, and every article prepared, in one task (on one text worker for a
+    big body): for a source's first fetch, when none of its articles is stored yet."""
+    source = read_source(url, body, content_type, name)
+    return source, prepare_articles(source.articles, source.outlet)
 
 
 class Reading(NamedTuple):
@@ -351,25 +360,15 @@ class FetchRound:
             await asyncio.to_thread(self._record, record, result, response, None)
             return result
         try:
-            with self.phases.timing("text"):  # the body read
-                source = await self.work.call(
-                    read_source, url, response.body, response.content_type, record.name,
-                    heavy=len(response.body) >= HEAVY_BODY,
-                )  # fmt: skip
+            source, prepared, seen = await self._read(record, response)
         except ValueError as error:
             result = SourceResult(url, "failed", response.status, error=str(error))
             log.warning("source %s: %s", url, error)
             await asyncio.to_thread(self._record, record, result, None, None)
             return result
         record.kind = source.kind
-        # Only what storing would change is prepared: a feed that gained one item gives
-        # all the others again.
-        seen = await asyncio.to_thread(unchanged, self.engine, source.articles, source.outlet.key)
-        fresh = [article for article, old in zip(source.articles, seen, strict=True) if not old]
-        with self.phases.timing("text"):  # its new articles prepared
-            prepared = await asyncio.to_thread(self.work.prepare, fresh, source.outlet)
         stored = await self._write(
-            Batch(source=url, digest=digest, articles=prepared, unchanged=sum(seen))
+            Batch(source=url, digest=digest, articles=prepared, unchanged=seen)
         )
         new, updated = stored or (0, 0)
         if stored is not None:  # a body not seen before: its excerpts may be new too
@@ -378,6 +377,26 @@ class FetchRound:
         result = SourceResult(url, "ok", 200, new, updated)
         await asyncio.to_thread(self._record, record, result, response, None)
         return result
+
+    async def _read(
+        self, record: SourceRecord, response: Response
+    ) -> tuple[Source, list[PreparedArticle], int]:
+        """The body read, the articles that storing would change prepared, and how many
+        are stored unchanged. A feed that gained one item gives all the others again:
+        those are looked up (`unchanged`) and not prepared. A source never fetched before
+        has none stored, so its body is read and prepared in one go."""
+        heavy = len(response.body) >= HEAVY_BODY
+        arguments = (record.url, response.body, response.content_type, record.name)
+        with self.phases.timing("text"):
+            if record.last_success_at is None:
+                source, prepared = await self.work.call(read_and_prepare, *arguments, heavy=heavy)
+                return source, prepared, 0
+            source = await self.work.call(read_source, *arguments, heavy=heavy)
+        seen = await asyncio.to_thread(unchanged, self.engine, source.articles, source.outlet.key)
+        fresh = [article for article, old in zip(source.articles, seen, strict=True) if not old]
+        with self.phases.timing("text"):
+            prepared = await asyncio.to_thread(self.work.prepare, fresh, source.outlet)
+        return source, prepared, sum(seen)
 
     async def _full_texts(self, articles: Sequence[Article], outlet: Publisher) -> int:
         """Fetch the pages of up to MAX_FULL_TEXT_FETCHES excerpts; how many it upgraded.
