@@ -29,6 +29,7 @@ from bot.news.stories import (
     similarity,
     threshold,
 )
+from bot.news.stories.aliases import formats_of
 from bot.news.stories.compare import SAME_OUTLET_MARGIN, Keys, compare_keys, meaning_may_decide
 from bot.news.stories.keys import entity_key
 from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
@@ -557,3 +558,52 @@ def test_candidates_are_those_of_reading_every_posting(
             article = features(title, body, "en", START + hours * HOUR, "steppe")
             assert index.candidates(article) == _candidates_reading_every_posting(index, article)
             index.assign(article)
+
+
+@pytest.mark.parametrize(
+    ("text", "formats"),
+    [
+        ("Central Asia–China Summit in Bishkek Ends", {"=ca+china"}),
+        ("Xi attends third China-Central Asia Summit", {"=ca+china"}),
+        ("В Бишкеке прошел саммит «Центральная Азия – Китай»", {"=ca+china"}),
+        ("Саммит «Россия – Центральная Азия» завершился", {"=ca+russia"}),
+        ("EU-Central Asia ministerial in Tashkent", {"=ca+eu"}),
+        ("встреча «Центральная Азия — Европейский союз»", {"=ca+eu"}),
+        ("C5+1 ministers meet in New York", {"=ca+usa"}),
+        ("Trade between Central Asia and China hit a record", set()),
+        ("China–Kyrgyzstan–Uzbekistan railway", set()),
+        ("Central Asian leaders meet", set()),
+    ],
+)
+def test_formats_of_the_region_with_one_power_are_blocs(text: str, formats: set[str]) -> None:
+    assert formats_of(text) == formats
+
+
+ASHGABAT_WEEK = [
+    ("russia-ca", "reuters", "en", 0, "Russia–Central Asia summit opens in Ashgabat",
+     "Vladimir Putin and the leaders of Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan "
+     "and Uzbekistan met in Ashgabat on Monday, a day before the CIS summit in the city."),
+    ("russia-ca", "ria", "ru", 3, "Саммит «Россия – Центральная Азия» прошел в Ашхабаде",
+     "Владимир Путин и президенты Казахстана, Кыргызстана, Таджикистана, Туркменистана и "
+     "Узбекистана встретились в Ашхабаде накануне саммита СНГ."),
+    ("cis", "trend", "en", 24, "CIS leaders meet in Ashgabat",
+     "Leaders of the CIS met in Ashgabat on Tuesday, a day after the Russia–Central Asia "
+     "summit, with Putin, Tokayev, Mirziyoyev, Japarov and Rahmon present."),
+    ("cis", "tass", "ru", 26, "В Ашхабаде прошел саммит СНГ",
+     "Лидеры СНГ, в том числе Путин, Токаев, Мирзиёев, Жапаров и Рахмон, собрались в "
+     "Ашхабаде на следующий день после саммита «Россия – Центральная Азия»."),
+]  # fmt: skip
+
+
+def test_two_summits_in_one_city_apart_by_their_titles_though_each_names_the_other() -> None:
+    """Each report names the other summit too, so that no bloc is foreign to either story:
+    whose meeting each is comes from the titles."""
+    texts = [meaning_text(title, body) for *_, title, body in ASHGABAT_WEEK]
+    index = StoryIndex(72 * HOUR)
+    stories = []
+    for (_event, outlet, language, hours, title, body), vector in zip(
+        ASHGABAT_WEEK, embed(texts), strict=True
+    ):
+        article = features(title, body, language, START + hours * HOUR, outlet)
+        stories.append(index.assign(dataclasses.replace(article, meaning=vector)))
+    assert stories[0] == stories[1] != stories[2] == stories[3]

@@ -11,6 +11,7 @@ MAX_ENDING letters of a case ending (Китая, Китаю, Китаем).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 MAX_ENDING = 3
@@ -53,6 +54,46 @@ _ALIASES: dict[str, tuple[str, str]] = {
 BLOCS = frozenset(
     f"={name}" for name in ["eu", "un", "cis", "sco", "csto", "eaeu", "ots", "nato", "opec"]
 )
+
+# The formats in which the region's five meet one power: "Central Asia – China", «Россия –
+# Центральная Азия», "C5+1". Each is a bloc of its own ("=ca+china"), written as formats
+# are, with a dash, a plus or a slash between the two: "trade between Central Asia and
+# China" names no meeting.
+FORMAT_PREFIX = "=ca+"
+_PARTNERS = {
+    "china": r"china|кита[йяюе]\w*|кнр",
+    "russia": r"russia|росси[яиюей]\w*|рф",
+    "eu": r"eu|european\s+union|europe|евросоюз\w*|европейск\w+\s+союз\w*|европ[аыуе]\w*|ес",
+    "japan": r"japan|япони[яиюей]\w*",
+    "korea": r"(?:south\s+|republic\s+of\s+)?korea|(?:республик\w+\s+)?коре[яиюей]\w*",
+    "usa": r"us|usa|u\.s\.|united\s+states|america|сша|америк\w*",
+    "india": r"india|инди[яиюей]\w*",
+    "germany": r"germany|германи[яиюей]\w*",
+    "turkey": r"turkey|türkiye|турци[яиюей]\w*",
+    "gulf": r"gcc|gulf|ссагпз|залив\w*",
+    "britain": r"uk|britain|united\s+kingdom|великобритани[яиюей]\w*",
+}
+_REGION = r"(?:central[\s-]+asia|центральн\w*\s+ази[яиюей]\w*|ца)"
+_JOINT = r"\s*[-–—+/]\s*"
+_PARTNER = "|".join(f"(?P<{key}>{forms})" for key, forms in _PARTNERS.items())
+_FORMATS = re.compile(
+    rf"(?i)(?<!\w)(?:{_REGION}{_JOINT}(?:{_PARTNER})|(?:{_PARTNER.replace('?P<', '?P<r_')})"
+    rf"{_JOINT}{_REGION}|c5\s*\+\s*1)(?!\w)"
+)
+
+
+def formats_of(text: str) -> set[str]:
+    """The "Central Asia + power" formats `text` names ("=ca+china")."""
+    found = set()
+    for match in _FORMATS.finditer(text):
+        partner = next((key for key, value in match.groupdict().items() if value), "r_usa")
+        found.add(FORMAT_PREFIX + partner.removeprefix("r_"))
+    return found
+
+
+def is_bloc(key: str) -> bool:
+    """Whether a name key is a bloc's or a format's (their meetings are events of their own)."""
+    return key in BLOCS or key.startswith(FORMAT_PREFIX)
 
 
 # The powers: places, as the region's countries are (a shared "China" is no evidence).

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import NamedTuple, Protocol
 
 from bot.news.stories import meaning
-from bot.news.stories.aliases import BLOCS
+from bot.news.stories.aliases import is_bloc
 from bot.news.stories.commonplace import (
     PRIOR_ARTICLES,
     commonplace,
@@ -89,6 +89,11 @@ def idf(df: int, total: int) -> float:
     return math.log((total + PRIOR_ARTICLES + 1) / (df + 1))
 
 
+def _blocs(names: frozenset[str]) -> set[str]:
+    """The blocs and formats among an article's names."""
+    return {name for name in names if is_bloc(name)}
+
+
 class Story:
     """A story summed up: how many of its articles carry each word (per language) and
     each name or number, at most STORY_KEYS of each kept, the most frequent. Counts, not
@@ -141,7 +146,7 @@ class Story:
         self.countries |= article.countries
         self.outlets.add(article.outlet)
         self.kinds[article.kind] += 1
-        self.blocs |= article.names & BLOCS
+        self.blocs |= _blocs(article.names)
         self.title_blocs |= article.blocs
         if article.meaning:
             self.add_meaning(article.meaning)
@@ -237,8 +242,10 @@ def compare_keys(
         return None  # an event happens somewhere: two countries' rate decisions are two events
     if article.kind != story.kind:
         return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
-    if article.blocs - story.blocs or story.title_blocs - (article.names & BLOCS):
+    if article.blocs - story.blocs or story.title_blocs - _blocs(article.names):
         return None  # a CIS summit is not the Russia–Central Asia summit of the day before
+    if article.blocs and story.title_blocs and not article.blocs & story.title_blocs:
+        return None  # whose meeting each is, by their titles: even when each names the other
     cache = weighed if weighed is not None else {}
 
     def weights(part: str, counts: Mapping[str, float]) -> Weights:
