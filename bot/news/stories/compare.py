@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple, Protocol
 
+from bot.news.gazetteer import CENTRAL_ASIA
 from bot.news.stories import meaning
 from bot.news.stories.aliases import is_bloc
 from bot.news.stories.commonplace import (
@@ -87,6 +88,22 @@ def idf(df: int, total: int) -> float:
     smooth a cold window: in the first hour, a burst of one event's reports must not
     make that event's own words look common."""
     return math.log((total + PRIOR_ARTICLES + 1) / (df + 1))
+
+
+# Who met, as far as the tagger tells: a report about all five of the region's countries
+# (a summit of the five, with or without a power) joins no story whose every report is
+# about one or two of them (a state visit, a bilateral the day before, which names the
+# summit ahead). Only that way round: a summit's report about one leader's proposal at
+# it is still the summit's, and joins its story.
+_FIVE = frozenset(CENTRAL_ASIA)
+
+
+def _all_five(countries: Collection[str]) -> bool:
+    return set(countries) >= _FIVE
+
+
+def _one_or_two(countries: Collection[str]) -> bool:
+    return 1 <= len(_FIVE & set(countries)) <= 2
 
 
 def _blocs(names: frozenset[str]) -> set[str]:
@@ -234,12 +251,16 @@ def compare_keys(
     ("bankruptcy", "CEO") in common is no event, nor are "Bishkek" and "forum" (two
     forums in one capital), nor "президент" and "president"; across languages meaning
     may stand in for them. An article about other countries than the story's (the
-    tagger's, as readers see them), a report of another sort (a plan, a meeting beside
-    it, a view), or one whose title names a bloc (CIS, SCO) the story never names, or
-    the reverse, is not of its event.
+    tagger's, as readers see them), a report about all five of the region's countries
+    when every report of the story is about one or two (`_all_five`), a report of
+    another sort (a plan, a meeting beside it, a view), or one whose title names a bloc
+    (CIS, SCO) the story never names, or the reverse, or only other blocs than its
+    titles do, is not of its event.
     """
     if article.countries and story.countries and not article.countries & story.countries:
         return None  # an event happens somewhere: two countries' rate decisions are two events
+    if _all_five(article.countries) and _one_or_two(story.countries):
+        return None  # the region's summit is not the state visit of the day before
     if article.kind != story.kind:
         return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
     if article.blocs - story.blocs or story.title_blocs - _blocs(article.names):
