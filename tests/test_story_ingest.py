@@ -4,6 +4,7 @@ several instances ingest at once, and articles stored before stories existed."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
 import json
@@ -22,7 +23,7 @@ from bot.news.articles import Publisher, prepare_articles
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
 from bot.news.store import Batch, store_batches
-from bot.news.stories import FEATURES_VERSION, name_key
+from bot.news.stories import FEATURES_VERSION, features, name_key
 from bot.news.story_window import features_of
 from storage import repo, stories
 from storage.db import make_engine, open_session
@@ -208,6 +209,22 @@ def test_features_stored_by_older_rules_are_computed_anew() -> None:
     assert features_of(record) == found
     record.story_features = {**stale, "v": FEATURES_VERSION}
     assert features_of(record).names == {"stale"}
+
+
+def test_a_meaning_stored_by_older_rules_is_kept_when_read_from_the_same_text() -> None:
+    """New rules need not encode the window's meanings again: the meaning depends only on
+    the title and lede it was read from."""
+    _outlet, language, title, body = TREATY[2]
+    current = features(title, body, language, NOW.timestamp())
+    vector = bytes(range(256)) * 2
+    older = {"l": language, "n": ["stale"], "e": base64.b64encode(vector).decode(), "v": 1}
+    record = ArticleRecord(title_key=title.lower(), title=title, body=body, truncated=False,
+                           summary="", published_on=NOW.date(), first_seen=NOW,
+                           language=language, story_features={**older, "x": current.text})  # fmt: skip
+    found = features_of(record)
+    assert found.meaning == vector and "stale" not in found.names
+    record.story_features = {**older, "x": "another title. another lede"}
+    assert features_of(record).meaning == b""
 
 
 def _fixture_batches(days: Sequence[dt.date] | None = None) -> list[tuple[dt.datetime, Batch]]:

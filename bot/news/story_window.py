@@ -40,6 +40,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from bot.news.stories import FEATURES_VERSION, Embed, Features, StoryIndex, features
+from bot.news.stories.features import stored_meaning
 from storage import stories as stored_stories
 from storage.models import ArticleRecord
 
@@ -82,15 +83,21 @@ def story_time(record: ArticleRecord) -> dt.datetime:
 
 def features_of(record: ArticleRecord) -> Features:
     """The stored features, or computed from the text (articles stored before stories, or
-    by older rules: FEATURES_VERSION)."""
-    if record.story_features and record.story_features.get("v") == FEATURES_VERSION:
-        found = Features.from_json(record.story_features)
+    by older rules: FEATURES_VERSION). A meaning stored by older rules is kept when it
+    was read from the same text: rules that change what is compared leave it as it was,
+    and encoding the window's meanings again after an upgrade would cost seconds."""
+    stored = record.story_features
+    if stored and stored.get("v") == FEATURES_VERSION:
+        found = Features.from_json(stored)
         # Its outlet is the record's: a snapshot's copy may have been claimed by a feed since.
         return found if found.outlet == record.outlet else dataclasses.replace(
             found, outlet=record.outlet
         )
-    return features(record.title, record.body, record.language, article_time(record),
-                    record.outlet)  # fmt: skip
+    found = features(record.title, record.body, record.language, article_time(record),
+                     record.outlet)  # fmt: skip
+    if stored and stored.get("x") == found.text:
+        return dataclasses.replace(found, meaning=stored_meaning(stored))
+    return found
 
 
 def missing(known: Sequence[Span], wanted: Iterable[Span]) -> list[Span]:

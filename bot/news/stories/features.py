@@ -103,12 +103,17 @@ class Features:
         assert isinstance(at, int | float)
         language = str(data.get("l") or "en")
         outlet, kind = str(data.get("o") or ""), str(data.get("k") or "")
-        try:
-            meaning = base64.b64decode(str(data.get("e") or ""), validate=True)
-        except (binascii.Error, ValueError):
-            meaning = b""  # a damaged vector: compared by its keys alone
         return cls(language, dict(words), frozenset(names), float(at), frozenset(countries),
-                   outlet, kind, meaning, frozenset(blocs), str(data.get("x") or ""))  # fmt: skip
+                   outlet, kind, stored_meaning(data), frozenset(blocs),
+                   str(data.get("x") or ""))  # fmt: skip
+
+
+def stored_meaning(data: Mapping[str, object]) -> bytes:
+    """The meaning stored with features (of any version), b"" if none or damaged."""
+    try:
+        return base64.b64decode(str(data.get("e") or ""), validate=True)
+    except (binascii.Error, ValueError):
+        return b""  # a damaged vector: compared by its keys alone
 
 
 def features(
