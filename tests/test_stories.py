@@ -579,6 +579,20 @@ def test_formats_of_the_region_with_one_power_are_blocs(text: str, formats: set[
     assert formats_of(text) == formats
 
 
+def _stories_of_week(week: list[tuple[str, str, str, int, str, str]]) -> list[int]:
+    """Each report's story, assigned in order with its meaning: (event, outlet, language,
+    hours after START, title, body)."""
+    texts = [meaning_text(title, body) for *_, title, body in week]
+    index = StoryIndex(72 * HOUR)
+    stories = []
+    for (_event, outlet, language, hours, title, body), vector in zip(
+        week, embed(texts), strict=True
+    ):
+        article = features(title, body, language, START + hours * HOUR, outlet)
+        stories.append(index.assign(dataclasses.replace(article, meaning=vector)))
+    return stories
+
+
 ASHGABAT_WEEK = [
     ("russia-ca", "reuters", "en", 0, "Russia–Central Asia summit opens in Ashgabat",
      "Vladimir Putin and the leaders of Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan "
@@ -598,14 +612,7 @@ ASHGABAT_WEEK = [
 def test_two_summits_in_one_city_apart_by_their_titles_though_each_names_the_other() -> None:
     """Each report names the other summit too, so that no bloc is foreign to either story:
     whose meeting each is comes from the titles."""
-    texts = [meaning_text(title, body) for *_, title, body in ASHGABAT_WEEK]
-    index = StoryIndex(72 * HOUR)
-    stories = []
-    for (_event, outlet, language, hours, title, body), vector in zip(
-        ASHGABAT_WEEK, embed(texts), strict=True
-    ):
-        article = features(title, body, language, START + hours * HOUR, outlet)
-        stories.append(index.assign(dataclasses.replace(article, meaning=vector)))
+    stories = _stories_of_week(ASHGABAT_WEEK)
     assert stories[0] == stories[1] != stories[2] == stories[3]
 
 
@@ -630,12 +637,5 @@ def test_a_summit_of_the_five_is_not_the_state_visit_of_the_day_before() -> None
     report about all five joins no story of one or two of them. A later report of the
     summit about one leader's proposal at it still joins the summit's story. (A visit's
     lede that names "Central Asia" is tagged with all five, and is not told apart.)"""
-    texts = [meaning_text(title, body) for *_, title, body in BISHKEK_WEEK]
-    index = StoryIndex(72 * HOUR)
-    stories = []
-    for (_event, outlet, language, hours, title, body), vector in zip(
-        BISHKEK_WEEK, embed(texts), strict=True
-    ):
-        article = features(title, body, language, START + hours * HOUR, outlet)
-        stories.append(index.assign(dataclasses.replace(article, meaning=vector)))
+    stories = _stories_of_week(BISHKEK_WEEK)
     assert stories[0] == stories[1] != stories[2] == stories[3]
