@@ -639,3 +639,21 @@ def test_a_summit_of_the_five_is_not_the_state_visit_of_the_day_before() -> None
     lede that names "Central Asia" is tagged with all five, and is not told apart.)"""
     stories = _stories_of_week(BISHKEK_WEEK)
     assert stories[0] == stories[1] != stories[2] == stories[3]
+
+
+SCO_SUMMIT = [
+    ("sco", "kabar", "ru", 0, "Саммит ШОС открылся в Бишкеке",
+     "В Бишкеке открылся саммит Шанхайской организации сотрудничества. Садыр Жапаров "
+     "приветствовал глав государств ШОС в резиденции «Ала-Арча»."),
+    ("sco", "kun", "en", 6, "Mirziyoyev proposes SCO transport fund at Bishkek summit",
+     "Uzbek President Shavkat Mirziyoyev proposed an SCO transport fund at the summit in "
+     "Bishkek, where the leaders of all five Central Asian states met Putin, Xi and Modi."),
+]  # fmt: skip
+
+
+def test_a_report_about_all_five_joins_the_summit_its_title_names() -> None:
+    """Who met, by the tags, gives way to whose meeting it is, by the titles: a report of
+    the SCO summit that names the five countries joins the SCO summit's story, whose
+    reports were about Kyrgyzstan alone."""
+    stories = _stories_of_week(SCO_SUMMIT)
+    assert stories[0] == stories[1]

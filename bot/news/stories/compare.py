@@ -94,7 +94,8 @@ def idf(df: int, total: int) -> float:
 # (a summit of the five, with or without a power) joins no story whose every report is
 # about one or two of them (a state visit, a bilateral the day before, which names the
 # summit ahead). Only that way round: a summit's report about one leader's proposal at
-# it is still the summit's, and joins its story.
+# it is still the summit's, and joins its story. A title that names the story's bloc
+# outweighs the tags: the SCO summit's report about all five joins the SCO's story.
 _FIVE = frozenset(CENTRAL_ASIA)
 
 
@@ -259,7 +260,9 @@ def compare_keys(
     """
     if article.countries and story.countries and not article.countries & story.countries:
         return None  # an event happens somewhere: two countries' rate decisions are two events
-    if _all_five(article.countries) and _one_or_two(story.countries):
+    if _all_five(article.countries) and _one_or_two(story.countries) and not (
+        article.blocs & story.title_blocs
+    ):
         return None  # the region's summit is not the state visit of the day before
     if article.kind != story.kind:
         return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
