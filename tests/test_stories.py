@@ -32,9 +32,11 @@ from bot.news.stories import (
 )
 from bot.news.stories.aliases import formats_of
 from bot.news.stories.compare import SAME_OUTLET_MARGIN, Keys, compare_keys, meaning_may_decide
+from bot.news.stories.concepts import concept_of, concepts
 from bot.news.stories.keys import entity_key
 from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
 from bot.news.stories.meaning import embed, meaning_text
+from bot.news.text import terms
 
 HOUR = 3600.0
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC).timestamp()
@@ -134,6 +136,38 @@ def test_russian_and_english_reports_share_names_numbers_and_sounds() -> None:
     assert {"rhmn", "bshk", "isfr"} <= english.sounds.keys() & russian.sounds.keys()
     assert _score(russian, english) >= CROSS_LANGUAGE_JOIN
     assert _score(english, russian) >= CROSS_LANGUAGE_JOIN
+
+
+APPEAL_EN = (
+    "Former Almaty deputy mayor appeals bribery verdict",
+    "Lawyers for the former deputy mayor of Almaty filed an appeal against the verdict on "
+    "Tuesday, the court said.",
+)
+APPEAL_RU = (
+    "Бывший замаким Алматы обжаловал приговор по делу о взятке",
+    "Защита бывшего заместителя акима Алматы во вторник обжаловала приговор, сообщили в суде.",
+)
+
+
+def test_what_happened_meets_across_languages_where_no_name_does() -> None:
+    """The two reports share only the city by their names and sounds, which is no
+    evidence; "appeal" and «обжаловал», "verdict" and «приговор» are (concepts)."""
+    english, russian = _features(APPEAL_EN, "en"), _features(APPEAL_RU, "ru", 2)
+    assert {"~appeal", "~verdict", "~bribe"} <= english.sounds.keys() & russian.sounds.keys()
+    assert _score(russian, english) >= CROSS_LANGUAGE_JOIN
+    with mock.patch("bot.news.stories.features.concept_of", return_value=None):
+        english, russian = _features(APPEAL_EN, "en"), _features(APPEAL_RU, "ru", 2)
+        assert _score(russian, english) == 0.0  # the city alone
+
+
+def test_each_word_of_the_concepts_names_one_concept() -> None:
+    """A stem listed under two concepts would be read as the first only ("fired": fire
+    or dismissal): every listed word's stem leads back to its own concept."""
+    for concept, (english, russian) in concepts().items():
+        for language, words in (("en", english), ("ru", russian)):
+            for word in words.split():
+                [stem] = terms(word, language)
+                assert concept_of(stem, language) == "~" + concept, (word, concept)
 
 
 def test_the_same_leader_in_another_event_does_not_score() -> None:
@@ -578,6 +612,67 @@ def test_candidates_are_those_of_reading_every_posting(
 )
 def test_formats_of_the_region_with_one_power_are_blocs(text: str, formats: set[str]) -> None:
     assert formats_of(text) == formats
+
+
+FIVE_MINISTERS_RU = ("министров иностранных дел Казахстана, Кыргызстана, Таджикистана, "
+                     "Туркменистана и Узбекистана")
+
+
+EU_STORY = (
+    "EU and Central Asia agree raw materials roadmap in Tashkent",
+    "Foreign ministers of Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan met "
+    "EU foreign policy chief Kaja Kallas in Tashkent.",
+)
+EU_REPORT = (
+    "Мирзиёев принял участников встречи «Центральная Азия — Европейский союз»",
+    f"Президент Узбекистана принял в Ташкенте {FIVE_MINISTERS_RU} и Каю Каллас.",
+)
+CHINA_STORY = (
+    "Kosherbaev: Central Asia–China trade topped $110 billion in 2026",
+    "Kazakh Deputy Foreign Minister Kosherbaev told reporters in Astana that trade grew.",
+)
+CHINA_REPORT = (
+    "Токаев принял глав МИД Китая и стран Центральной Азии",
+    f"Президент Казахстана принял в Астане {FIVE_MINISTERS_RU} и министра Китая.",
+)
+
+
+def _other_power(text: tuple[str, str]) -> tuple[str, str]:
+    swaps = (("EU", "Japan"), ("Китая", "Японии"), ("Китай", "Япония"))
+    title, body = text
+    for power, other in swaps:
+        title, body = title.replace(power, other), body.replace(power, other)
+    return title, body
+
+
+@pytest.mark.parametrize(
+    ("story", "report"),
+    [
+        # The story's English reports write "the EU and Central Asia"; the Russian title
+        # names the format.
+        (EU_STORY, EU_REPORT),
+        # The story's title names the format, its report is about Kazakhstan alone; the
+        # Russian report about all five names China.
+        (CHINA_STORY, CHINA_REPORT),
+    ],
+)
+def test_a_report_about_all_five_names_the_format_of_the_power_it_names(
+    story: tuple[str, str], report: tuple[str, str]
+) -> None:
+    """Only the power decides: where the story's side names another power (Japan), the
+    report is not of its event."""
+    for story_text, report_text, joins in (
+        (story, report, True),
+        (_other_power(story), report, False) if story is EU_STORY else
+        (story, _other_power(report), False),
+    ):  # fmt: skip
+        member = _features(story_text, "en")
+        article = _features(report_text, "ru", 1)
+        index = StoryIndex(72 * HOUR)
+        index.add(member, 1)
+        summary = Story(member.at)
+        summary.add(member)
+        assert (compare_keys(article, summary, index.view(article.at)) is not None) is joins
 
 
 SUMMIT_SCENES = json.loads(

@@ -12,6 +12,7 @@ MAX_ENDING letters of a case ending (Китая, Китаю, Китаем).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 MAX_ENDING = 3
@@ -89,6 +90,13 @@ def formats_of(text: str) -> set[str]:
         partner = next((key for key, value in match.groupdict().items() if value), "r_usa")
         found.add(FORMAT_PREFIX + partner.removeprefix("r_"))
     return found
+
+
+def implied_formats(names: Collection[str]) -> set[str]:
+    """The formats a report about all five of the region's countries names by naming the
+    power alone: "EU and Central Asia agree a roadmap" is the «Центральная Азия — ЕС»
+    meeting, though no dash joins the two."""
+    return {FORMAT_PREFIX + partner for partner in _PARTNERS if f"={partner}" in names}
 
 
 def is_bloc(key: str) -> bool:

@@ -26,7 +26,7 @@ from typing import NamedTuple, Protocol
 
 from bot.news.gazetteer import CENTRAL_ASIA
 from bot.news.stories import meaning
-from bot.news.stories.aliases import is_bloc
+from bot.news.stories.aliases import implied_formats, is_bloc
 from bot.news.stories.commonplace import (
     PRIOR_ARTICLES,
     commonplace,
@@ -110,6 +110,15 @@ def _one_or_two(countries: Collection[str]) -> bool:
 def _blocs(names: frozenset[str]) -> set[str]:
     """The blocs and formats among an article's names."""
     return {name for name in names if is_bloc(name)}
+
+
+def _named_blocs(story: Story) -> set[str]:
+    """The blocs and formats a story names: those its articles name, and, for a story
+    about all five of the region's countries, the formats of the powers it names (its
+    English reports may write "the EU and Central Asia", its Russian ones the format)."""
+    if not _all_five(story.countries):
+        return story.blocs
+    return story.blocs | implied_formats(story.names.keys())
 
 
 class Story:
@@ -260,13 +269,17 @@ def compare_keys(
     """
     if article.countries and story.countries and not article.countries & story.countries:
         return None  # an event happens somewhere: two countries' rate decisions are two events
-    if _all_five(article.countries) and _one_or_two(story.countries) and not (
-        article.blocs & story.title_blocs
-    ):
+    five = _all_five(article.countries)
+    # The blocs it names, and a report about all five names the format of each power it
+    # names: "EU and Central Asia", «Токаев принял глав МИД Китая и стран ЦА».
+    named = article.blocs | _blocs(article.names)
+    if five:
+        named |= implied_formats(article.names)
+    if five and _one_or_two(story.countries) and not named & story.title_blocs:
         return None  # the region's summit is not the state visit of the day before
     if article.kind != story.kind:
         return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
-    if article.blocs - story.blocs or story.title_blocs - _blocs(article.names):
+    if article.blocs - _named_blocs(story) or story.title_blocs - named:
         return None  # a CIS summit is not the Russia–Central Asia summit of the day before
     if article.blocs and story.title_blocs and not article.blocs & story.title_blocs:
         return None  # whose meeting each is, by their titles: even when each names the other

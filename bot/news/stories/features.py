@@ -4,7 +4,9 @@
     lede, without stop words;
   - **names** (any language): name keys and numbers (`bot.news.stories.keys`);
   - **sounds**: each word stem's name key cut to SOUND_LETTERS, so торугарт and
-    torugart, консорциум and consortium meet across scripts;
+    torugart, консорциум and consortium meet across scripts, and the concept of each
+    word that names what happened (`bot.news.stories.concepts`), so "detained" and
+    «задержан» meet too;
   - **countries**: those the tagger finds (the readers' countries);
   - **kind**: what sort of report it is (`bot.news.stories.kinds`);
   - **meaning**: a sentence embedding of its title and lede (`bot.news.stories.meaning`),
@@ -25,6 +27,7 @@ from functools import cached_property
 
 from bot.news.countries import tag_countries
 from bot.news.stories.aliases import BLOCS, formats_of
+from bot.news.stories.concepts import concept_of
 from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
 from bot.news.stories.kinds import report_kind
 from bot.news.stories.meaning import meaning_text
@@ -61,12 +64,16 @@ class Features:
 
     @cached_property
     def sounds(self) -> dict[str, int]:
-        """Its words as they sound, in any script."""
+        """Its words as they sound, in any script, and what they say happened in either
+        language (`bot.news.stories.concepts`: "~arrest" for "detained" and «задержан»)."""
         found: dict[str, int] = {}
         for word, count in self.words.items():
             key = name_key(word)[:SOUND_LETTERS]
             if len(key) >= 3:
                 found[key] = found.get(key, 0) + count
+            concept = concept_of(word, self.language)
+            if concept is not None:
+                found[concept] = found.get(concept, 0) + count
         return found
 
     def index_keys(self) -> list[str]:
