@@ -90,12 +90,14 @@ def _filters(
 
 @dataclass(frozen=True)
 class Terms:
-    """A query's searched parts as each engine reads them (bot.search.query): per part,
-    for SQLite an FTS5 expression and a regular expression over a column of stems; for
-    PostgreSQL a tsquery for anywhere in the article and one for its title alone."""
+    """A query's searched parts as each engine reads them (bot.search.query), per part:
+    for SQLite an FTS5 expression finding it (its words or its related tokens), a
+    regular expression over a column of stems for its words and one for its related
+    tokens ("" for none); for PostgreSQL a tsquery finding it, one for its words in the
+    title, one for its words anywhere and one for its related tokens ("" for none)."""
 
-    fts5: Sequence[tuple[str, str]]
-    tsquery: Sequence[tuple[str, str]]
+    fts5: Sequence[tuple[str, str, str]]
+    tsquery: Sequence[tuple[str, str, str, str]]
 
 
 # Bounds. For each searched part the index gives its newest PART_HITS matches; the
@@ -120,6 +122,10 @@ OUTLET_BONUS = 0.05
 MAX_OUTLET_BONUS = 4
 RECENT_BONUS = 0.1
 RECENT_HALF_LIFE = 7.0  # days
+# An article that holds a part only through a related token (the concept its word
+# names: "sentenced" for "verdict", «землетрясение» for "earthquake") counts this much
+# of one that holds the word: it is found, and ranks below the stories that say it.
+RELATED_TF = 0.4
 
 
 class Scored(NamedTuple):
@@ -151,15 +157,17 @@ def search_stories(
         return []
     newest = session.execute(text("SELECT MAX(id) FROM article")).scalar() or 0
     hits = [
-        _tsquery_newest(session, first) if postgres else _fts5_newest(session, first)
-        for first, _second in parts
+        _tsquery_newest(session, part[0]) if postgres else _fts5_newest(session, part[0])
+        for part in parts
     ]
     weights = [_idf(found, newest) for found in hits]
     stories = _candidates(session, hits, weights)
     members = _members(session, stories, countries, languages, hidden_outlets)
     ids = [m.article for found in members.values() for m in found]
     present = (
-        _tsquery_presence(session, parts, ids) if postgres else _fts5_presence(session, parts, ids)
+        _tsquery_presence(session, terms.tsquery, ids)
+        if postgres
+        else _fts5_presence(session, terms.fts5, ids)
     )
     ranked = _ranked(members, present, weights)
     return ranked[offset : offset + limit]
@@ -247,7 +255,7 @@ def _seconds(value: object) -> float:
 
 def _ranked(
     members: dict[int, list[_Member]],
-    present: Sequence[tuple[set[int], set[int]]],
+    present: Sequence[_Presence],
     weights: Sequence[float],
 ) -> list[Scored]:
     if not members:
@@ -258,15 +266,16 @@ def _ranked(
     scored = []
     for story, found in members.items():
         score, missed = 0.0, 0
-        for (anywhere, title), weight in zip(present, weights, strict=True):
+        for (anywhere, title, related), weight in zip(present, weights, strict=True):
             tf = sum(
                 TITLE_TF if m.article in title else 1.0 for m in found if m.article in anywhere
             )
+            if not tf:
+                missed += 1  # the word itself: meaning may yet find a better story
+                tf = RELATED_TF * sum(1 for m in found if m.article in related)
             if tf:
                 norm = K1 * (1 - B + B * sizes[story] / average)
                 score += weight * tf * (K1 + 1) / (tf + norm)
-            else:
-                missed += 1
         if not score:
             continue
         outlets = len({m.outlet or f"#{m.article}" for m in found})
@@ -291,14 +300,19 @@ def _fts5_newest(session: Session, expression: str) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
+# For each searched part: the articles that hold its words anywhere, those that hold
+# them in the title, and those that hold its related tokens.
+_Presence = tuple[set[int], set[int], set[int]]
+
+
 def _fts5_presence(
-    session: Session, parts: Sequence[tuple[str, str]], ids: Sequence[int]
-) -> list[tuple[set[int], set[int]]]:
-    """For each part, which of `ids` hold it anywhere, and which in the title: the
-    articles' stems read back by rowid and searched with each part's pattern (FTS5 with
-    a MATCH and a list of rowids walks every match of the expression: seconds for a
-    common word's prefix)."""
-    found: list[tuple[set[int], set[int]]] = [(set(), set()) for _ in parts]
+    session: Session, parts: Sequence[tuple[str, str, str]], ids: Sequence[int]
+) -> list[_Presence]:
+    """For each part, which of `ids` hold its words anywhere, which in the title, and
+    which its related tokens: the articles' stems read back by rowid and searched with
+    each part's patterns (FTS5 with a MATCH and a list of rowids walks every match of
+    the expression: seconds for a common word's prefix)."""
+    found: list[_Presence] = [(set(), set(), set()) for _ in parts]
     if not ids:
         return found
     rows = session.execute(
@@ -307,14 +321,18 @@ def _fts5_presence(
         ),
         {"ids": list(ids)},
     ).all()
-    patterns = [re.compile(pattern) for _expression, pattern in parts]
+    patterns = [
+        (re.compile(own), re.compile(related) if related else None) for _, own, related in parts
+    ]
     for article, title, body in rows:
-        for (anywhere, in_title), pattern in zip(found, patterns, strict=True):
-            if pattern.search(title or ""):
+        for (anywhere, in_title, has_related), (own, related) in zip(found, patterns, strict=True):
+            if own.search(title or ""):
                 in_title.add(int(article))
                 anywhere.add(int(article))
-            elif pattern.search(body or ""):
+            elif own.search(body or ""):
                 anywhere.add(int(article))
+            elif related is not None and related.search(body or ""):
+                has_related.add(int(article))
     return found
 
 
@@ -355,19 +373,23 @@ def _tsquery_newest(session: Session, expression: str) -> list[int]:
 
 
 def _tsquery_presence(
-    session: Session, parts: Sequence[tuple[str, str]], ids: Sequence[int]
-) -> list[tuple[set[int], set[int]]]:
-    """For each part, which of `ids` hold it anywhere, and which in the title: one query."""
-    found: list[tuple[set[int], set[int]]] = [(set(), set()) for _ in parts]
+    session: Session, parts: Sequence[tuple[str, str, str, str]], ids: Sequence[int]
+) -> list[_Presence]:
+    """For each part, which of `ids` hold its words anywhere, which in the title, and
+    which its related tokens: one query."""
+    found: list[_Presence] = [(set(), set(), set()) for _ in parts]
     if not ids:
         return found
     tests = ", ".join(
-        f"s.document @@ to_tsquery('simple', :a{n}), s.document @@ to_tsquery('simple', :t{n})"
-        for n in range(len(parts))
+        f"s.document @@ to_tsquery('simple', :a{n}), s.document @@ to_tsquery('simple', :t{n}),"
+        + (f" s.document @@ to_tsquery('simple', :r{n})" if related else " FALSE")
+        for n, (*_, related) in enumerate(parts)
     )
     values: dict[str, object] = {"ids": list(ids)}
-    for n, (anywhere, title) in enumerate(parts):
+    for n, (_match, title, anywhere, related) in enumerate(parts):
         values[f"a{n}"], values[f"t{n}"] = anywhere, title
+        if related:
+            values[f"r{n}"] = related
     rows = session.execute(
         text(f"SELECT s.article_id, {tests} FROM article_search s WHERE s.article_id IN :ids")
         .bindparams(bindparam("ids", expanding=True)),
@@ -375,8 +397,11 @@ def _tsquery_presence(
     ).all()  # fmt: skip
     for article, *flags in rows:
         for n in range(len(parts)):
-            if flags[2 * n]:
+            anywhere, title, related = flags[3 * n : 3 * n + 3]
+            if anywhere:
                 found[n][0].add(int(article))
-            if flags[2 * n + 1]:
+            if title:
                 found[n][1].add(int(article))
+            if related and not anywhere:
+                found[n][2].add(int(article))
     return found

@@ -201,3 +201,43 @@ def test_articles_stored_before_languages_get_one_and_keep_their_outlet(database
             {"day": now.date(), "now": now},
         )
     engine.dispose()
+
+
+def test_search_rows_stored_before_concepts_gain_them(database_url: str) -> None:
+    """Migration 0015 writes the search rows anew: a Russian report of an earthquake,
+    indexed before concepts were, is found by "earthquake" once upgraded."""
+    from tests.test_search_ranking import store
+
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    labels = store(engine, [(("quake", "steppe", "ru", "Землетрясение в Раштской долине",
+                              "Землетрясение повредило дома."), 1)])  # fmt: skip
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        for article_id, title, body in connection.execute(
+            text("SELECT id, title, body FROM article")
+        ).all():
+            old_title, old_body = (
+                " ".join(t for t in stems.split() if not t.startswith("cc"))
+                for stems in search_stems(title, body)
+            )  # the row as 0014 wrote it: no concept tokens
+            connection.execute(
+                text(
+                    "UPDATE article_search SET document = setweight(to_tsvector('simple', :t),"
+                    " 'A') || setweight(to_tsvector('simple', :b), 'B') WHERE article_id = :id"
+                    if postgres
+                    else "UPDATE article_search SET title = :t, body = :b WHERE rowid = :id"
+                ),
+                {"t": old_title, "b": old_body, "id": article_id},
+            )
+        command.downgrade(_config(connection), "0014")
+
+    def found() -> list[str]:
+        with open_session(engine) as session:
+            stories = find_stories(session, "earthquake", Reader(), limit=5, by_meaning=False)
+        return [labels[f.item.story] for f in stories]
+
+    assert found() == []
+    assert upgrade_schema(engine, search_stems=search_stems) == ("0014", head_revision())
+    assert found() == ["quake"]
+    engine.dispose()

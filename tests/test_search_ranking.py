@@ -114,6 +114,46 @@ def test_an_english_query_finds_a_story_through_its_russian_reports(engine: Engi
     assert found.item.language == "en"  # shown by its English article
 
 
+@pytest.mark.parametrize(
+    ("query", "wanted", "other"),
+    [
+        # Across languages: the story's only report is Russian, and no name is typed.
+        ("earthquake damage houses",
+         ("Землетрясение в Раштской долине", "Землетрясение повредило дома в трёх селах."),
+         ("Паводок в Раштской долине", "Паводок подтопил дома в трёх селах.")),
+        ("землетрясение дома",
+         ("Quake hits Rasht valley", "The earthquake damaged homes in three villages."),
+         ("Floods hit Rasht valley", "The flood damaged homes in three villages.")),
+        # One language, another word for it.
+        ("customs officers detained",
+         ("Two customs officers arrested in Osh", "Both were taken into custody on Monday."),
+         ("Two customs officers promoted in Osh", "Both were praised on Monday.")),
+    ],
+)  # fmt: skip
+def test_a_word_finds_the_reports_that_say_what_happened_in_other_words(
+    engine: Engine, query: str, wanted: tuple[str, str], other: tuple[str, str]
+) -> None:
+    """The two stories share the place; only the event tells them apart, and the wanted
+    one tells it in the other language or in another word (bot.news.stories.concepts)."""
+    language = "ru" if any("а" <= c <= "я" for c in wanted[0].lower()) else "en"
+    labels = store(engine, [
+        (("wanted", "steppe", language, *wanted), 2),
+        (("other", "oasis", language, *other), 1),  # the newer of the two
+    ])  # fmt: skip
+    assert ranked(engine, labels, query, by_meaning=False)[:1] == ["wanted"]
+
+
+def test_the_word_itself_ranks_before_another_word_for_it(engine: Engine) -> None:
+    """"verdict" finds the story that says "sentenced" too, after the one that says it."""
+    labels = store(engine, [
+        (("said", "steppe", "en", "Court upholds verdict in Osh customs case",
+          "The verdict stands."), 3),
+        (("other", "oasis", "en", "Osh customs officer sentenced to nine years",
+          "He was sentenced on Monday."), 1),  # newer, and a concept match only
+    ])  # fmt: skip
+    assert ranked(engine, labels, "osh customs verdict", by_meaning=False) == ["said", "other"]
+
+
 def test_more_outlets_rank_before_fewer_when_the_words_match_alike(engine: Engine) -> None:
     one_outlet = ("Bishkek hosts a forum on mountain tourism", "Guides came from all regions.")
     three = ("Bishkek hosts a forum on mountain tourism", "Guides came from every region.")

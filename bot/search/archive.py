@@ -29,6 +29,8 @@ from bot.search.query import (
     group_tsquery,
     groups_of,
     parse_query,
+    related_pattern,
+    related_tsquery,
 )
 from storage import search, stories
 from storage.repo import StoredArticle
@@ -89,8 +91,16 @@ def find_stories(
         return []
     groups = groups_of(query)
     terms = search.Terms(
-        fts5=[(group_fts5(g), group_pattern(g)) for g in groups],
-        tsquery=[(group_tsquery(g), group_tsquery(g, title=True)) for g in groups],
+        fts5=[(group_fts5(g), group_pattern(g), related_pattern(g)) for g in groups],
+        tsquery=[
+            (
+                group_tsquery(g),
+                group_tsquery(g, title=True),
+                group_tsquery(g, related=False),
+                related_tsquery(g),
+            )
+            for g in groups
+        ],
     )
     scored = search.search_stories(
         session=session,

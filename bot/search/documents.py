@@ -12,7 +12,8 @@ Every word is kept, stop words and numbers too: a quoted phrase ("Bank of Englan
 then matches as written, and a year or a count ("2027", "167th") is searchable. The body
 column ends with the tokens of the names and numbers the article names (`names`): a
 Russian article about Рахмон holds "nkrhmn", which an English query for "Rahmon" asks
-for too (`bot.search.forms`).
+for too, and one about an «землетрясение» "ccearthquake", which "earthquake" asks for
+(`bot.search.forms`).
 
 The index (storage/search.py) keeps two columns, so a word in the title can count for
 more than one in the body,
@@ -32,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from bot.news.stories.keys import names_of, numbers_of
-from bot.search.forms import key_token, number_token
+from bot.search.forms import concept_tokens, key_token, number_token
 from bot.search.query import bounded, clean, text_stems
 
 # Bounds: an article is indexed on its title's first TITLE_CHARS characters and its
@@ -74,10 +75,12 @@ def search_stems(
 ) -> tuple[str, str]:
     """An article's title and body stems, as the index stores them (two columns); the
     body's followed by the tokens of the names and numbers the article names (`keys`:
-    its story features' names, "#" before a number; worked out here if not given)."""
-    body_stems = body_text(body)
-    extra = name_tokens(title, body, keys)
-    return title_text(title), f"{body_stems} {extra}" if extra else body_stems
+    its story features' names, "#" before a number; worked out here if not given), and
+    the tokens of the concepts its words name ("cc" + concept: `bot.search.forms`)."""
+    title_stems, body_stems = title_text(title), body_text(body)
+    concepts = concept_tokens(f"{title_stems} {body_stems}".split())
+    extra = " ".join(filter(None, [name_tokens(title, body, keys), *concepts]))
+    return title_stems, f"{body_stems} {extra}" if extra else body_stems
 
 
 def name_tokens(title: str, body: str, keys: Collection[str] | None = None) -> str:

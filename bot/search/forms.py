@@ -16,17 +16,25 @@ article of it holds any alternative.
     it.
   - **Numbers**: an article's numbers are indexed as "nm" + the number with its
     grouping folded ("5,000" and "5 000" are "nm5000"), so "5000" finds them.
+  - **What happened**: a word that names an event's concept
+    (`bot.news.stories.concepts`: "detained", «задержан», "arrested") is indexed as
+    "cc" + the concept too, so "earthquake" finds «землетрясение» and "detained" finds
+    "arrested".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.news import keywords
+from bot.news.stories.concepts import PREFIX as CONCEPT_PREFIX
+from bot.news.stories.concepts import concept_of_stem
 from bot.news.stories.keys import entity_key
 
 NAME_TOKEN = "nk"  # an indexed name key: "nk" + key
 NUMBER_TOKEN = "nm"  # an indexed number: "nm" + digits ("p" for a decimal point)
+CONCEPT_TOKEN = "cc"  # an indexed concept: "cc" + concept ("ccearthquake")
 MIN_NAME_KEY = 3  # a shorter key tells too little (two consonants)
 
 # Country and people: English words (as written), Russian roots, Russian acronyms.
@@ -94,3 +102,14 @@ def number_token(number: str) -> str:
     return NUMBER_TOKEN + number.lstrip("#").replace(".", "p")
 
 
+
+
+def concept_token(stem: str) -> str | None:
+    """The index token of the concept a search stem names ("ccarrest"), None for none."""
+    concept = concept_of_stem(stem)
+    return None if concept is None else CONCEPT_TOKEN + concept.removeprefix(CONCEPT_PREFIX)
+
+
+def concept_tokens(stems: Iterable[str]) -> list[str]:
+    """The concept tokens of an article's search stems, each once, in order."""
+    return list(dict.fromkeys(t for t in map(concept_token, stems) if t is not None))

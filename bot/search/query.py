@@ -141,13 +141,16 @@ class Group:
     (stems, as a prefix). A phrase is one alternative: its stems side by side."""
 
     alternatives: tuple[tuple[Part, bool], ...]
+    # What the word says happened, in either language ("ccarrest" for "detained"): it
+    # finds a story too, and counts for less than the word itself (storage.search).
+    related: tuple[str, ...] = ()
 
 
 def groups_of(query: Query) -> tuple[Group, ...]:
     """Each part of the query with its alternatives: the stems as typed, the beginning
     of longer stems (a place and its adjective: Кызылорда, Кызылординской), and for a
     single word its country family's words in both languages, its name key (across
-    scripts) and its number."""
+    scripts), its number, and the concept it names in either language."""
     found = []
     for part, words in zip(query.parts, query.words or query.parts, strict=True):
         alternatives: list[tuple[Part, bool]] = [(part, False)]
@@ -162,16 +165,19 @@ def groups_of(query: Query) -> tuple[Group, ...]:
                 alternatives.append(((forms.number_token(word),), False))
             elif token := forms.name_token(word):
                 alternatives.append(((token,), False))
-        found.append(Group(tuple(dict.fromkeys(alternatives))))
+        concept = forms.concept_token(part[0]) if len(part) == 1 else None
+        found.append(Group(tuple(dict.fromkeys(alternatives)), (concept,) if concept else ()))
     return tuple(found)
 
 
 def group_fts5(group: Group, *, title: bool = False) -> str:
-    """An FTS5 expression matching any of the group's alternatives (in the title only,
-    with `title`). Every token double-quoted, as `to_fts5`."""
-    expression = (
-        "(" + " OR ".join(_fts5_string(part, prefix) for part, prefix in group.alternatives) + ")"
-    )
+    """An FTS5 expression matching any of the group's alternatives or related tokens (in
+    the title only, with `title`: alternatives alone, as related tokens are in no title).
+    Every token double-quoted, as `to_fts5`."""
+    strings = [_fts5_string(part, prefix) for part, prefix in group.alternatives]
+    if not title:
+        strings += [_fts5_string((token,), False) for token in group.related]
+    expression = "(" + " OR ".join(strings) + ")"
     return f"title : {expression}" if title else expression
 
 
@@ -186,11 +192,26 @@ def group_pattern(group: Group) -> str:
     return r"(?<!\S)(?:" + "|".join(alternatives) + ")"
 
 
-def group_tsquery(group: Group, *, title: bool = False) -> str:
-    """The `to_tsquery('simple', ...)` text of `group_fts5` (the title's lexemes weigh A)."""
+def group_tsquery(group: Group, *, title: bool = False, related: bool = True) -> str:
+    """The `to_tsquery('simple', ...)` text of `group_fts5` (the title's lexemes weigh A;
+    `related=False`: the alternatives alone)."""
     weight = "A" if title else ""
     parts = [_tsquery_part(part, prefix, weight) for part, prefix in group.alternatives]
+    if related and not title:
+        parts += list(group.related)
     return "(" + " | ".join(parts) + ")"
+
+
+def related_pattern(group: Group) -> str:
+    """A regular expression finding the group's related tokens ("" where it has none)."""
+    if not group.related:
+        return ""
+    return r"(?<!\S)(?:" + "|".join(map(re.escape, group.related)) + r")(?!\S)"
+
+
+def related_tsquery(group: Group) -> str:
+    """The `to_tsquery('simple', ...)` text of the group's related tokens ("" for none)."""
+    return " | ".join(group.related)
 
 
 def bounded(text: str, limit: int) -> str:
@@ -233,7 +254,18 @@ def word_stems(word: str) -> Part:
         latin_plain = _LATIN_MARKS.sub("", unicodedata.normalize("NFD", word))
         word = unicodedata.normalize("NFC", latin_plain)
     stem = _MARKS.sub("", keywords.stem(word))  # casefold leaves "i̇" of "İ"
+    if not stem.isascii():
+        stem = _known_letters(stem)
     return tuple(piece for piece in _PIECE.findall(stem) if len(piece) <= MAX_TOKEN_CHARS)
+
+
+def _known_letters(text: str) -> str:
+    """`text` with a space for each character Unicode 3.2 had not assigned. SQLite's
+    unicode61 tokenizer knows the letters of an older Unicode than Python does: a letter
+    added since ("ᳲ", U+1CF2) is a separator to it, so a stem holding one would match
+    nothing. Cut there on both sides, query and index agree (the Cyrillic and Latin
+    letters of the region's languages are all older)."""
+    return "".join(c if unicodedata.ucd_3_2_0.category(c) != "Cn" else " " for c in text)
 
 
 def _parts(text: str) -> Iterator[tuple[Part, bool, Part]]:
