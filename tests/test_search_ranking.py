@@ -124,6 +124,9 @@ def test_an_english_query_finds_a_story_through_its_russian_reports(engine: Engi
         ("землетрясение дома",
          ("Quake hits Rasht valley", "The earthquake damaged homes in three villages."),
          ("Floods hit Rasht valley", "The flood damaged homes in three villages.")),
+        ("miners hurt in collapse",
+         ("Двое горняков пострадали при обрушении кровли", "На шахте обрушилась кровля."),
+         ("Двое горняков награждены", "На шахте наградили горняков.")),
         # One language, another word for it.
         ("customs officers detained",
          ("Two customs officers arrested in Osh", "Both were taken into custody on Monday."),
@@ -141,6 +144,18 @@ def test_a_word_finds_the_reports_that_say_what_happened_in_other_words(
         (("other", "oasis", language, *other), 1),  # the newer of the two
     ])  # fmt: skip
     assert ranked(engine, labels, query, by_meaning=False)[:1] == ["wanted"]
+
+
+def test_a_name_joined_to_a_number_finds_the_name_written_apart(engine: Engine) -> None:
+    """"kambarata-1" is a phrase; the Russian report writes «Камбаратинской ГЭС-1", the
+    name apart from the number: the name's key finds it, after a story that says it."""
+    labels = store(engine, [
+        (("russian", "tau", "ru", "Жапаров осмотрел стройку Камбаратинской ГЭС-1",
+          "Садыр Жапаров осмотрел стройку Камбаратинской ГЭС-1 в Нарынской области."), 2),
+        (("english", "steppe", "en", "Work on Kambarata-1 speeds up", "Builders hurry."), 3),
+        (("other", "oasis", "en", "Rogun dam gets a third turbine", "It started."), 1),
+    ])  # fmt: skip
+    assert ranked(engine, labels, "kambarata-1", by_meaning=False) == ["english", "russian"]
 
 
 def test_the_word_itself_ranks_before_another_word_for_it(engine: Engine) -> None:

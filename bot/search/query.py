@@ -141,8 +141,9 @@ class Group:
     (stems, as a prefix). A phrase is one alternative: its stems side by side."""
 
     alternatives: tuple[tuple[Part, bool], ...]
-    # What the word says happened, in either language ("ccarrest" for "detained"): it
-    # finds a story too, and counts for less than the word itself (storage.search).
+    # What the word says happened, in either language ("ccarrest" for "detained"), or
+    # a name joined to a number by its name alone: it finds a story too, and counts for
+    # less than the words themselves (storage.search).
     related: tuple[str, ...] = ()
 
 
@@ -165,9 +166,21 @@ def groups_of(query: Query) -> tuple[Group, ...]:
                 alternatives.append(((forms.number_token(word),), False))
             elif token := forms.name_token(word):
                 alternatives.append(((token,), False))
-        concept = forms.concept_token(part[0]) if len(part) == 1 else None
-        found.append(Group(tuple(dict.fromkeys(alternatives)), (concept,) if concept else ()))
+        found.append(Group(tuple(dict.fromkeys(alternatives)), _related(part, words)))
     return tuple(found)
+
+
+def _related(part: Part, words: Part) -> tuple[str, ...]:
+    """What a part's related tokens are: a word's concept ("detained": "ccarrest"); and
+    for a name joined to a number ("Kambarata-1", "CASA-1000") the name in any script
+    ("nkkmbrt": «Камбаратинской ГЭС-1» writes the name apart from the number)."""
+    if len(part) == 1:
+        concept = forms.concept_token(part[0])
+        return (concept,) if concept else ()
+    if len(words) == 2 and words[1].isdigit() and not words[0].isdigit():
+        token = forms.name_token(words[0])
+        return (token,) if token else ()
+    return ()
 
 
 def group_fts5(group: Group, *, title: bool = False) -> str:

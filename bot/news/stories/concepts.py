@@ -122,6 +122,11 @@ _CONCEPTS: dict[str, tuple[str, str]] = {
                   "оползень оползня оползни"),
     "fire": ("fire fires blaze ablaze burned wildfire",
              "пожар пожара пожаре пожары возгорание возгорания горел сгорел"),
+    "collapse": ("collapse collapsed collapses",
+                 "обрушение обрушения обрушилась обрушился обрушились обвал обвала"),
+    "mine": ("mine mines miners mining colliery",
+             "шахта шахты шахте шахтеры шахтёры шахтеров шахтёров горняки горняков рудник "
+             "рудника"),
     "explosion": ("explosion explosions blast exploded",
                   "взрыв взрыва взрыве взорвался"),
     "crash": ("crash crashed collision derailed",
@@ -240,6 +245,8 @@ _CONCEPTS: dict[str, tuple[str, str]] = {
                 "оружие оружия вооружение вооружения"),
     "hostages": ("hostage hostages", "заложники заложников"),
     # Diplomacy, beyond the commonplaces
+    "phone": ("phone telephone",
+              "телефон телефону телефонный телефонном телефонного"),
     "ambassador": ("ambassador ambassadors envoy envoys",
                    "посол посла послом спецпредставитель спецпредставители "
                    "спецпредставителей"),
