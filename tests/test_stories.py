@@ -160,6 +160,32 @@ def test_what_happened_meets_across_languages_where_no_name_does() -> None:
         assert _score(russian, english) == 0.0  # the city alone
 
 
+QUAKE_EN = (
+    "Earthquake damages 300 houses in Tajikistan's Rasht valley",
+    "A magnitude 5.9 earthquake damaged 300 houses in three villages of the Rasht valley on "
+    "Tuesday night, the emergencies committee said. One person was killed.",
+)
+QUAKE_RU = (
+    "Толчки магнитудой 5,9 ощущались в Душанбе и Гарме",
+    "Очаг залегал на глубине 15 километров, сообщил Институт геологии Таджикистана.",
+)
+QUAKE_DAMAGE_RU = (
+    "КЧС: землетрясение повредило 300 домов в трёх селах Раштского района",
+    "Комитет по чрезвычайным ситуациям сообщил, что в трёх селах Раштского района повреждены "
+    "300 жилых домов, один человек погиб.",
+)
+
+
+def test_a_report_meets_a_bilingual_story_through_its_reports_in_the_other_language() -> None:
+    """The story's Russian report gave the magnitude, its English one the damage; the
+    Russian report of the damage says what the English one says, and joins the story,
+    by the bar of its own language."""
+    english, russian = _features(QUAKE_EN, "en"), _features(QUAKE_RU, "ru", 1)
+    damage = _features(QUAKE_DAMAGE_RU, "ru", 3)
+    assert _score(damage, russian) < SAME_LANGUAGE_JOIN  # its own language's report alone
+    assert _score(damage, english, russian) >= SAME_LANGUAGE_JOIN
+
+
 def test_each_word_of_the_concepts_names_one_concept() -> None:
     """A stem listed under two concepts would be read as the first only ("fired": fire
     or dismissal): every listed word's stem leads back to its own concept."""
