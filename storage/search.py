@@ -25,11 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Connection, bindparam, text
 from sqlmodel import Session
 
 SEARCH_TABLE = "article_search"  # and FTS5's own tables, named after it
@@ -63,6 +63,44 @@ def index_articles(*, session: Session, rows: Sequence[tuple[int, str, str]]) ->
     values = [{"id": i, "title": title, "body": body} for i, title, body in rows]
     postgres = session.get_bind().dialect.name == "postgresql"
     session.execute(text(_PG_INDEX if postgres else _FTS5_INDEX), values)
+
+
+# (title, body) -> their search stems: the bot's rules (bot.search.documents), which
+# storage does not import.
+SearchStems = Callable[[str, str], tuple[str, str]]
+_PG_REWRITE = (
+    "UPDATE article_search SET document = setweight(to_tsvector('simple', :title), 'A')"
+    " || setweight(to_tsvector('simple', :body), 'B') WHERE article_id = :id"
+)
+_FTS5_REWRITE = "UPDATE article_search SET title = :title, body = :body WHERE rowid = :id"
+REWRITE_BATCH = 500  # articles read and written at a time
+
+
+def rewrite_all(connection: Connection, stems: SearchStems | None) -> int:
+    """Write every stored article's search row anew by `stems` (a migration whose index
+    tokens changed), walking the articles by id, REWRITE_BATCH at a time; how many.
+    `stems` may be None only where there is no article."""
+    postgres = connection.dialect.name == "postgresql"
+    write = text(_PG_REWRITE if postgres else _FTS5_REWRITE)
+    last = written = 0
+    while True:
+        rows = connection.execute(
+            text("SELECT id, title, body FROM article WHERE id > :last ORDER BY id LIMIT :n"),
+            {"last": last, "n": REWRITE_BATCH},
+        ).all()
+        if not rows:
+            return written
+        if stems is None:
+            raise RuntimeError(
+                "articles need their search stems: upgrade through `newsbot db upgrade`"
+            )
+        values = []
+        for article_id, title, body in rows:
+            title_stems, body_stems = stems(title or "", body or "")
+            values.append({"id": article_id, "title": title_stems, "body": body_stems})
+        connection.execute(write, values)
+        written += len(rows)
+        last = rows[-1][0]
 
 
 def _filters(
