@@ -110,10 +110,12 @@ def accepted_by_fts5(expression: str) -> bool:
 
 
 # A tsquery this module writes: a group in parentheses of alternatives joined by |, each
-# a lexeme of letters and digits (optional `:*`, `:A`, `:*A`) or a phrase of them in
-# parentheses joined by <->.
+# a lexeme of letters and digits (optional `:*`, `:A`, `:*A`), a phrase of them in
+# parentheses joined by <->, or related tokens in parentheses joined by &.
 _LEXEME = r"[^\W_]+(?::(?:\*A?|A))?"
-_ALTERNATIVE = rf"(?:{_LEXEME}|\({_LEXEME}(?: <-> {_LEXEME})+\))"
+_ALTERNATIVE = (
+    rf"(?:{_LEXEME}|\({_LEXEME}(?: <-> {_LEXEME})+\)|\([^\W_]+(?: & [^\W_]+)+\))"
+)
 TSQUERY = re.compile(rf"\({_ALTERNATIVE}(?: \| {_ALTERNATIVE})*\)")
 
 

@@ -158,6 +158,21 @@ def test_a_name_joined_to_a_number_finds_the_name_written_apart(engine: Engine) 
     assert ranked(engine, labels, "kambarata-1", by_meaning=False) == ["english", "russian"]
 
 
+@pytest.mark.parametrize("query", ["jalal-abad hospital", "джалал-абад больница"])
+def test_a_hyphenated_name_finds_it_in_the_other_script(engine: Engine, query: str) -> None:
+    """The phrase's stems are of one script; the names of its parts, all of them, are
+    any script's (a story that names only one part is not found by them)."""
+    labels = store(engine, [
+        (("russian", "tau", "ru", "В Джалал-Абаде открыли новую больницу",
+          "В Джалал-Абаде открыли больницу на 200 коек."), 2),
+        (("english", "steppe", "en", "Jalal-Abad opens a new hospital",
+          "A hospital with 200 beds opened in Jalal-Abad."), 3),
+        (("other", "oasis", "en", "Abad Group opens a hospital in Osh", "It opened."), 1),
+    ])  # fmt: skip
+    found = ranked(engine, labels, query, by_meaning=False)
+    assert set(found[:2]) == {"russian", "english"} and found[2:] == ["other"]
+
+
 def test_the_word_itself_ranks_before_another_word_for_it(engine: Engine) -> None:
     """"verdict" finds the story that says "sentenced" too, after the one that says it."""
     labels = store(engine, [

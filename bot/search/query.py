@@ -98,6 +98,7 @@ class Query:
 
     parts: tuple[Part, ...] = ()
     words: tuple[Part, ...] = ()
+    quoted: frozenset[Part] = frozenset()  # the parts typed in quotes: exactly these words
 
     @property
     def is_empty(self) -> bool:
@@ -125,13 +126,17 @@ def parse_query(text: str) -> Query:
     """
     found: dict[Part, bool] = {}  # each part once, a stop word unless it ever was not
     typed: dict[Part, Part] = {}
-    for part, stop, words in _parts(clean(bounded(text, MAX_QUERY_CHARS))):
+    quoted: set[Part] = set()
+    for part, stop, words, in_quotes in _parts(clean(bounded(text, MAX_QUERY_CHARS))):
         found[part] = found.get(part, True) and stop
         typed.setdefault(part, words)
+        if in_quotes:
+            quoted.add(part[:MAX_PHRASE_TERMS])
     kept = ([part for part, stop in found.items() if not stop] or list(found))[:MAX_TERMS]
     return Query(
         tuple(part[:MAX_PHRASE_TERMS] for part in kept),
         tuple(typed[part][:MAX_PHRASE_TERMS] for part in kept),
+        frozenset(quoted),
     )
 
 
@@ -144,7 +149,7 @@ class Group:
     # What the word says happened, in either language ("ccarrest" for "detained"), or
     # a name joined to a number by its name alone: it finds a story too, and counts for
     # less than the words themselves (storage.search).
-    related: tuple[str, ...] = ()
+    related: tuple[Part, ...] = ()  # each: tokens an article holds all of
 
 
 def groups_of(query: Query) -> tuple[Group, ...]:
@@ -166,20 +171,27 @@ def groups_of(query: Query) -> tuple[Group, ...]:
                 alternatives.append(((forms.number_token(word),), False))
             elif token := forms.name_token(word):
                 alternatives.append(((token,), False))
-        found.append(Group(tuple(dict.fromkeys(alternatives)), _related(part, words)))
+        related = () if part in query.quoted else _related(part, words)
+        found.append(Group(tuple(dict.fromkeys(alternatives)), related))
     return tuple(found)
 
 
-def _related(part: Part, words: Part) -> tuple[str, ...]:
-    """What a part's related tokens are: a word's concept ("detained": "ccarrest"); and
-    for a name joined to a number ("Kambarata-1", "CASA-1000") the name in any script
-    ("nkkmbrt": «Камбаратинской ГЭС-1» writes the name apart from the number)."""
+def _related(part: Part, words: Part) -> tuple[Part, ...]:
+    """What a part's related tokens are: a word's concept ("detained": "ccarrest"); for
+    a name joined to a number ("Kambarata-1", "CASA-1000") the name in any script
+    ("nkkmbrt": «Камбаратинской ГЭС-1» writes the name apart from the number); for a
+    hyphenated name ("Jalal-Abad", «Таш-Кумыр») its parts' names in any script, all of
+    them (the index holds a name's keys apart, so not as a phrase)."""
     if len(part) == 1:
         concept = forms.concept_token(part[0])
-        return (concept,) if concept else ()
+        return ((concept,),) if concept else ()
     if len(words) == 2 and words[1].isdigit() and not words[0].isdigit():
         token = forms.name_token(words[0])
-        return (token,) if token else ()
+        return ((token,),) if token else ()
+    if len(words) > 1 and not any(word.isdigit() for word in words):
+        tokens = [forms.name_token(word) for word in words]
+        if all(tokens):
+            return (tuple(dict.fromkeys(t for t in tokens if t)),)
     return ()
 
 
@@ -189,7 +201,7 @@ def group_fts5(group: Group, *, title: bool = False) -> str:
     Every token double-quoted, as `to_fts5`."""
     strings = [_fts5_string(part, prefix) for part, prefix in group.alternatives]
     if not title:
-        strings += [_fts5_string((token,), False) for token in group.related]
+        strings += [_fts5_all(tokens) for tokens in group.related]
     expression = "(" + " OR ".join(strings) + ")"
     return f"title : {expression}" if title else expression
 
@@ -211,20 +223,34 @@ def group_tsquery(group: Group, *, title: bool = False, related: bool = True) ->
     weight = "A" if title else ""
     parts = [_tsquery_part(part, prefix, weight) for part, prefix in group.alternatives]
     if related and not title:
-        parts += list(group.related)
+        parts += [_tsquery_all(tokens) for tokens in group.related]
     return "(" + " | ".join(parts) + ")"
 
 
 def related_pattern(group: Group) -> str:
-    """A regular expression finding the group's related tokens ("" where it has none)."""
-    if not group.related:
-        return ""
-    return r"(?<!\S)(?:" + "|".join(map(re.escape, group.related)) + r")(?!\S)"
+    """A regular expression finding the group's related tokens in a column of stems, all
+    of one alternative's anywhere in it ("" where it has none)."""
+    singles = [re.escape(tokens[0]) for tokens in group.related if len(tokens) == 1]
+    alternatives = [r"(?<!\S)(?:" + "|".join(singles) + r")(?!\S)"] if singles else []
+    for tokens in group.related:
+        if len(tokens) > 1:
+            found = [rf"(?=[\s\S]*(?<!\S){re.escape(token)}(?!\S))" for token in tokens]
+            alternatives.append("^" + "".join(found))
+    return "|".join(alternatives)
 
 
 def related_tsquery(group: Group) -> str:
     """The `to_tsquery('simple', ...)` text of the group's related tokens ("" for none)."""
-    return " | ".join(group.related)
+    return " | ".join(_tsquery_all(tokens) for tokens in group.related)
+
+
+def _fts5_all(tokens: Part) -> str:
+    strings = [_fts5_string((token,), False) for token in tokens]
+    return strings[0] if len(strings) == 1 else "(" + " AND ".join(strings) + ")"
+
+
+def _tsquery_all(tokens: Part) -> str:
+    return tokens[0] if len(tokens) == 1 else "(" + " & ".join(tokens) + ")"
 
 
 def bounded(text: str, limit: int) -> str:
@@ -281,19 +307,24 @@ def _known_letters(text: str) -> str:
     return "".join(c if unicodedata.ucd_3_2_0.category(c) != "Cn" else " " for c in text)
 
 
-def _parts(text: str) -> Iterator[tuple[Part, bool, Part]]:
+def _parts(text: str) -> Iterator[tuple[Part, bool, Part, bool]]:
     """Terms and phrases of cleaned `text` in order, whether each is a stop word (a
-    quoted phrase never is), and their words."""
+    quoted phrase never is), their words, and whether they were typed in quotes."""
     start = 0
     for quoted in _QUOTED.finditer(text):
-        yield from compounds(text[start : quoted.start()])
+        yield from _unquoted(text[start : quoted.start()])
         inside = next(group for group in quoted.groups() if group is not None)
         found = list(compounds(inside))
         phrase = tuple(stem for stems, _, _ in found for stem in stems)
         if phrase:
-            yield phrase, False, tuple(word for _, _, words in found for word in words)
+            yield phrase, False, tuple(word for _, _, words in found for word in words), True
         start = quoted.end()
-    yield from compounds(text[start:])
+    yield from _unquoted(text[start:])
+
+
+def _unquoted(text: str) -> Iterator[tuple[Part, bool, Part, bool]]:
+    for stems, stop, words in compounds(text):
+        yield stems, stop, words, False
 
 
 def _folded(word: str) -> str:
