@@ -173,6 +173,20 @@ def test_a_hyphenated_name_finds_it_in_the_other_script(engine: Engine, query: s
     assert set(found[:2]) == {"russian", "english"} and found[2:] == ["other"]
 
 
+@pytest.mark.parametrize("query", ["mirziyoev school", "мирзиёев школа"])
+def test_a_name_spelled_otherwise_counts_in_the_title(engine: Engine, query: str) -> None:
+    """Another spelling or script of a title's name is a title match, as the name as
+    written is: the story whose title names him ranks before the newer one whose body
+    does."""
+    labels = store(engine, [
+        (("title", "steppe", "en", "Mirziyoyev opens a school in Termez",
+          "President Mirziyoyev said the school has 900 places."), 3),
+        (("body", "oasis", "en", "A school opens in Termez",
+          "President Mirziyoyev sent a greeting to the school."), 1),
+    ])  # fmt: skip
+    assert ranked(engine, labels, query, by_meaning=False) == ["title", "body"]
+
+
 def test_the_word_itself_ranks_before_another_word_for_it(engine: Engine) -> None:
     """"verdict" finds the story that says "sentenced" too, after the one that says it."""
     labels = store(engine, [

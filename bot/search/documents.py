@@ -30,9 +30,10 @@ setweight(to_tsvector('simple', body), 'B')`, GIN-indexed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
-from bot.news.stories.keys import names_of, numbers_of
+from bot.news.stories.keys import entity_key, names_of, numbers_of
 from bot.search.forms import concept_tokens, key_token, number_token
 from bot.search.query import bounded, clean, text_stems
 
@@ -42,6 +43,7 @@ from bot.search.query import bounded, clean, text_stems
 # not with their length.
 TITLE_CHARS = 500
 BODY_CHARS = 4_000
+_TITLE_WORD = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 
 
 def search_text(title: str, body: str, language: str = "") -> str:
@@ -77,10 +79,22 @@ def search_stems(
     body's followed by the tokens of the names and numbers the article names (`keys`:
     its story features' names, "#" before a number; worked out here if not given), and
     the tokens of the concepts its words name ("cc" + concept: `bot.search.forms`)."""
+    if keys is None:
+        keys = names_of(title, body) | numbers_of(title) | numbers_of(body)
     title_stems, body_stems = title_text(title), body_text(body)
     concepts = concept_tokens(f"{title_stems} {body_stems}".split())
     extra = " ".join(filter(None, [name_tokens(title, body, keys), *concepts]))
-    return title_stems, f"{body_stems} {extra}" if extra else body_stems
+    # The names and numbers of the title are the title's too: "mirziyoev" or «Мирзиёев»
+    # typed for a title that says "Mirziyoyev" is a match in the title, as the word is.
+    in_title = name_tokens(title, body, keys & _title_keys(title))
+    title_column = f"{title_stems} {in_title}" if in_title else title_stems
+    return title_column, f"{body_stems} {extra}" if extra else body_stems
+
+
+def _title_keys(title: str) -> set[str]:
+    """The name keys and numbers a title's words could give (of its capitalised words)."""
+    words = [part for word in _TITLE_WORD.findall(title) for part in word.split("-")]
+    return {entity_key(w) for w in words if w[:1].isupper()} | numbers_of(title)
 
 
 def name_tokens(title: str, body: str, keys: Collection[str] | None = None) -> str:
