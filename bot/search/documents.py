@@ -86,7 +86,7 @@ def search_stems(
     extra = " ".join(filter(None, [name_tokens(title, body, keys), *concepts]))
     # The names and numbers of the title are the title's too: "mirziyoev" or «Мирзиёев»
     # typed for a title that says "Mirziyoyev" is a match in the title, as the word is.
-    in_title = name_tokens(title, body, keys & _title_keys(title))
+    in_title = name_tokens(title, body, _title_keys(title).intersection(keys))
     title_column = f"{title_stems} {in_title}" if in_title else title_stems
     return title_column, f"{body_stems} {extra}" if extra else body_stems
 
