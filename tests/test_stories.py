@@ -270,6 +270,8 @@ def test_names_that_do_not_transliterate_meet_through_the_table() -> None:
     english = names_of("CIS summit opens", "Leaders of the CIS and China discussed the SCO.")
     assert {"=cis", "=china", "=sco"} <= russian & english
     assert entity_key("Китаем") == entity_key("Chinese") == "=china"
+    # The EU's institutions are the EU's: the European Council's president is the EU's.
+    assert entity_key("Евросовета") == entity_key("Еврокомиссии") == entity_key("European")
     assert entity_key("Кыргызстан") == name_key("Kyrgyzstan")  # not in the table: its sounds
 
 

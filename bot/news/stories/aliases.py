@@ -32,7 +32,7 @@ _ALIASES: dict[str, tuple[str, str]] = {
     "korea": ("Korea Korean", "коре корейск"),
     "uae": ("UAE Emirates Emirati", "оаэ эмират"),
     "saudi": ("Saudi", "саудовск"),
-    "eu": ("EU European", "ес евросоюз европейск"),
+    "eu": ("EU European", "ес евросоюз европейск евросовет еврокомисс европарламент"),
     "un": ("UN", "оон"),
     "cis": ("CIS Commonwealth", "снг содружеств"),
     "sco": ("SCO", "шос"),
