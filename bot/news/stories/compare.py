@@ -6,7 +6,9 @@ key is in the window around the article then (idf, smoothed by PRIOR_ARTICLES so
 window's first burst does not make its own words common): "Kazakhstan" counts for
 little and "Rogun" for much. The score is a cosine against the story's counts (no
 chaining through one member). Within one language words and names count together
-(WORDS_SHARE); across languages names, numbers and sounds. Either way at least
+(WORDS_SHARE); across languages names, numbers and sounds (what happened among them:
+`bot.news.stories.concepts`), and against a story told in both languages the better of
+the two, each by its own bar. Either way at least
 MIN_SHARED keys beyond the region's commonplaces must be shared, and an article tagged
 with countries joins no story of only other countries: one day's floods in Kazakhstan
 and in Kyrgyzstan, one week's two central banks' rate decisions are two events.
@@ -304,6 +306,7 @@ def compare_keys(
     names, shared_names = _cosine(
         weights("names", dict.fromkeys(article.names, 1.0)), story, "names", window
     )
+
     def across(part: str) -> Keys:
         """Against the story's sounds of `part`: names and sounds, as across languages."""
         sounds, shared_sounds = _cosine(weights("sounds", article.sounds), story, part, window)
