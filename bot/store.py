@@ -8,8 +8,9 @@ bot); the event loop never waits on the database.
   queued up together, in one transaction (group commit). SQLite allows one
   writer at a time: many threads writing at once would spend their time in
   its busy-wait, and one commit per digest message would cap delivery at a
-  few hundred a second. A batch that fails is replayed one unit at a time, so
-  one bad unit cannot fail the others.
+  few hundred a second. A batch that fails for a passing reason (a lock held
+  too long, a deadlock) is tried again whole; one that fails otherwise is
+  replayed one unit at a time, so one bad unit cannot fail the others.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from storage.db import open_session
+from storage.db import open_session, retrying
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,11 +80,17 @@ class Store:
 
     def _commit(self, works: list[Work]) -> list[tuple[Any, BaseException | None]]:
         try:
-            with open_session(self.engine) as session, session.begin():
-                values = [work(session) for work in works]
+            # A transaction that failed for a passing reason (SQLite's lock held past the
+            # timeout, a PostgreSQL deadlock between two instances) is rolled back whole
+            # and tried again: the works only act through the session.
+            values = retrying(lambda: self._transaction(works), what="a bot write")
             return [(value, None) for value in values]
         except Exception as error:
             if len(works) == 1:
                 return [(None, error)]
             log.warning("a batch of %d writes failed (%s); replaying one by one", len(works), error)
             return [self._commit([work])[0] for work in works]
+
+    def _transaction(self, works: list[Work]) -> list[Any]:
+        with open_session(self.engine) as session, session.begin():
+            return [work(session) for work in works]

@@ -145,7 +145,9 @@ def record_plans(
         last_digest_at=bindparam("due"),
     )
     rows = []
-    for plan in plans:
+    # By chat: two instances planning at once lock the chats' rows in one order, so one
+    # waits for the other instead of each holding a row the other needs (a deadlock).
+    for plan in sorted(plans, key=lambda p: p.chat_id):
         params = {
             "chat": plan.chat_id,
             "planned_from": plan.planned_from,

@@ -25,6 +25,7 @@ from bot.news.snapshot import Article
 from bot.news.store import Batch, store_batches
 from bot.sources.fetch_round import FetchRound
 from bot.sources.fetcher import Fetcher, FetchLimits
+from bot.store import Store
 from storage import db
 from storage.db import make_engine, open_session
 from storage.migrate import upgrade_schema
@@ -130,6 +131,45 @@ def test_a_write_that_meets_a_locked_database_is_tried_again(
     assert stored is not None and stored.new == 1
     assert len(tries) == 2 and tries[1] == 2 * tries[0]  # waited longer each time
     assert _stored(engine) == 1
+    engine.dispose()
+
+
+def test_a_bot_write_that_meets_a_locked_database_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot's one writer (a digest run's plans, a /country change) meets a lock held
+    past the busy timeout, or a deadlock with another instance: the transaction is tried
+    again, not logged as a crash of the job."""
+    path = tmp_path / "bot.db"
+    engine = make_engine(f"sqlite:///{path}", busy_timeout_ms=100)
+    upgrade_schema(engine, search_stems=search_stems)
+    # Another process, holding the write lock (released from the writer's thread).
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    tries: list[float] = []
+
+    def release_after_one_wait(seconds: float) -> None:
+        tries.append(seconds)
+        holder.execute("COMMIT")
+
+    monkeypatch.setattr(db, "_sleep", release_after_one_wait)
+    insert = text("INSERT INTO snapshot (content_hash, source, status, article_count, "
+                  "ingested_at) VALUES ('h', 'bot', 'ingested', 0, '2026-12-01')")  # fmt: skip
+
+    async def write() -> None:
+        store = Store(engine)
+        try:
+            await store.write(lambda session: session.execute(insert))
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(write())
+    finally:
+        holder.close()
+    assert len(tries) == 1
+    with open_session(engine) as session:
+        assert session.execute(text("SELECT count(*) FROM snapshot")).scalar_one() == 1
     engine.dispose()
 
 
