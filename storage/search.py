@@ -136,6 +136,9 @@ class Terms:
 
     fts5: Sequence[tuple[str, str, str]]
     tsquery: Sequence[tuple[str, str, str, str]]
+    # Per part, the language it was typed in (None: unknown): its related tokens in an
+    # article of another language count ACROSS_TF, not RELATED_TF (below).
+    languages: Sequence[str | None] = ()
 
 
 # Bounds. For each searched part the index gives its newest PART_HITS matches; the
@@ -164,6 +167,10 @@ RECENT_HALF_LIFE = 7.0  # days
 # names: "sentenced" for "verdict", «землетрясение» for "earthquake") counts this much
 # of one that holds the word: it is found, and ranks below the stories that say it.
 RELATED_TF = 0.4
+# ... but in an article of another language than the part was typed in, a related token
+# is that article's own word for it («землетрясение» for "earthquake"): it could not
+# have said the word typed, so it counts as a match in its body would.
+ACROSS_TF = 1.0
 
 
 class Scored(NamedTuple):
@@ -207,7 +214,7 @@ def search_stories(
         if postgres
         else _fts5_presence(session, terms.fts5, ids)
     )
-    ranked = _ranked(members, present, weights)
+    ranked = _ranked(members, present, weights, terms.languages)
     return ranked[offset : offset + limit]
 
 
@@ -217,6 +224,7 @@ class _Member:
     outlet: str
     seen: float  # POSIX seconds first seen
     shown: bool  # passes the reader's filters
+    language: str = ""
 
 
 def _idf(found: Sequence[int], newest: int) -> float:
@@ -267,17 +275,18 @@ def _members(
     where, values = _filters(countries, languages, hidden)
     rows = session.execute(
         text(
-            "SELECT id, story, outlet, first_seen, shown FROM (SELECT a.id, a.story_id AS"
-            " story, a.outlet, a.first_seen, CASE WHEN 1 = 1" + where + " THEN 1 ELSE 0 END"
-            " AS shown, ROW_NUMBER() OVER (PARTITION BY a.story_id ORDER BY a.id DESC) AS n"
+            "SELECT id, story, outlet, first_seen, shown, language FROM (SELECT a.id,"
+            " a.story_id AS story, a.outlet, a.first_seen, a.language,"
+            " CASE WHEN 1 = 1" + where + " THEN 1 ELSE 0 END AS shown,"
+            " ROW_NUMBER() OVER (PARTITION BY a.story_id ORDER BY a.id DESC) AS n"
             " FROM article a WHERE a.story_id IN :stories) ranked WHERE n <= :most"
         ).bindparams(bindparam("stories", expanding=True)),
         {**values, "stories": list(stories), "most": STORY_ARTICLES},
     ).all()
     members: dict[int, list[_Member]] = {}
-    for article, story, outlet, seen, shown in rows:
+    for article, story, outlet, seen, shown, language in rows:
         members.setdefault(int(story), []).append(
-            _Member(int(article), str(outlet or ""), _seconds(seen), bool(shown))
+            _Member(int(article), str(outlet or ""), _seconds(seen), bool(shown), language or "")
         )
     return {story: found for story, found in members.items() if any(m.shown for m in found)}
 
@@ -295,22 +304,29 @@ def _ranked(
     members: dict[int, list[_Member]],
     present: Sequence[_Presence],
     weights: Sequence[float],
+    languages: Sequence[str | None] = (),
 ) -> list[Scored]:
     if not members:
         return []
     sizes = {story: len(found) for story, found in members.items()}
     average = sum(sizes.values()) / len(sizes)
     newest = max(m.seen for found in members.values() for m in found)
+    typed_in = [*languages, *[None] * (len(present) - len(languages))]
+    parts = list(zip(present, weights, typed_in, strict=True))
     scored = []
     for story, found in members.items():
         score, missed = 0.0, 0
-        for (anywhere, title, related), weight in zip(present, weights, strict=True):
+        for (anywhere, title, related), weight, typed in parts:
             tf = sum(
                 TITLE_TF if m.article in title else 1.0 for m in found if m.article in anywhere
             )
             if not tf:
                 missed += 1  # the word itself: meaning may yet find a better story
-                tf = RELATED_TF * sum(1 for m in found if m.article in related)
+                tf = sum(
+                    ACROSS_TF if typed and m.language and m.language != typed else RELATED_TF
+                    for m in found
+                    if m.article in related
+                )
             if tf:
                 norm = K1 * (1 - B + B * sizes[story] / average)
                 score += weight * tf * (K1 + 1) / (tf + norm)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.search.meaning_rank import MEANING_WEIGHT, RERANK, closeness, reranked
+from bot.search.meaning_rank import CROSS_LIFT, MEANING_WEIGHT, RERANK, closeness, reranked
 
 
 def test_a_close_story_passes_one_a_little_ahead_by_words() -> None:
@@ -61,3 +61,13 @@ def test_closeness_is_the_nearest_vector() -> None:
     assert closeness(query, [far, near]) == np.float32(0.8)
     assert closeness(query, [np.zeros(2, dtype=np.float32)]) is None  # no vector stored
     assert closeness(query, []) is None
+
+
+def test_a_story_read_in_another_language_is_lifted_by_the_translation_gap() -> None:
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    report = np.array([0.6, 0.8], dtype=np.float32)
+    within = closeness(query, [report])
+    across = closeness(query, [report], across=True)
+    assert within is not None and across is not None
+    assert across - within == np.float32(CROSS_LIFT)
+    assert closeness(query, [], across=True) is None

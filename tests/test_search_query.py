@@ -33,6 +33,7 @@ from bot.search.query import (
     groups_of,
     parse_query,
     text_stems,
+    typed_language,
 )
 from tests.postgres import PostgresServer
 
@@ -395,3 +396,9 @@ def test_postgresql_matches_as_sqlite_does(
     ).scalar()
     assert hit is matches
     assert (found([("", article)], query) == [1]) is matches
+
+
+def test_each_part_knows_the_language_it_was_typed_in() -> None:
+    english, russian, number = groups_of(parse_query("earthquake землетрясение 2024"))
+    assert (english.language, russian.language, number.language) == ("en", "ru", None)
+    assert typed_language(("osh", "ош")) is None  # both scripts: neither

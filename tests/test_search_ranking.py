@@ -247,3 +247,15 @@ def test_words_alone_answer_when_the_encoder_cannot_run(
     # "launched" is in no article: the words fall short, and meaning would be asked
     assert ranked(engine, labels, "rogun unit launched") == ["wanted"]
     assert "ranking by words alone" in caplog.text
+
+
+def test_a_report_in_the_other_language_says_the_word_in_its_own(engine: Engine) -> None:
+    """«приговор» is the Russian report's word for "verdict": it counts as the word
+    itself would, before a newer English report that only says another word for it."""
+    labels = store(engine, [
+        (("russian", "tau", "ru", "В Оше вынесли приговор таможеннику",
+          "Суд в Оше вынес приговор бывшему таможеннику."), 3),
+        (("english", "oasis", "en", "Osh customs officer sentenced to nine years",
+          "He was sentenced on Monday."), 1),
+    ])  # fmt: skip
+    assert ranked(engine, labels, "osh verdict", by_meaning=False) == ["russian", "english"]

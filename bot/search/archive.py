@@ -31,6 +31,7 @@ from bot.search.query import (
     parse_query,
     related_pattern,
     related_tsquery,
+    typed_language,
 )
 from storage import search, stories
 from storage.repo import StoredArticle
@@ -101,6 +102,7 @@ def find_stories(
             )
             for g in groups
         ],
+        languages=[g.language for g in groups],
     )
     scored = search.search_stories(
         session=session,
@@ -144,15 +146,18 @@ def _by_meaning(
     """`ranked` with its head reordered by how close the query comes to each story's
     first report's title (`bot.search.meaning_rank`)."""
     head = [story for story in meaning_rank.head_of(ranked) if members.get(story)]
-    titles = [members[story][0].title for story in head]  # oldest first: the first report
+    typed = typed_language(tuple(clean(bounded(text, MAX_QUERY_CHARS)).split()))
+    firsts = [members[story][0] for story in head]  # oldest first: the first report
+    titles = [article.title for article in firsts]
     try:
         *encoded, asked = meaning.remembered([*titles, bounded(clean(text), MAX_QUERY_CHARS)])
     except Exception:  # the encoder could not load or run: words alone still answer
         log.exception("search: meaning unavailable, ranking by words alone")
         return ranked
     query = meaning.unit(asked)
-    near = {story: meaning_rank.closeness(query, [meaning.unit(vector)])
-            for story, vector in zip(head, encoded, strict=True)}  # fmt: skip
+    near = {story: meaning_rank.closeness(query, [meaning.unit(vector)],
+                                          across=typed is not None and first.language != typed)
+            for story, first, vector in zip(head, firsts, encoded, strict=True)}  # fmt: skip
     return meaning_rank.reranked(ranked, {s: c for s, c in near.items() if c is not None})
 
 

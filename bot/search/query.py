@@ -88,6 +88,8 @@ _PIECE = re.compile(r"[^\W_]+")  # what a stem may hold: letters and digits, not
 _TRAILING_PIECE = re.compile(r"[^\W_]+$")
 _LATIN_MARKS = re.compile(r"(?<=[A-Za-z])[\u0300-\u036f]+")
 _MARKS = re.compile(r"[\u0300-\u036f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _QUOTED = re.compile(r'"([^"]*)"|«([^«»]*)»|[“„]([^“”„]*)[”“]')
 
 
@@ -150,6 +152,20 @@ class Group:
     # a name joined to a number by its name alone: it finds a story too, and counts for
     # less than the words themselves (storage.search).
     related: tuple[Part, ...] = ()  # each: tokens an article holds all of
+    # The language the part was typed in, by its letters ("en" Latin, "ru" Cyrillic,
+    # None: digits or other scripts): a related match in an article of another language
+    # is that article's word for it, not a looser word than the one typed.
+    language: str | None = None
+
+
+def typed_language(words: Part) -> str | None:
+    """ "ru" for words in Cyrillic letters, "en" for Latin ones, None for neither or both."""
+    letters = "".join(words)
+    cyrillic = bool(_CYRILLIC.search(letters))
+    latin = bool(_LATIN.search(letters))
+    if cyrillic == latin:
+        return None
+    return "ru" if cyrillic else "en"
 
 
 def groups_of(query: Query) -> tuple[Group, ...]:
@@ -172,7 +188,7 @@ def groups_of(query: Query) -> tuple[Group, ...]:
             elif token := forms.name_token(word):
                 alternatives.append(((token,), False))
         related = () if part in query.quoted else _related(part, words)
-        found.append(Group(tuple(dict.fromkeys(alternatives)), related))
+        found.append(Group(tuple(dict.fromkeys(alternatives)), related, typed_language(words)))
     return tuple(found)
 
 
