@@ -255,15 +255,13 @@ def _without_bylines(lines: list[_Line]) -> list[_Line]:
     kept: list[_Line] = []
     for line in lines:
         previous = kept[-1] if kept else None
-        name = words(line.text)
-        if (
-            previous is not None
-            and previous.title_shaped
-            and line.title_shaped
-            and len(name) <= _BYLINE_WORDS < len(words(previous.text))
-            and all(w[0].isupper() for w in name)
-        ):
-            continue
+        # Only title-shaped lines are read for words: a body paragraph is kilobytes.
+        if previous is not None and previous.title_shaped and line.title_shaped:
+            name = words(line.text)
+            if len(name) <= _BYLINE_WORDS < len(words(previous.text)) and all(
+                w[0].isupper() for w in name
+            ):
+                continue
         kept.append(line)
     return kept
 
