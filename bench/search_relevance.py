@@ -78,7 +78,7 @@ def stored(articles: list[dict[str, str]], folder: Path) -> tuple[Engine, dict[i
     upgrade_schema(engine, search_stems=search_stems)
     events: dict[str, int] = {}
     with write_session(engine) as session, session.begin():
-        for row in sorted(articles, key=lambda r: r["published"]):
+        for row in sorted(articles, key=lambda r: dt.datetime.fromisoformat(r["published"])):
             published = dt.datetime.fromisoformat(row["published"]).astimezone(dt.UTC)
             record = ArticleRecord(
                 title_key=title_key(row["title"]), title=row["title"], body=row["body"],

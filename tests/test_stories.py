@@ -31,7 +31,13 @@ from bot.news.stories import (
     threshold,
 )
 from bot.news.stories.aliases import formats_of
-from bot.news.stories.compare import SAME_OUTLET_MARGIN, Keys, compare_keys, meaning_may_decide
+from bot.news.stories.compare import (
+    SAME_OUTLET_MARGIN,
+    THRESHOLD_PER_DAY,
+    Keys,
+    compare_keys,
+    meaning_may_decide,
+)
 from bot.news.stories.concepts import concept_of, concepts
 from bot.news.stories.keys import entity_key
 from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
@@ -708,11 +714,16 @@ SUMMIT_SCENES = json.loads(
 )
 
 
+@pytest.mark.parametrize("newest_first", [False, True])
 @pytest.mark.parametrize("scene", sorted(SUMMIT_SCENES))
-def test_summits_stand_apart_from_each_other_and_from_the_visit_before(scene: str) -> None:
-    """Each scene's "why" says what it holds: the reports, assigned in order with their
-    meanings, make the stories their events do (`tests/stories/summit_scenes.json`)."""
-    reports = SUMMIT_SCENES[scene]["reports"]
+def test_summits_stand_apart_from_each_other_and_from_the_visit_before(
+    scene: str, newest_first: bool
+) -> None:
+    """Each scene's "why" says what it holds: the reports, assigned with their meanings,
+    make the stories their events do (`tests/stories/summit_scenes.json`), oldest first
+    as a day's fetches give them, or newest first, as a first fetch of the feeds may."""
+    reports = sorted(SUMMIT_SCENES[scene]["reports"], key=lambda r: r["hours"],
+                     reverse=newest_first)  # fmt: skip
     texts = [meaning_text(r["title"], r["body"]) for r in reports]
     index = StoryIndex(72 * HOUR)
     stories = []
@@ -723,3 +734,19 @@ def test_summits_stand_apart_from_each_other_and_from_the_visit_before(scene: st
         stories.append(index.assign(dataclasses.replace(article, meaning=vector)))
     events = [r["event"] for r in reports]
     assert [stories.index(s) for s in stories] == [events.index(e) for e in events]
+
+
+@given(st.lists(st.integers(0, 24 * 7), min_size=2, max_size=6))
+def test_the_bar_a_report_meets_is_the_same_whichever_report_came_last(hours: list[int]) -> None:
+    """A story spanning days asks more of a report: as many days as the story would span
+    with it. So the earliest report, stored after the others (a feed fetched late),
+    meets the bar the latest one would, stored last."""
+    reports = [features("Water talks", "Water talks went on.", "en", START + h * HOUR, f"o{n}")
+               for n, h in enumerate(hours)]  # fmt: skip
+    span = (max(hours) - min(hours)) / 24
+    wanted = SAME_LANGUAGE_JOIN + THRESHOLD_PER_DAY * max(0.0, span - 1.0)
+    for last, report in enumerate(reports):
+        story = Story(reports[last - 1].at)
+        for member in reports[:last] + reports[last + 1 :]:
+            story.add(member)
+        assert threshold(report, story) == pytest.approx(wanted)

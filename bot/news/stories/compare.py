@@ -115,6 +115,19 @@ def _blocs(names: frozenset[str]) -> set[str]:
     return {name for name in names if is_bloc(name)}
 
 
+def _who_met_apart(article: Features, five: bool, named: Collection[str], story: Story) -> bool:
+    """Whether a report about all five and one about one or two of them are apart by who
+    met: unless the first names the second's bloc in its title, they are one event only
+    when the report about all five came first (a leader's proposal at the summit, after
+    it opened); a report about one or two before it is another meeting (the bilateral of
+    the day before). Read by time, not by arrival, so either order gives the same."""
+    if five and _one_or_two(story.countries):
+        return article.at >= story.first_at and not story.title_blocs.intersection(named)
+    if _one_or_two(article.countries) and _all_five(story.countries):
+        return article.at < story.first_at and not article.blocs & _named_blocs(story)
+    return False
+
+
 def _named_blocs(story: Story) -> set[str]:
     """The blocs and formats a story names: those its articles name, and, for a story
     about all five of the region's countries, the formats of the powers it names (its
@@ -288,7 +301,7 @@ def compare_keys(
     named = article.blocs | _blocs(article.names)
     if five:
         named |= implied_formats(article.names)
-    if five and _one_or_two(story.countries) and not named & story.title_blocs:
+    if _who_met_apart(article, five, named, story):
         return None  # the region's summit is not the state visit of the day before
     if article.kind != story.kind:
         return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
@@ -396,7 +409,9 @@ def threshold(article: Features, story: Story) -> float:
     first report, past the first day (a follow-up days later is a story of its own),
     and more if its outlet has reported the story already (only an update joins)."""
     same = article.language in story.words
-    days = abs(article.at - story.first_at) / 86_400
+    # The days the story would span with the article, whichever came first: the same
+    # for an article after the story's reports as for one stored before them.
+    days = (max(article.at, story.last_at) - min(article.at, story.first_at)) / 86_400
     base = SAME_LANGUAGE_JOIN if same else CROSS_LANGUAGE_JOIN
     if article.outlet in story.outlets:
         base += SAME_OUTLET_MARGIN
