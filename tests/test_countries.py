@@ -54,6 +54,18 @@ def test_enumeration_of_all_five_in_a_regional_story() -> None:
     assert tag_countries("Central Asia Leaders Meet", body) == ["KZ", "KG", "TJ", "TM", "UZ"]
 
 
+@pytest.mark.parametrize(
+    "meeting",
+    ["на саммите «Россия – Центральная Азия»", "на саммите «Центральная Азия – Россия»",
+     "на форуме Китай — Центральная Азия"],
+)  # fmt: skip
+def test_a_meeting_of_the_five_with_a_power_named_first_or_last_is_about_all_five(
+    meeting: str,
+) -> None:
+    body = f"АШХАБАД. Президент России выступил {meeting} и предложил новый коридор."
+    assert tag_countries("Путин предложил новый коридор", body) == ["KZ", "KG", "TJ", "TM", "UZ"]
+
+
 def test_russian_spellings() -> None:
     body = "Президент Токаев провёл переговоры в Астане. " + FILLER
     assert tag_countries("Казахстан и Узбекистан подписали соглашение", body) == ["KZ", "UZ"]

@@ -546,6 +546,8 @@ ALL_FIVE = (
     r"(?:лидер|глав|президент)\w*\s+(?:пяти\s+)?(?:государств\s+|стран\s+)?Центральн\w*\s+Ази\w*",
     r"(?:пят\w*|всех)\s+(?:государств|стран|республик)\s+Центральн\w*\s+Ази\w*",
     r"(?:саммит|форум|диалог|встреч|формат)\w*\s+[«\"]?Центральн\w*\s+Ази\w*\s*[-–—+]\s*\w+",
+    # the power first: «саммите «Россия – Центральная Азия»», «форум Китай — Центральная Азия»
+    r"(?:саммит|форум|диалог|встреч|формат)\w*\s+[«\"]?\w+\s*[-–—]\s*Центральн\w*\s+Ази\w*",
 )
 # "the UN office for Central Asia", "the EU's special representative for Central Asia":
 # the region is the remit of one office, which is in one country; that does not make the
