@@ -27,9 +27,9 @@ import math
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Row, bindparam, text
 from sqlmodel import Session
 
 SEARCH_TABLE = "article_search"  # and FTS5's own tables, named after it
@@ -201,10 +201,10 @@ def search_stories(
     if not parts:
         return []
     newest = session.execute(text("SELECT MAX(id) FROM article")).scalar() or 0
-    hits = [
-        _tsquery_newest(session, part[0]) if postgres else _fts5_newest(session, part[0])
-        for part in parts
-    ]
+    if postgres:
+        hits = _tsquery_newest(session, [part[0] for part in parts], newest)
+    else:
+        hits = [_fts5_newest(session, part[0]) for part in parts]
     weights = [_idf(found, newest) for found in hits]
     stories = _candidates(session, hits, weights)
     members = _members(session, stories, countries, languages, hidden_outlets)
@@ -401,29 +401,41 @@ _TSQUERY_NEWEST = (
 )
 
 
-def _tsquery_newest(session: Session, expression: str) -> list[int]:
-    values = {"expression": expression, "hits": PART_HITS}
-    newest = session.execute(text("SELECT MAX(article_id) FROM article_search")).scalar() or 0
+def _tsquery_newest(
+    session: Session, expressions: Sequence[str], newest: int
+) -> list[list[int]]:
+    """For each expression, the ids of the newest PART_HITS articles matching, newest
+    first (`newest`: the highest article id)."""
+    found = []
     session.execute(text("SET LOCAL enable_bitmapscan = off"))  # the id order, newest first
     try:
-        recent = session.execute(
-            text(_TSQUERY_NEWEST.format(floor=" AND s.article_id > :floor")),
-            {**values, "floor": newest - RECENT_SCAN},
-        ).all()
+        for expression in expressions:
+            values = {"expression": expression, "hits": PART_HITS}
+            recent = session.execute(
+                text(_TSQUERY_NEWEST.format(floor=" AND s.article_id > :floor")),
+                {**values, "floor": newest - RECENT_SCAN},
+            ).all()
+            if len(recent) < PART_HITS and newest > RECENT_SCAN:
+                recent = _tsquery_rare(session, values)
+            found.append([int(row[0]) for row in recent])
     finally:
         session.execute(text("SET LOCAL enable_bitmapscan = on"))
-    if len(recent) < PART_HITS and newest > RECENT_SCAN:
-        # A rare part: its few matches from the GIN index. Without this the planner may
-        # walk the ids newest first testing every document, the whole table for a word
-        # no article has (70 ms at 100,000 articles).
-        session.execute(text("SET LOCAL enable_indexscan = off"))
-        session.execute(text("SET LOCAL enable_seqscan = off"))
-        try:
-            recent = session.execute(text(_TSQUERY_NEWEST.format(floor="")), values).all()
-        finally:
-            session.execute(text("SET LOCAL enable_indexscan = on"))
-            session.execute(text("SET LOCAL enable_seqscan = on"))
-    return [int(row[0]) for row in recent]
+    return found
+
+
+def _tsquery_rare(session: Session, values: dict[str, object]) -> Sequence[Row[Any]]:
+    """A rare part: its few matches from the GIN index. Without this the planner may walk
+    the ids newest first testing every document, the whole table for a word no article
+    has (70 ms at 100,000 articles)."""
+    session.execute(text("SET LOCAL enable_bitmapscan = on"))
+    session.execute(text("SET LOCAL enable_indexscan = off"))
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    try:
+        return session.execute(text(_TSQUERY_NEWEST.format(floor="")), values).all()
+    finally:
+        session.execute(text("SET LOCAL enable_indexscan = on"))
+        session.execute(text("SET LOCAL enable_seqscan = on"))
+        session.execute(text("SET LOCAL enable_bitmapscan = off"))
 
 
 def _tsquery_presence(
