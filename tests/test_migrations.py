@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -203,24 +204,36 @@ def test_articles_stored_before_languages_get_one_and_keep_their_outlet(database
     engine.dispose()
 
 
-def test_search_rows_stored_before_concepts_gain_them(database_url: str) -> None:
-    """Migration 0015 writes the search rows anew: a Russian report of an earthquake,
-    indexed before concepts were, is found by "earthquake" once upgraded."""
+@pytest.mark.parametrize(
+    ("before", "query", "article", "dropped"),
+    [
+        # 0015: concept tokens at all ("earthquake" finds «землетрясение»)
+        ("0014", "earthquake", ("Землетрясение в Раштской долине",
+                                "Землетрясение повредило дома."), "cc"),
+        # 0016: the concept of parliament ("lawmakers" finds «депутаты», "parliament")
+        ("0015", "lawmakers", ("Депутаты одобрили договор о воде",
+                                     "Депутаты одобрили договор о воде."), "ccparliament"),
+    ],
+)  # fmt: skip
+def test_search_rows_stored_before_a_concept_gain_it(
+    database_url: str, before: str, query: str, article: tuple[str, str], dropped: str
+) -> None:
+    """Migrations 0015 and 0016 write the search rows anew: a Russian report indexed
+    before its concept's tokens were is found by the English word once upgraded."""
     from tests.test_search_ranking import store
 
     engine = make_engine(database_url)
     upgrade_schema(engine)
-    labels = store(engine, [(("quake", "steppe", "ru", "Землетрясение в Раштской долине",
-                              "Землетрясение повредило дома."), 1)])  # fmt: skip
+    labels = store(engine, [(("wanted", "steppe", "ru", *article), 1)])
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as connection:
         for article_id, title, body in connection.execute(
             text("SELECT id, title, body FROM article")
         ).all():
             old_title, old_body = (
-                " ".join(t for t in stems.split() if not t.startswith("cc"))
+                " ".join(t for t in stems.split() if not t.startswith(dropped))
                 for stems in search_stems(title, body)
-            )  # the row as 0014 wrote it: no concept tokens
+            )  # the row as the migration before wrote it: without those tokens
             connection.execute(
                 text(
                     "UPDATE article_search SET document = setweight(to_tsvector('simple', :t),"
@@ -230,14 +243,14 @@ def test_search_rows_stored_before_concepts_gain_them(database_url: str) -> None
                 ),
                 {"t": old_title, "b": old_body, "id": article_id},
             )
-        command.downgrade(_config(connection), "0014")
+        command.downgrade(_config(connection), before)
 
     def found() -> list[str]:
         with open_session(engine) as session:
-            stories = find_stories(session, "earthquake", Reader(), limit=5, by_meaning=False)
+            stories = find_stories(session, query, Reader(), limit=5, by_meaning=False)
         return [labels[f.item.story] for f in stories]
 
     assert found() == []
-    assert upgrade_schema(engine, search_stems=search_stems) == ("0014", head_revision())
-    assert found() == ["quake"]
+    assert upgrade_schema(engine, search_stems=search_stems) == (before, head_revision())
+    assert found() == ["wanted"]
     engine.dispose()

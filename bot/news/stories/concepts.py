@@ -89,6 +89,9 @@ _CONCEPTS: dict[str, tuple[str, str]] = {
                "указ указа указом распоряжение"),
     "law": ("law laws bill bills legislation",
             "закон закона законе законопроект законопроекта законодательство"),
+    "parliament": ("parliament parliamentary lawmakers legislature",
+                   "парламент парламента парламенте парламентом депутаты депутатов "
+                   "мажилис мажилиса мажилисе"),
     "ratification": ("ratify ratified ratification",
                      "ратифицировал ратифицировали ратификация ратификации ратифицирован"),
     "treaty": ("treaty treaties",
