@@ -139,6 +139,8 @@ class Terms:
     # Per part, the language it was typed in (None: unknown): its related tokens in an
     # article of another language count ACROSS_TF, not RELATED_TF (below).
     languages: Sequence[str | None] = ()
+    # Per part, whether it is one of the region's commonplaces (its idf floored).
+    common: Sequence[bool] = ()
 
 
 # Bounds. For each searched part the index gives its newest PART_HITS matches; the
@@ -167,6 +169,11 @@ RECENT_HALF_LIFE = 7.0  # days
 # names: "sentenced" for "verdict", «землетрясение» for "earthquake") counts this much
 # of one that holds the word: it is found, and ranks below the stories that say it.
 RELATED_TF = 0.4
+# The region's commonplaces ("talks", "leader", «переговоры»: bot.news.stories.commonplace)
+# count as held by at least this share of the archive. A small or young archive has not
+# seen them often enough to know they tell nothing, and a story would rank first for
+# "talks" over one that names the leader typed.
+COMMON_SHARE = 0.2
 # ... but in an article of another language than the part was typed in, a related token
 # is that article's own word for it («землетрясение» for "earthquake"): it could not
 # have said the word typed, so it counts as a match in its body would.
@@ -205,7 +212,8 @@ def search_stories(
         hits = _tsquery_newest(session, [part[0] for part in parts], newest)
     else:
         hits = [_fts5_newest(session, part[0]) for part in parts]
-    weights = [_idf(found, newest) for found in hits]
+    common = [*terms.common, *[False] * (len(hits) - len(terms.common))]
+    weights = [_idf(found, newest, usual) for found, usual in zip(hits, common, strict=True)]
     stories = _candidates(session, hits, weights)
     members = _members(session, stories, countries, languages, hidden_outlets)
     ids = [m.article for found in members.values() for m in found]
@@ -214,7 +222,7 @@ def search_stories(
         if postgres
         else _fts5_presence(session, terms.fts5, ids)
     )
-    ranked = _ranked(members, present, weights, terms.languages)
+    ranked = _ranked(members, present, weights, terms.languages, common)
     return ranked[offset : offset + limit]
 
 
@@ -227,14 +235,17 @@ class _Member:
     language: str = ""
 
 
-def _idf(found: Sequence[int], newest: int) -> float:
+def _idf(found: Sequence[int], newest: int, common: bool = False) -> float:
     """The part's idf, its document count read off its newest hits: all of them when
-    fewer than PART_HITS, else PART_HITS over the span of ids they cover."""
+    fewer than PART_HITS, else PART_HITS over the span of ids they cover; for one of the
+    region's commonplaces, at least COMMON_SHARE of the archive."""
     total = max(newest, 1)
     if len(found) < PART_HITS:
         df = float(len(found))
     else:
         df = PART_HITS * total / max(found[0] - found[-1] + 1, 1)
+    if common:
+        df = max(df, COMMON_SHARE * total)
     df = min(df, total)
     return math.log(1 + (total - df + 0.5) / (df + 0.5))
 
@@ -305,6 +316,7 @@ def _ranked(
     present: Sequence[_Presence],
     weights: Sequence[float],
     languages: Sequence[str | None] = (),
+    common: Sequence[bool] = (),
 ) -> list[Scored]:
     if not members:
         return []
@@ -312,16 +324,19 @@ def _ranked(
     average = sum(sizes.values()) / len(sizes)
     newest = max(m.seen for found in members.values() for m in found)
     typed_in = [*languages, *[None] * (len(present) - len(languages))]
-    parts = list(zip(present, weights, typed_in, strict=True))
+    usual = [*common, *[False] * (len(present) - len(common))]
+    parts = list(zip(present, weights, typed_in, usual, strict=True))
     scored = []
     for story, found in members.items():
         score, missed = 0.0, 0
-        for (anywhere, title, related), weight, typed in parts:
+        for (anywhere, title, related), weight, typed, ordinary in parts:
             tf = sum(
                 TITLE_TF if m.article in title else 1.0 for m in found if m.article in anywhere
             )
             if not tf:
-                missed += 1  # the word itself: meaning may yet find a better story
+                # the word itself: meaning may yet find a better story (not for want
+                # of a commonplace: "talks" missing is no sign the words fell short)
+                missed += not ordinary
                 tf = sum(
                     ACROSS_TF if typed and m.language and m.language != typed else RELATED_TF
                     for m in found

@@ -285,3 +285,24 @@ def test_a_rare_word_is_found_beyond_the_newest_articles(
     assert sorted(labels[f.item.story] for f in found) == [
         "common1", "common2", "common3", "common4", "common5", "rare"
     ]
+
+
+def test_a_commonplace_counts_as_held_by_a_fifth_of_the_archive_at_least() -> None:
+    """A small archive has not seen "talks" often enough to know it tells nothing: its
+    idf is that of a word a fifth of the archive holds (COMMON_SHARE), never higher;
+    a commonplace the archive holds more often keeps its own."""
+    rare = [100, 99]  # ids, newest first
+    assert search._idf(rare, 100, common=True) == search._idf(list(range(100, 80, -1)), 100)
+    assert search._idf(rare, 100, common=True) < search._idf(rare, 100)
+    often = list(range(100, 50, -1))
+    assert search._idf(often, 100, common=True) == search._idf(often, 100)
+
+
+def test_a_missing_commonplace_is_not_a_word_the_story_lacks() -> None:
+    """Meaning reorders the head only when the best story lacks a searched word; lacking
+    "talks" is not such a shortfall, lacking "Costa" is."""
+    member = search._Member(article=1, outlet="steppe", seen=0.0, shown=True)
+    present = [({1}, {1}, set()), (set(), set(), set())]  # the first part held, the second not
+    for common, missed in (((False, True), 0), ((False, False), 1)):
+        [scored] = search._ranked({1: [member]}, present, [2.0, 2.0], ("en", "en"), common)
+        assert scored.missed == missed

@@ -103,6 +103,7 @@ def find_stories(
             for g in groups
         ],
         languages=[g.language for g in groups],
+        common=[g.common for g in groups],
     )
     scored = search.search_stories(
         session=session,

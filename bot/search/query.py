@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.news import keywords
+from bot.news.stories.commonplace import commonplace_words
 from bot.news.text import RUSSIAN_STOP_WORDS
 from bot.search import forms
 
@@ -156,6 +157,9 @@ class Group:
     # None: digits or other scripts): a related match in an article of another language
     # is that article's word for it, not a looser word than the one typed.
     language: str | None = None
+    # A single word of the region's commonplaces ("talks", «переговоры»): its idf is
+    # floored as if a share of the archive held it (storage.search.COMMON_SHARE).
+    common: bool = False
 
 
 def typed_language(words: Part) -> str | None:
@@ -188,8 +192,19 @@ def groups_of(query: Query) -> tuple[Group, ...]:
             elif token := forms.name_token(word):
                 alternatives.append(((token,), False))
         related = () if part in query.quoted else _related(part, words)
-        found.append(Group(tuple(dict.fromkeys(alternatives)), related, typed_language(words)))
+        common = len(part) == 1 and part[0] in _common_stems()
+        found.append(
+            Group(tuple(dict.fromkeys(alternatives)), related, typed_language(words), common)
+        )
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _common_stems() -> frozenset[str]:
+    """The search stems of the region's commonplaces (`bot.news.stories.commonplace`),
+    but those that name what happened («договорились» stems as «договор», a treaty)."""
+    stems = {stem for word in commonplace_words() for stem in word_stems(word.casefold())}
+    return frozenset(stem for stem in stems if forms.concept_token(stem) is None)
 
 
 def _related(part: Part, words: Part) -> tuple[Part, ...]:

@@ -50,6 +50,12 @@ _COMMONPLACE_RU = " ".join(
 ).split()
 
 
+def commonplace_words() -> tuple[str, ...]:
+    """The region's commonplaces as written, English and Russian (search weighs them
+    down too: `bot.search.query`)."""
+    return (*_COMMONPLACE_EN, *_COMMONPLACE_RU)
+
+
 @lru_cache(maxsize=16)
 def commonplace(part: str) -> Mapping[str, float]:
     """Pretend document counts of the region's commonplaces for one part of the
