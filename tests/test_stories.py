@@ -750,3 +750,19 @@ def test_the_bar_a_report_meets_is_the_same_whichever_report_came_last(hours: li
         for member in reports[:last] + reports[last + 1 :]:
             story.add(member)
         assert threshold(report, story) == pytest.approx(wanted)
+
+
+@pytest.mark.parametrize(
+    ("title", "bloc"),
+    [
+        ("Leaders gather for a Shanghai Cooperation Organisation summit", "=sco"),
+        ("Саммит Шанхайской организации сотрудничества открылся в Бишкеке", "=sco"),
+        ("Заседание Совета глав Содружества Независимых Государств", "=cis"),
+        ("Eurasian Economic Union council meets in Minsk", "=eaeu"),
+        ("Organization of Turkic States holds a summit", "=ots"),
+    ],
+)
+def test_a_bloc_written_out_in_full_is_the_bloc(title: str, bloc: str) -> None:
+    """Wire reports name a bloc in full in the title or lede, by its acronym later."""
+    found = features(title, "The leaders met.", "en", START)
+    assert bloc in found.blocs and bloc in found.names

@@ -92,6 +92,30 @@ def formats_of(text: str) -> set[str]:
     return found
 
 
+# Blocs written out in full ("the Shanghai Cooperation Organization", «Содружества
+# Независимых Государств»): wire reports name a bloc so in the lede, its acronym later.
+_FULL_NAMES = {
+    "sco": r"shanghai\s+cooperation\s+organi[sz]ation|шанхайск\w+\s+организаци\w+"
+           r"\s+сотрудничества",
+    "cis": r"commonwealth\s+of\s+independent\s+states|содружеств\w+\s+независимых"
+           r"\s+государств",
+    "csto": r"collective\s+security\s+treaty\s+organi[sz]ation|организаци\w+\s+договора"
+            r"\s+о\s+коллективной\s+безопасности",
+    "eaeu": r"eurasian\s+economic\s+union|евразийск\w+\s+экономическ\w+\s+союз\w*",
+    "ots": r"organi[sz]ation\s+of\s+turkic\s+states|организаци\w+\s+тюркских\s+государств",
+}
+_FULL = re.compile(
+    "(?i)(?<!\\w)(?:" + "|".join(f"(?P<{key}>{forms})" for key, forms in _FULL_NAMES.items())
+    + ")(?!\\w)"
+)
+
+
+def full_names_of(text: str) -> set[str]:
+    """The blocs `text` names written out in full ("=sco")."""
+    return {f"={key}" for match in _FULL.finditer(text) for key, value in
+            match.groupdict().items() if value}  # fmt: skip
+
+
 def implied_formats(names: Collection[str]) -> set[str]:
     """The formats a report about all five of the region's countries names by naming the
     power alone: "EU and Central Asia agree a roadmap" is the «Центральная Азия — ЕС»

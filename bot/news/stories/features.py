@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.news.countries import tag_countries
-from bot.news.stories.aliases import BLOCS, formats_of
+from bot.news.stories.aliases import BLOCS, formats_of, full_names_of
 from bot.news.stories.concepts import concept_of
 from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
 from bot.news.stories.kinds import report_kind
@@ -44,7 +44,7 @@ _WORD = re.compile(r"[\w.]+")  # U.S., EU, СНГ
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 6
+FEATURES_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -139,11 +139,12 @@ def features(
         words = Counter(dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_WORDS]))
     names = names_of(title, body) | numbers_of(title) | numbers_of(body[:NAME_CHARS])
     names |= formats_of(f"{title}\n{body[:NAME_CHARS]}")
+    names |= full_names_of(f"{title}\n{body[:NAME_CHARS]}")
     if countries is None:
         countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
     kind = report_kind(title, body)
     blocs = frozenset(key for key in map(entity_key, _WORD.findall(title)) if key in BLOCS)
-    blocs |= formats_of(title)
+    blocs |= formats_of(title) | full_names_of(title)
     text = meaning_text(title, body)
     return Features(
         language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text
