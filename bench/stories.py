@@ -124,8 +124,18 @@ def assign_as_ingest(articles: Sequence[Features]) -> tuple[list[int], int]:
     may decide (StoryIndex.decide); and how many meanings were encoded."""
     index = StoryIndex(WINDOW)
     encoder = Encoder([article.text for article in articles])
-    found = [index.assign(article, embed=encoder) for article in articles]
+    found = []
+    for article in articles:  # one transaction each, as a live bot's rounds are
+        found.append(index.assign(article, embed=encoder))
+        found = _moved(found, index.rehome([article], embed=encoder))
     return found, encoder.asked
+
+
+def _moved(found: list[int], moves: Sequence[tuple[int, int]]) -> list[int]:
+    """Stories after `StoryIndex.rehome` merged lone ones into others."""
+    for lone, into in moves:
+        found = [into if story == lone else story for story in found]
+    return found
 
 
 def assign_by_outlet(articles: Sequence[Features], seed: int) -> list[int]:
@@ -138,9 +148,14 @@ def assign_by_outlet(articles: Sequence[Features], seed: int) -> list[int]:
     random.Random(seed).shuffle(outlets)
     found: dict[int, int] = {}
     for outlet in outlets:
-        batch = [i for i, article in enumerate(articles) if article.outlet == outlet]
-        for i in sorted(batch, key=lambda i: articles[i].at):
+        batch = sorted(
+            (i for i, article in enumerate(articles) if article.outlet == outlet),
+            key=lambda i: articles[i].at,
+        )
+        for i in batch:
             found[i] = index.assign(articles[i], embed=encoder)
+        for lone, into in index.rehome([articles[i] for i in batch], embed=encoder):
+            found = {i: into if story == lone else story for i, story in found.items()}
     return [found[i] for i in range(len(articles))]
 
 

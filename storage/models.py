@@ -79,7 +79,8 @@ class ArticleRecord(SQLModel, table=True):
     # other sources, "" for snapshot text (which names no outlet).
     outlet: str = Field(default="", max_length=64)
     # The story (one event, any outlet, any language) it belongs to: the id of the
-    # story's first article, so a story needs no table of its own and its id never changes.
+    # story's first article (or, for a lone report moved into a story later, of that
+    # story's), so a story needs no table of its own.
     story_id: int | None = Field(default=None, index=True)
     # What stories are matched by (bot.news.stories.Features as JSON); None for
     # articles stored before stories existed, computed when first needed.
@@ -245,6 +246,20 @@ class HandledUpdate(SQLModel, table=True):
     claimed_by: str = Field(max_length=64)
     lease_until: dt.datetime = Field(sa_type=UTCDateTime)
     received_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class StoryMove(SQLModel, table=True):
+    """A lone report's story merged into another after it was stored
+    (`bot.news.story_window`): every article of `from_story` is now `to_story`'s.
+    Instances sharing the database read the moves since their last look, so the
+    stories they hold in memory stay as stored."""
+
+    __tablename__ = "story_move"
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_story: int
+    to_story: int
+    moved_at: dt.datetime = Field(sa_type=UTCDateTime)
 
 
 class SourceRecord(SQLModel, table=True):

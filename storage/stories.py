@@ -1,7 +1,7 @@
 """Queries of stories: the window the story matcher reads, and the articles of stories.
 
-A story is the articles sharing `article.story_id` (the id of its first article);
-`bot.news.story_window` assigns it at ingest.
+A story is the articles sharing `article.story_id` (the id of its first article, as a
+rule); `bot.news.story_window` assigns it at ingest.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from storage import repo
-from storage.models import ArticleRecord
+from storage.models import ArticleRecord, StoryMove
 from storage.repo import StoredArticle
 
 # Articles of one story read for display (digests, alerts, /latest, search): its "Also"
@@ -51,6 +51,35 @@ def articles_between(
         .limit(limit)
     ).all()
     return list(reversed(rows))
+
+
+def move_story(*, session: Session, lone: int, into: int, now: dt.datetime) -> bool:
+    """Merge story `lone` into story `into` if `lone` has one article, logging the move
+    for other instances (`story_move`); whether it moved."""
+    alone = session.exec(
+        select(func.count()).select_from(ArticleRecord).where(ArticleRecord.story_id == lone)
+    ).one()
+    if alone != 1:
+        return False
+    session.execute(
+        update(ArticleRecord).where(col(ArticleRecord.story_id) == lone).values(story_id=into)
+    )
+    session.add(StoryMove(from_story=lone, to_story=into, moved_at=now))
+    return True
+
+
+def moves_after(*, session: Session, after_id: int) -> list[StoryMove]:
+    """The story moves logged after `after_id`, in order."""
+    return list(
+        session.exec(
+            select(StoryMove).where(col(StoryMove.id) > after_id).order_by(col(StoryMove.id))
+        ).all()
+    )
+
+
+def last_move(*, session: Session) -> int:
+    """The id of the last story move logged (0: none)."""
+    return session.exec(select(func.max(col(StoryMove.id)))).one() or 0
 
 
 def save_features(*, session: Session, features: Mapping[int, dict[str, object]]) -> None:

@@ -766,3 +766,39 @@ def test_a_bloc_written_out_in_full_is_the_bloc(title: str, bloc: str) -> None:
     """Wire reports name a bloc in full in the title or lede, by its acronym later."""
     found = features(title, "The leaders met.", "en", START)
     assert bloc in found.blocs and bloc in found.names
+
+
+def test_a_lone_report_stored_first_joins_the_story_its_event_built_after_it() -> None:
+    """One round of a first fetch: the feed with the visit's odd angle (the motorcade
+    and the closed streets) answered first and began a story; the visit's plain reports,
+    stored after it, built their own. Asked again (`rehome`), the lone report joins that
+    story, which keeps its id; a story of another event nearby (a fuel price freeze,
+    its reports alike apart) stays as it was."""
+    rows = [json.loads(line) for line in
+            (Path(__file__).parent / "stories" / "hard_cases.jsonl").read_text().splitlines()]
+    wanted = ("erdogan-ashgabat-visit", "kz-fuel-price-freeze-extended")
+    rows = [row for row in rows if row["event"] in wanted]
+    lone = next(r for r in rows if r["id"] == "erdogan-ashgabat-visit/hronikatm")
+    others = sorted((r for r in rows if r is not lone),
+                    key=lambda r: dt.datetime.fromisoformat(r["published"]))  # fmt: skip
+    texts = [meaning_text(r["title"], r["body"]) for r in [lone, *others]]
+    articles = [
+        dataclasses.replace(
+            features(r["title"], r["body"], r["language"],
+                     dt.datetime.fromisoformat(r["published"]).timestamp(), r["outlet"]),
+            meaning=vector,
+        )
+        for r, vector in zip([lone, *others], embed(texts), strict=True)
+    ]  # fmt: skip
+    index = StoryIndex(72 * HOUR)
+    stories = [index.assign(article) for article in articles]
+    visit = {s for s, r in zip(stories[1:], others, strict=True) if r["event"] == wanted[0]}
+    assert len(visit) == 1 and stories[0] not in visit  # apart, as stored
+    [into] = visit
+    before = {s: index.alive[s] for s in index.stories}
+    assert index.rehome(articles[1:]) == [(stories[0], into)]
+    assert stories[0] not in index.stories and index.alive[into] == before[into] + 1
+    assert {s: n for s, n in index.alive.items() if s != into} == {
+        s: n for s, n in before.items() if s not in (into, stories[0])
+    }
+    assert index.rehome(articles[1:]) == []  # asked once: nothing more to move

@@ -28,7 +28,7 @@ from bot.news.story_window import features_of
 from storage import repo, stories
 from storage.db import make_engine, open_session
 from storage.migrate import upgrade_schema
-from storage.models import ArticleRecord
+from storage.models import ArticleRecord, SnapshotRecord
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 FIXTURES = Path(__file__).parent / "stories" / "articles.jsonl"
@@ -284,3 +284,62 @@ def test_a_batch_spanning_three_weeks_clusters_as_the_same_articles_day_by_day(
     assert len(together) < len(MAIN_EVENTS) * 2  # events came together, not one story each
     at_once.dispose()
     day_by_day.dispose()
+
+
+def _hard_case_batches(ids: Sequence[str]) -> list[Batch]:
+    """Rows of tests/stories/hard_cases.jsonl as one feed batch each, prepared."""
+    rows = {json.loads(line)["id"]: json.loads(line) for line in
+            (FIXTURES.parent / "hard_cases.jsonl").read_text(encoding="utf-8").splitlines()}
+    batches = []
+    for key in ids:
+        row = rows[key]
+        at = dt.datetime.fromisoformat(row["published"])
+        article = Article(row["title"], (row["body"],), False, url=row["url"], published=at)
+        outlet = Publisher(row["outlet"], row["outlet"], (row["language"],))
+        batches.append(Batch(key, key, prepare_articles([article], outlet)))
+    return batches  # fmt: skip
+
+
+def test_a_lone_report_moves_into_the_story_its_event_built_and_other_instances_follow(
+    database_url: str,
+) -> None:
+    """The feed with the visit's odd angle answered first (one transaction); the visit's
+    plain reports came in the next and built their own story. The lone report moves into
+    it, logged; another instance (another engine, another window) reads the move and
+    holds the stories as stored."""
+    from bot.news import story_window
+
+    visit = ["erdogan-ashgabat-visit/" + outlet
+             for outlet in ("tass", "anadolu", "turkmenportal", "timesca")]  # fmt: skip
+    lone, *reports = _hard_case_batches(["erdogan-ashgabat-visit/hronikatm", *visit])
+    fuel = _hard_case_batches(["kz-fuel-price-freeze-extended/tengrinews",
+                               "kz-fuel-price-freeze-extended/kazinform-en"])  # fmt: skip
+    first, other = make_engine(database_url), make_engine(database_url)
+    upgrade_schema(first, search_stems=search_stems)
+    when = dt.datetime(2027, 3, 16, 12, 0, tzinfo=dt.UTC)
+    try:
+        store_batches(first, [lone], now=when)
+        store_batches(other, fuel[:1], now=when)  # its window now holds the lone story
+        [lone_story] = {s for s in _stories(first).values()} - {_stories(first)[fuel[0].source]}
+        assert lone_story in story_window._windows[other].index.stories
+        store_batches(first, reports, now=when)
+        found = _stories(first)
+        [into] = {found[b.source] for b in reports}
+        assert found[lone.source] == into != lone_story
+        with open_session(first) as session:
+            assert [(m.from_story, m.to_story) for m in stories.moves_after(
+                session=session, after_id=0)] == [(lone_story, into)]  # fmt: skip
+        store_batches(other, fuel[1:], now=when)  # the other instance looks again
+        index = story_window._windows[other].index
+        assert lone_story not in index.stories and index.alive[into] == len(reports) + 1
+    finally:
+        first.dispose()
+        other.dispose()
+
+
+def _stories(engine: Engine) -> dict[str, int]:
+    """Each article's story, by the source (batch) it came in."""
+    with open_session(engine) as session:
+        records = session.exec(select(ArticleRecord)).all()
+        sources = {s.id: s.source for s in session.exec(select(SnapshotRecord)).all()}
+    return {sources[r.snapshot_id]: r.story_id or 0 for r in records}

@@ -250,6 +250,7 @@ def _store(
             engine,
             [(record, _timed(article.story, article_time(record))) for record, article in inserted],
             embed=embed,
+            now=now,
             window_hours=story_window_hours,
         )
     return results

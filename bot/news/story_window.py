@@ -5,10 +5,12 @@ ingest lock (`storage.repo.lock_for_ingest`): one writer at a time, across every
 instance sharing a PostgreSQL database, so an article gets exactly one story and
 two instances never start two stories for one event at the same moment.
 
-A story is its articles: its id is the id of its first article, so it never changes.
-When a late article would link two stories, it joins the one it matches best and the
-two stay apart (README, "One story, many outlets"): ids stay stable and a story
-already sent is never re-sent under another id.
+A story is its articles: its id is the id of its first article, and a story of two or
+more keeps it. When a late article would link two stories, it joins the one it matches
+best and the two stay apart (README, "One story, many outlets"). A story of one lone
+report near a transaction's articles may move into a story they grew
+(`StoryIndex.rehome`): one UPDATE, logged in `story_move`, which every instance reads
+with the articles stored since its last look.
 
 **Order does not matter.** An article is compared with the stories around its own
 time (`article_time`), not with those of the newest article seen; a transaction's new
@@ -59,6 +61,7 @@ class _Window:
     index: StoryIndex
     hours: float
     last_id: int  # articles up to this id were stored before, or read since
+    last_move: int = 0  # story moves up to this id were applied (stories.moves_after)
     known: list[Span] = field(default_factory=list)  # sorted, apart: every article held
 
 
@@ -135,7 +138,8 @@ def _window(session: Session, engine: Engine, hours: float) -> _Window:
     if window is None or window.hours != hours:
         # Everything stored so far is read by time, when an article needs it.
         last_id = session.exec(select(func.max(col(ArticleRecord.id)))).one() or 0
-        window = _Window(StoryIndex(hours * 3600), hours, last_id)
+        last_move = stored_stories.last_move(session=session)
+        window = _Window(StoryIndex(hours * 3600), hours, last_id, last_move)
         _windows[engine] = window
         return window
     stored = stored_stories.articles_after(
@@ -150,6 +154,11 @@ def _window(session: Session, engine: Engine, hours: float) -> _Window:
         if _held_span(window.known, found.at) and record.id not in window.index.ids:
             window.index.add(found, record.story_id, article_id=record.id)
         window.last_id = max(window.last_id, record.id)
+    # Lone stories another instance merged into others (`assign_stories`), as stored.
+    for move in stored_stories.moves_after(session=session, after_id=window.last_move):
+        if move.from_story in window.index.stories:
+            window.index.merge(move.from_story, move.to_story)
+        window.last_move = max(window.last_move, move.id or 0)
     return window
 
 
@@ -205,15 +214,18 @@ def assign_stories(
     articles: Sequence[tuple[ArticleRecord, Features]],
     *,
     embed: Embed,
+    now: dt.datetime,
     window_hours: float = DEFAULT_WINDOW_HOURS,
 ) -> None:
     """Give each new, flushed article its story, oldest first (`articles`: each record
-    with its features, its meaning encoded and its time its story time)."""
+    with its features, its meaning encoded and its time its story time; `now`: when,
+    for the log of story moves)."""
     if not articles:
         return
     window = _window(session, engine, window_hours)
     _load_around(session, window, [found for _record, found in articles])
-    for record, found in sorted(articles, key=lambda pair: (pair[1].at, pair[0].id or 0)):
+    ordered = sorted(articles, key=lambda pair: (pair[1].at, pair[0].id or 0))
+    for record, found in ordered:
         assert record.id is not None
         story, found = window.index.decide(found, embed)
         record.story_id = record.id if story is None else story
@@ -221,6 +233,12 @@ def assign_stories(
         window.index.add(found, record.story_id, article_id=record.id)
         window.last_id = max(window.last_id, record.id)
         session.add(record)
+    # A lone report near these articles that now joins a story they grew is moved into
+    # it (`StoryIndex.rehome`), in this transaction, logged for other instances.
+    def move(lone: int, into: int) -> bool:
+        return stored_stories.move_story(session=session, lone=lone, into=into, now=now)
+
+    window.index.rehome([found for _record, found in ordered], embed, move)
     if window.index.encoded:  # stored articles whose meaning was encoded since
         stored_stories.save_features(
             session=session, features={i: f.as_json() for i, f in window.index.encoded.items()}

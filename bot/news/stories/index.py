@@ -38,6 +38,10 @@ from bot.news.stories.compare import (
 )
 from bot.news.stories.features import Features
 
+# A lone report asked again (`rehome`) joins a story only this far past its bar: the
+# bar itself let a follow-up (mines inspected after a collapse) join the event it
+# followed (bench/stories.py, the sets tuned on).
+LATE_MARGIN = 0.1
 MAX_CANDIDATES = 8  # stories compared with one article (those sharing the rarest keys)
 MIN_CANDIDATE_KEYS = 2  # index keys a candidate shares at least: one word is no event
 MAX_POSTINGS_PER_KEY = 64  # stories a key leads to in one bucket (the newest)
@@ -123,6 +127,10 @@ class StoryIndex:
         self.unencoded: dict[int, int] = {}
         self.added = 0
         self.next_story = 1
+        # Stories merged into others (`merge`), and the reverse: held articles still
+        # name the story they were added to.
+        self.moved: dict[int, int] = {}
+        self.merged_into: dict[int, list[int]] = {}
 
     # Time ---------------------------------------------------------------------------
 
@@ -149,9 +157,11 @@ class StoryIndex:
 
     # Reading --------------------------------------------------------------------------
 
-    def candidates(self, article: Features, view: _View | None = None) -> list[int]:
+    def candidates(
+        self, article: Features, view: _View | None = None, exclude: int | None = None
+    ) -> list[int]:
         """Stories near the article's time sharing an index key with it: those sharing
-        the rarest keys (at most MAX_CANDIDATES; ties to the older story)."""
+        the rarest keys (at most MAX_CANDIDATES; ties to the older story), but `exclude`."""
         view = view or self.view(article.at)
         # Rarest first, and the stories a key leads to gathered only for the keys read:
         # a common word's postings (64 stories a bucket) are the most to gather, and are
@@ -191,7 +201,7 @@ class StoryIndex:
         near = [
             s
             for s in shared
-            if keys[s] >= MIN_CANDIDATE_KEYS and s in self.stories
+            if keys[s] >= MIN_CANDIDATE_KEYS and s in self.stories and s != exclude
             and self._near(article, self.stories[s])
         ]  # fmt: skip
         return sorted(near, key=lambda s: (-shared[s], s))[:MAX_CANDIDATES]
@@ -202,15 +212,20 @@ class StoryIndex:
         return self.decide(article)[0]
 
     def decide(
-        self, article: Features, embed: Embed | None = None
+        self,
+        article: Features,
+        embed: Embed | None = None,
+        exclude: int | None = None,
+        margin: float = 0.0,
     ) -> tuple[int | None, Features]:
         """`choose`, first encoding (`embed`) the meanings it needs: the article's and
         those of every held article of each story whose join meaning may decide (the
         stored ones that get theirs are kept in `encoded`, to be written). The article
-        comes back with its meaning, if it needed one."""
+        comes back with its meaning, if it needed one. `exclude`: a story it may not
+        join (its own, asked again); `margin`: how far past the bar it must score."""
         view = self.view(article.at)
         weighed: dict[str, Weights] = {}
-        candidates = self.candidates(article, view)
+        candidates = self.candidates(article, view, exclude)
         if embed is not None and self._lacking(article, candidates):
             article = self._encode(
                 article, self._undecided(article, candidates, view, weighed), embed
@@ -219,9 +234,9 @@ class StoryIndex:
         for story in candidates:
             candidate = self.stories[story]
             score = similarity(article, candidate, view, weighed)
-            margin = score - threshold(article, candidate)
-            if margin >= 0 and (best is None or (margin, -story) > (best[0], -best[1])):
-                best = (margin, story)
+            passed = score - threshold(article, candidate)
+            if passed >= margin and (best is None or (passed, -story) > (best[0], -best[1])):
+                best = (passed, story)
         return (None if best is None else best[1]), article
 
     def _lacking(self, article: Features, stories: Sequence[int]) -> bool:
@@ -357,6 +372,62 @@ class StoryIndex:
         self.add(article, story)
         return story
 
+    def rehome(
+        self,
+        articles: Sequence[Features],
+        embed: Embed | None = None,
+        move: Callable[[int, int], bool] = lambda _lone, _into: True,
+    ) -> list[tuple[int, int]]:
+        """A story of one report near the new `articles` that now joins a story of two or
+        more, by LATE_MARGIN past the bar, is merged into it (`merge`), that story keeping
+        its id: the lone report came first (an odd angle of the event, a feed that
+        answered first) and the event's other reports, arriving after it, built the
+        story it belongs to. So stories depend less on the order feeds answer in. Each
+        lone story is asked once (at most MAX_CANDIDATES per new article). `move`: the
+        shell's, which stores the move and says whether it could (the story has no other
+        article stored). The moves made, (from, to)."""
+        moves: list[tuple[int, int]] = []
+        asked: set[int] = set()
+        for article in articles:
+            for single in self.candidates(article):
+                if single in asked or self.alive.get(single) != 1:
+                    continue
+                asked.add(single)
+                [(_id, lone)] = self.members[single].values()
+                target, _lone = self.decide(lone, embed, exclude=single, margin=LATE_MARGIN)
+                if target is None or self.alive[target] < 2 or not move(single, target):
+                    continue
+                self.merge(single, target)
+                moves.append((single, target))
+        return moves
+
+    def merge(self, drop: int, keep: int) -> None:
+        """Every held article of story `drop` becomes story `keep`'s (made if not held)."""
+        if keep not in self.stories:
+            self.stories[keep] = Story(self.stories[drop].first_at)
+            self.alive[keep] = self.unencoded[keep] = 0
+            self.members[keep] = {}
+        into = self.stories[keep]
+        for _number, (_id, member) in sorted(self.members[drop].items()):
+            into.add(member)
+            bucket = self.buckets[self._bucket_of(member.at)]
+            for key in member.lookup_keys:
+                posted = bucket.postings.get(key)
+                if posted is not None and drop in posted:
+                    del posted[drop]
+                    posted.pop(keep, None)
+                    posted[keep] = None
+        self.members[keep].update(self.members.pop(drop))
+        self.alive[keep] += self.alive.pop(drop)
+        self.unencoded[keep] += self.unencoded.pop(drop)
+        del self.stories[drop]
+        # Held articles name the story they were added to: each id that led to `drop`
+        # now leads to `keep`, in one hop.
+        sources = [drop, *self.merged_into.pop(drop, [])]
+        for source in sources:
+            self.moved[source] = keep
+        self.merged_into.setdefault(keep, []).extend(sources)
+
     def forget_oldest(self) -> float | None:
         """Past capacity, forget the oldest articles; the time up to which articles are
         forgotten (None if none were)."""
@@ -365,6 +436,7 @@ class StoryIndex:
             forgotten is not None and self.held and self.held[0][0] <= forgotten
         ):
             at, number, story, article, article_id = heapq.heappop(self.held)
+            story = self.moved.get(story, story)
             forgotten = at
             _id, member = self.members[story].pop(number)
             if not member.meaning:
@@ -379,6 +451,8 @@ class StoryIndex:
             if not self.alive[story]:
                 del self.alive[story], self.stories[story], self.members[story]
                 del self.unencoded[story]
+                for merged in self.merged_into.pop(story, []):
+                    del self.moved[merged]
         return forgotten
 
     def _count(self, bucket: _Bucket, article: Features, step: int) -> None:
