@@ -127,7 +127,7 @@ def assign_as_ingest(articles: Sequence[Features]) -> tuple[list[int], int]:
     found = []
     for article in articles:  # one transaction each, as a live bot's rounds are
         found.append(index.assign(article, embed=encoder))
-        found = _moved(found, index.rehome([article], embed=encoder))
+        found = _moved(found, index.rehome([(article, found[-1])], embed=encoder))
     return found, encoder.asked
 
 
@@ -154,7 +154,7 @@ def assign_by_outlet(articles: Sequence[Features], seed: int) -> list[int]:
         )
         for i in batch:
             found[i] = index.assign(articles[i], embed=encoder)
-        for lone, into in index.rehome([articles[i] for i in batch], embed=encoder):
+        for lone, into in index.rehome([(articles[i], found[i]) for i in batch], embed=encoder):
             found = {i: into if story == lone else story for i, story in found.items()}
     return [found[i] for i in range(len(articles))]
 

@@ -796,9 +796,10 @@ def test_a_lone_report_stored_first_joins_the_story_its_event_built_after_it() -
     assert len(visit) == 1 and stories[0] not in visit  # apart, as stored
     [into] = visit
     before = {s: index.alive[s] for s in index.stories}
-    assert index.rehome(articles[1:]) == [(stories[0], into)]
+    placed = list(zip(articles[1:], stories[1:], strict=True))
+    assert index.rehome(placed) == [(stories[0], into)]
     assert stories[0] not in index.stories and index.alive[into] == before[into] + 1
     assert {s: n for s, n in index.alive.items() if s != into} == {
         s: n for s, n in before.items() if s not in (into, stories[0])
     }
-    assert index.rehome(articles[1:]) == []  # asked once: nothing more to move
+    assert index.rehome(placed) == []  # nothing more to move

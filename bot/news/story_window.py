@@ -238,7 +238,8 @@ def assign_stories(
     def move(lone: int, into: int) -> bool:
         return stored_stories.move_story(session=session, lone=lone, into=into, now=now)
 
-    window.index.rehome([found for _record, found in ordered], embed, move)
+    placed = [(found, record.story_id or 0) for record, found in ordered]
+    window.index.rehome(placed, embed, move)
     if window.index.encoded:  # stored articles whose meaning was encoded since
         stored_stories.save_features(
             session=session, features={i: f.as_json() for i, f in window.index.encoded.items()}

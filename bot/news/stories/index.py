@@ -217,15 +217,20 @@ class StoryIndex:
         embed: Embed | None = None,
         exclude: int | None = None,
         margin: float = 0.0,
+        only: Sequence[int] | None = None,
     ) -> tuple[int | None, Features]:
         """`choose`, first encoding (`embed`) the meanings it needs: the article's and
         those of every held article of each story whose join meaning may decide (the
         stored ones that get theirs are kept in `encoded`, to be written). The article
         comes back with its meaning, if it needed one. `exclude`: a story it may not
-        join (its own, asked again); `margin`: how far past the bar it must score."""
+        join (its own, asked again); `margin`: how far past the bar it must score;
+        `only`: the stories it may join (else its candidates)."""
         view = self.view(article.at)
         weighed: dict[str, Weights] = {}
-        candidates = self.candidates(article, view, exclude)
+        if only is None:
+            candidates = self.candidates(article, view, exclude)
+        else:
+            candidates = [s for s in only if s in self.stories and s != exclude]
         if embed is not None and self._lacking(article, candidates):
             article = self._encode(
                 article, self._undecided(article, candidates, view, weighed), embed
@@ -374,28 +379,35 @@ class StoryIndex:
 
     def rehome(
         self,
-        articles: Sequence[Features],
+        placed: Sequence[tuple[Features, int]],
         embed: Embed | None = None,
         move: Callable[[int, int], bool] = lambda _lone, _into: True,
     ) -> list[tuple[int, int]]:
-        """A story of one report near the new `articles` that now joins a story of two or
-        more, by LATE_MARGIN past the bar, is merged into it (`merge`), that story keeping
-        its id: the lone report came first (an odd angle of the event, a feed that
-        answered first) and the event's other reports, arriving after it, built the
-        story it belongs to. So stories depend less on the order feeds answer in. Each
-        lone story is asked once (at most MAX_CANDIDATES per new article). `move`: the
-        shell's, which stores the move and says whether it could (the story has no other
-        article stored). The moves made, (from, to)."""
+        """A story of one report near the new articles of a story of two or more
+        (`placed`: each new article with its story) that now joins such a story, by
+        LATE_MARGIN past the bar, is merged into it (`merge`), that story keeping its id:
+        the lone report came first (an odd angle of the event, a feed that answered
+        first) and the event's other reports, arriving after it, built the story it
+        belongs to. So stories depend less on the order feeds answer in. Only articles
+        whose story grew are looked around (a round of unrelated news begins stories of
+        one, and costs nothing here); each lone story is asked once (at most
+        MAX_CANDIDATES per article looked around). `move`: the shell's, which stores
+        the move and says whether it could (the story has no other article stored).
+        The moves made, (from, to)."""
         moves: list[tuple[int, int]] = []
-        asked: set[int] = set()
-        for article in articles:
+        asked: set[tuple[int, int]] = set()
+        for article, placed_in in placed:
+            story = self.moved.get(placed_in, placed_in)
+            if self.alive.get(story, 0) < 2:
+                continue
             for single in self.candidates(article):
-                if single in asked or self.alive.get(single) != 1:
+                if (single, story) in asked or self.alive.get(single) != 1:
                     continue
-                asked.add(single)
+                asked.add((single, story))
                 [(_id, lone)] = self.members[single].values()
-                target, _lone = self.decide(lone, embed, exclude=single, margin=LATE_MARGIN)
-                if target is None or self.alive[target] < 2 or not move(single, target):
+                # Against the story that grew only: one comparison, not a search.
+                target, _lone = self.decide(lone, embed, margin=LATE_MARGIN, only=[story])
+                if target is None or not move(single, target):
                     continue
                 self.merge(single, target)
                 moves.append((single, target))
