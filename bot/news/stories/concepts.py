@@ -14,6 +14,11 @@ freeze. The words every report of the region uses ("meeting", "cooperation",
 "president") are not: they would let any two reports of one capital meet (the region's
 commonplaces, `bot.news.stories.commonplace`). Words that transliterate (budget,
 memorandum, tariff) meet by their sounds already and are left out.
+
+A change here changes the search index's tokens ("cc" + concept): it comes with a
+migration that writes the stored rows anew through `storage.search.rewrite_all`, as
+0015 and 0016 do. Stored story features need no new version: an article's concepts are
+worked out from its stored words when they are read.
 """
 
 from __future__ import annotations
