@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
@@ -66,10 +67,20 @@ def make_engine(database_url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) ->
         event.listen(engine, "begin", _begin)
     else:
         # No server-side prepared statements (psycopg prepares a query run five times):
-        # a prepared plan is kept whatever the query's settings ask (search reads the
-        # newest articles by id with bitmap scans off, storage/search.py).
+        # a prepared plan is kept whatever the query's settings ask (search asks the GIN
+        # index alone for a rare word's matches, storage/search.py).
         engine = create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     return engine
+
+
+def id_in(session: Session, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """`column IN ids`. On PostgreSQL one array (`= ANY`): the statement's text is then
+    the same whatever the list's length, and the driver parses it once, not once per
+    length (a list of hundreds of expanded ids cost a search more to parse than to run).
+    SQLite has no arrays: there the ids are expanded (at most 500 at a time, callers')."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))  # type: ignore[no-any-return]
+    return column.in_(ids)  # type: ignore[no-any-return]
 
 
 def open_session(engine: Engine) -> Session:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, text
 from sqlmodel import Session, col, select
 
+from storage.db import id_in
 from storage.models import (
     ArticleCountry,
     ArticleRecord,
@@ -184,7 +185,7 @@ def _countries_by_article(session: Session, ids: Sequence[int]) -> dict[int, tup
     if ids:
         rows = session.exec(
             select(ArticleCountry.article_id, ArticleCountry.country).where(
-                col(ArticleCountry.article_id).in_(ids)
+                id_in(session, col(ArticleCountry.article_id), ids)
             )
         )
         for article_id, country in rows:

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from storage import repo
+from storage.db import id_in
 from storage.models import ArticleRecord, StoryMove
 from storage.repo import StoredArticle
 
@@ -99,7 +100,7 @@ def story_articles(
     for start in range(0, len(ids), _CHUNK):
         records = session.exec(
             select(ArticleRecord)
-            .where(col(ArticleRecord.story_id).in_(ids[start : start + _CHUNK]))
+            .where(id_in(session, col(ArticleRecord.story_id), ids[start : start + _CHUNK]))
             .order_by(col(ArticleRecord.id))
         ).all()
         for article in repo.stored_articles(session=session, records=records):
