@@ -213,12 +213,15 @@ def test_articles_stored_before_languages_get_one_and_keep_their_outlet(database
         # 0016: the concept of parliament ("lawmakers" finds «депутаты», "parliament")
         ("0015", "lawmakers", ("Депутаты одобрили договор о воде",
                                      "Депутаты одобрили договор о воде."), "ccparliament"),
+        # 0018: a shutdown ("shuts" finds «приостановило», «закроют»)
+        ("0017", "shuts", ("Власти закроют угольные шахты",
+                           "Министерство приостановило работу шахт."), "ccshutdown"),
     ],
 )  # fmt: skip
 def test_search_rows_stored_before_a_concept_gain_it(
     database_url: str, before: str, query: str, article: tuple[str, str], dropped: str
 ) -> None:
-    """Migrations 0015 and 0016 write the search rows anew: a Russian report indexed
+    """Migrations 0015, 0016 and 0018 write the search rows anew: a Russian report indexed
     before its concept's tokens were is found by the English word once upgraded."""
     from tests.test_search_ranking import store
 

@@ -17,7 +17,7 @@ memorandum, tariff) meet by their sounds already and are left out.
 
 A change here changes the search index's tokens ("cc" + concept): it comes with a
 migration that writes the stored rows anew through `storage.search.rewrite_all`, as
-0015 and 0016 do. Stored story features need no new version: an article's concepts are
+0015, 0016 and 0018 do. Stored story features need no new version: an article's concepts are
 worked out from its stored words when they are read.
 """
 
@@ -238,6 +238,14 @@ _CONCEPTS: dict[str, tuple[str, str]] = {
                    "банкротство банкротства банкротом"),
     "privatization": ("privatization privatisation privatized",
                       "приватизация приватизации приватизирован"),
+    # A plant, a mine or a crossing stopped: "halts", "suspended", «приостановил»,
+    # «закроют». Not "close" or «закрытый»: "close to", a closed session.
+    "shutdown": ("shut shuts shutdown closure suspend suspended suspends suspension halt "
+                 "halted halts",
+                 "приостановил приостановила приостановило приостановили приостановлен "
+                 "приостановлена приостановлено приостановлены приостановить приостановка "
+                 "приостановки закроют закроет закрыли остановлен остановлена остановлено "
+                 "остановлены остановка остановки"),
     # Security
     "attack": ("attack attacks attacked terrorist terrorism",
                "нападение нападения напали теракт теракта террористический"),
