@@ -39,6 +39,17 @@ def test_bukhara_deer_is_not_uzbekistan() -> None:
     assert "UZ" not in tag_countries("Deer Numbers Grow in Kazakhstan Reserve", body)
 
 
+def test_rasht_valley_is_tajikistan_and_rasht_alone_is_not() -> None:
+    """Rasht's valley and district are Tajik; Rasht alone is also a city of Iran, which
+    Russian writes «Решт»."""
+    quake = "Houses were damaged in three villages of the Rasht Valley, the KChS said. "
+    assert tag_countries("Earthquake Damages Homes in Rasht Valley", quake + FILLER) == ["TJ"]
+    ru = "Дома повреждены в трёх джамоатах Раштского района, сообщили в КЧС."
+    assert tag_countries("Землетрясение в Раштской долине", ru) == ["TJ"]
+    iran = "Protesters gathered in Rasht, the capital of Iran's Gilan province. " + FILLER
+    assert tag_countries("Protests Spread to Rasht", iran) == []
+
+
 def test_dateline_capital_does_not_tag_its_country() -> None:
     body = "ASTANA - Afghanistan's Taliban government signed a rail deal with Uzbekistan. " + FILLER
     assert tag_countries("Taliban Sign Rail Deal", body) == ["UZ", "AF"]

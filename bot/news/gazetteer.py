@@ -153,6 +153,10 @@ NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Khatlon",
             r"Isfara",
             r"Vahdat",
+            # Rasht alone is also Gilan's capital in Iran; its valley and district are here
+            r"Rasht\s+(?:[Vv]alley|[Dd]istrict)",
+            r"Nurek",
+            r"Tursunzod[ae]",
             r"TALCO",
             r"Barki Tojik",
             r"somoni",
@@ -384,6 +388,9 @@ RUSSIAN_NAMES: dict[str, dict[float, tuple[str, ...]]] = {
             r"Хатлон\w*",
             r"Исфар" + _RU_CASES,
             r"Вахдат\w*",
+            r"Рашт\w*",  # Iran's Rasht is «Решт» in Russian
+            r"Нурек\w*",
+            r"Турсунзаде",
             r"ТАЛКО",
             r"Барки\s+Точик",
             r"сомони",
