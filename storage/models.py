@@ -249,8 +249,8 @@ class HandledUpdate(SQLModel, table=True):
 
 
 class StoryMove(SQLModel, table=True):
-    """A lone report's story merged into another after it was stored
-    (`bot.news.story_window`): every article of `from_story` is now `to_story`'s.
+    """A small story merged into another after it was stored (`bot.news.story_window`):
+    every article of `from_story` is now `to_story`'s.
     Instances sharing the database read the moves since their last look, so the
     stories they hold in memory stay as stored."""
 

@@ -54,18 +54,19 @@ def articles_between(
     return list(reversed(rows))
 
 
-def move_story(*, session: Session, lone: int, into: int, now: dt.datetime) -> bool:
-    """Merge story `lone` into story `into` if `lone` has one article, logging the move
-    for other instances (`story_move`); whether it moved."""
-    alone = session.exec(
-        select(func.count()).select_from(ArticleRecord).where(ArticleRecord.story_id == lone)
+def move_story(*, session: Session, story: int, into: int, size: int = 1, now: dt.datetime) -> bool:
+    """Merge `story` into story `into` if the database holds `size` articles of it (those
+    it was judged by: an article another instance stored meanwhile was not), logging the
+    move for other instances (`story_move`); whether it moved."""
+    held = session.exec(
+        select(func.count()).select_from(ArticleRecord).where(ArticleRecord.story_id == story)
     ).one()
-    if alone != 1:
+    if held != size:
         return False
     session.execute(
-        update(ArticleRecord).where(col(ArticleRecord.story_id) == lone).values(story_id=into)
+        update(ArticleRecord).where(col(ArticleRecord.story_id) == story).values(story_id=into)
     )
-    session.add(StoryMove(from_story=lone, to_story=into, moved_at=now))
+    session.add(StoryMove(from_story=story, to_story=into, moved_at=now))
     return True
 
 

@@ -337,6 +337,27 @@ def test_a_lone_report_moves_into_the_story_its_event_built_and_other_instances_
         other.dispose()
 
 
+def test_a_story_moves_only_with_the_articles_it_was_judged_by(database_url: str) -> None:
+    """`move_story` merges a story of the size the index judged; if the database holds
+    another article of it (another instance stored one meanwhile), nothing moves."""
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    with open_session(engine) as session:
+        for n, (_outlet, language, title, body) in enumerate(TREATY):
+            session.add(ArticleRecord(title_key=f"{n}", title=title, body=body, truncated=False,
+                                      summary="", published_on=NOW.date(), first_seen=NOW,
+                                      language=language, story_id=10 if n < 2 else 20))  # fmt: skip
+        session.commit()
+        assert not stories.move_story(session=session, story=10, into=20, size=1, now=NOW)
+        assert stories.move_story(session=session, story=10, into=20, size=2, now=NOW)
+        session.commit()
+        held = session.exec(select(ArticleRecord.story_id)).all()
+        assert held == [20] * len(TREATY)
+        assert [(m.from_story, m.to_story) for m in stories.moves_after(
+            session=session, after_id=0)] == [(10, 20)]  # fmt: skip
+    engine.dispose()
+
+
 def _stories(engine: Engine) -> dict[str, int]:
     """Each article's story, by the source (batch) it came in."""
     with open_session(engine) as session:

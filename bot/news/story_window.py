@@ -5,12 +5,13 @@ ingest lock (`storage.repo.lock_for_ingest`): one writer at a time, across every
 instance sharing a PostgreSQL database, so an article gets exactly one story and
 two instances never start two stories for one event at the same moment.
 
-A story is its articles: its id is the id of its first article, and a story of two or
-more keeps it. When a late article would link two stories, it joins the one it matches
-best and the two stay apart (README, "One story, many outlets"). A story of one lone
-report near a transaction's articles may move into a story they grew
-(`StoryIndex.rehome`): one UPDATE, logged in `story_move`, which every instance reads
-with the articles stored since its last look.
+A story is its articles: its id is the id of its first article. When a late article
+would link two stories, it joins the one it matches best and the two stay apart
+(README, "One story, many outlets"). A small story (a lone report, or an event's two
+or three reports in one language) near a transaction's articles may move into a story
+they grew, if every one of its reports joins it (`StoryIndex.rehome`): one UPDATE,
+logged in `story_move`, which every instance reads with the articles stored since its
+last look.
 
 **Order does not matter.** An article is compared with the stories around its own
 time (`article_time`), not with those of the newest article seen; a transaction's new
@@ -65,8 +66,6 @@ class _Window:
     known: list[Span] = field(default_factory=list)  # sorted, apart: every article held
 
 
-
-
 _windows: WeakKeyDictionary[Engine, _Window] = WeakKeyDictionary()
 
 
@@ -93,8 +92,10 @@ def features_of(record: ArticleRecord) -> Features:
     if stored and stored.get("v") == FEATURES_VERSION:
         found = Features.from_json(stored)
         # Its outlet is the record's: a snapshot's copy may have been claimed by a feed since.
-        return found if found.outlet == record.outlet else dataclasses.replace(
-            found, outlet=record.outlet
+        return (
+            found
+            if found.outlet == record.outlet
+            else dataclasses.replace(found, outlet=record.outlet)
         )
     found = features(record.title, record.body, record.language, article_time(record),
                      record.outlet)  # fmt: skip
@@ -233,10 +234,13 @@ def assign_stories(
         window.index.add(found, record.story_id, article_id=record.id)
         window.last_id = max(window.last_id, record.id)
         session.add(record)
-    # A lone report near these articles that now joins a story they grew is moved into
-    # it (`StoryIndex.rehome`), in this transaction, logged for other instances.
-    def move(lone: int, into: int) -> bool:
-        return stored_stories.move_story(session=session, lone=lone, into=into, now=now)
+
+    # A small story near these articles whose reports now join a story they grew is
+    # moved into it (`StoryIndex.rehome`), in this transaction, logged for other instances.
+    def move(small: int, into: int, size: int) -> bool:
+        return stored_stories.move_story(
+            session=session, story=small, into=into, size=size, now=now
+        )
 
     placed = [(found, record.story_id or 0) for record, found in ordered]
     window.index.rehome(placed, embed, move)

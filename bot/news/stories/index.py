@@ -42,6 +42,12 @@ from bot.news.stories.features import Features
 # bar itself let a follow-up (mines inspected after a collapse) join the event it
 # followed (bench/stories.py, the sets tuned on).
 LATE_MARGIN = 0.1
+# A small story asked again (`rehome`) has at most this many reports, each asked once:
+# an event's two or three reports in one language, stored before its reports in the
+# other built a story of their own (one round's feeds answer in any order). Bounds of
+# 2 to 5 gave the same stories on the sets tuned on; past that a story is no early
+# fragment but an event of its own.
+MAX_REHOMED = 3
 MAX_CANDIDATES = 8  # stories compared with one article (those sharing the rarest keys)
 MIN_CANDIDATE_KEYS = 2  # index keys a candidate shares at least: one word is no event
 MAX_POSTINGS_PER_KEY = 64  # stories a key leads to in one bucket (the newest)
@@ -278,7 +284,10 @@ class StoryIndex:
             self.encoded[article_id] = member
 
     def _undecided(
-        self, article: Features, candidates: Sequence[int], view: _View,
+        self,
+        article: Features,
+        candidates: Sequence[int],
+        view: _View,
         weighed: dict[str, Weights],
     ) -> list[int]:
         """The `candidates` whose join with the article its meaning may decide: only
@@ -381,18 +390,21 @@ class StoryIndex:
         self,
         placed: Sequence[tuple[Features, int]],
         embed: Embed | None = None,
-        move: Callable[[int, int], bool] = lambda _lone, _into: True,
+        move: Callable[[int, int, int], bool] = lambda _small, _into, _size: True,
     ) -> list[tuple[int, int]]:
-        """A story of one report near the new articles of a story of two or more
-        (`placed`: each new article with its story) that now joins such a story, by
-        LATE_MARGIN past the bar, is merged into it (`merge`), that story keeping its id:
-        the lone report came first (an odd angle of the event, a feed that answered
-        first) and the event's other reports, arriving after it, built the story it
-        belongs to. So stories depend less on the order feeds answer in. Only articles
-        whose story grew are looked around (a round of unrelated news begins stories of
-        one, and costs nothing here); each lone story is asked once (at most
-        MAX_CANDIDATES per article looked around). `move`: the shell's, which stores
-        the move and says whether it could (the story has no other article stored).
+        """A small story near the new articles of a story of two or more (`placed`: each
+        new article with its story) whose every report now joins that story, by
+        LATE_MARGIN past the bar, is merged into it (`merge`), that story keeping its id.
+        The small story came first (an odd angle of the event, a feed that answered
+        first, an event's reports in one language before those in the other) and the
+        event's other reports, arriving after it, built the story it belongs to. So
+        stories depend less on the order feeds answer in. A small story has at most
+        MAX_REHOMED reports and no more than the story that grew. Only articles whose
+        story grew are looked around (a round of unrelated news begins stories of one,
+        and costs nothing here); each small story is asked once (at most MAX_CANDIDATES
+        per article looked around, MAX_REHOMED comparisons each). `move`: the shell's,
+        which stores the move and says whether it could (the database holds no other
+        article of the small story than the `size` it was judged by).
         The moves made, (from, to)."""
         moves: list[tuple[int, int]] = []
         asked: set[tuple[int, int]] = set()
@@ -400,18 +412,27 @@ class StoryIndex:
             story = self.moved.get(placed_in, placed_in)
             if self.alive.get(story, 0) < 2:
                 continue
-            for single in self.candidates(article):
-                if (single, story) in asked or self.alive.get(single) != 1:
+            for small in self.candidates(article):
+                size = self.alive.get(small, 0)
+                if (small, story) in asked or not 0 < size <= min(MAX_REHOMED, self.alive[story]):
                     continue
-                asked.add((single, story))
-                [(_id, lone)] = self.members[single].values()
-                # Against the story that grew only: one comparison, not a search.
-                target, _lone = self.decide(lone, embed, margin=LATE_MARGIN, only=[story])
-                if target is None or not move(single, target):
+                asked.add((small, story))
+                if small == story or not self._joins_whole(small, story, embed):
                     continue
-                self.merge(single, target)
-                moves.append((single, target))
+                if not move(small, story, size):
+                    continue
+                self.merge(small, story)
+                moves.append((small, story))
         return moves
+
+    def _joins_whole(self, small: int, story: int, embed: Embed | None) -> bool:
+        """Whether every report of `small` joins `story` by LATE_MARGIN past the bar,
+        against that story only: a comparison each, not a search."""
+        for _id, member in self.members[small].values():
+            target, _member = self.decide(member, embed, margin=LATE_MARGIN, only=[story])
+            if target is None:
+                return False
+        return True
 
     def merge(self, drop: int, keep: int) -> None:
         """Every held article of story `drop` becomes story `keep`'s (made if not held)."""
