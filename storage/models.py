@@ -79,7 +79,7 @@ class ArticleRecord(SQLModel, table=True):
     # other sources, "" for snapshot text (which names no outlet).
     outlet: str = Field(default="", max_length=64)
     # The story (one event, any outlet, any language) it belongs to: the id of the
-    # story's first article (or, for a lone report moved into a story later, of that
+    # story's first article (or, for a small story moved into another later, of that
     # story's), so a story needs no table of its own.
     story_id: int | None = Field(default=None, index=True)
     # What stories are matched by (bot.news.stories.Features as JSON); None for

@@ -38,9 +38,9 @@ from bot.news.stories.compare import (
 )
 from bot.news.stories.features import Features
 
-# A lone report asked again (`rehome`) joins a story only this far past its bar: the
-# bar itself let a follow-up (mines inspected after a collapse) join the event it
-# followed (bench/stories.py, the sets tuned on).
+# A small story asked again (`rehome`) joins a story only if each of its reports passes
+# the bar this far: the bar itself let a follow-up (mines inspected after a collapse)
+# join the event it followed (bench/stories.py, the sets tuned on).
 LATE_MARGIN = 0.1
 # A small story asked again (`rehome`) has at most this many reports, each asked once:
 # an event's two or three reports in one language, stored before its reports in the
