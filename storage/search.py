@@ -111,7 +111,7 @@ def _listed(sql: str, postgres: bool, *names: str) -> TextClause:
     if not postgres:
         return text(sql).bindparams(*(bindparam(name, expanding=True) for name in names))
     for name in names:
-        sql = sql.replace(f"IN :{name}", f"= ANY(:{name})")
+        sql = re.sub(rf"\bIN :{name}\b", f"= ANY(:{name})", sql)
     return text(sql)
 
 

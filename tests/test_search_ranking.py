@@ -306,3 +306,13 @@ def test_a_missing_commonplace_is_not_a_word_the_story_lacks() -> None:
     for common, missed in (((False, True), 0), ((False, False), 1)):
         [scored] = search._ranked({1: [member]}, present, [2.0, 2.0], ("en", "en"), common)
         assert scored.missed == missed
+
+
+def test_a_list_is_one_array_on_postgresql_and_expanded_on_sqlite() -> None:
+    """PostgreSQL gets one statement whatever a list's length (`= ANY`); a name that
+    begins another's is left alone. SQLite expands the list."""
+    sql = "SELECT 1 FROM article WHERE id IN :ids AND story_id IN :idsx"
+    postgres = str(search._listed(sql, True, "ids"))
+    assert postgres == "SELECT 1 FROM article WHERE id = ANY(:ids) AND story_id IN :idsx"
+    sqlite = str(search._listed(sql, False, "ids", "idsx"))
+    assert sqlite.count("POSTCOMPILE") == 2 and "ANY" not in sqlite  # one parameter an id
