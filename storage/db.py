@@ -77,7 +77,7 @@ def id_in(session: Session, column: Any, ids: Sequence[int]) -> ColumnElement[bo
     """`column IN ids`. On PostgreSQL one array (`= ANY`): the statement's text is then
     the same whatever the list's length, and the driver parses it once, not once per
     length (a list of hundreds of expanded ids cost a search more to parse than to run).
-    SQLite has no arrays: there the ids are expanded (at most 500 at a time, callers')."""
+    SQLite has no arrays: there the ids are expanded, one parameter each."""
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))  # type: ignore[no-any-return]
     return column.in_(ids)  # type: ignore[no-any-return]
