@@ -23,6 +23,7 @@ this machine most of an hour and measure ingest, not search.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import datetime as dt
 import json
@@ -68,23 +69,34 @@ def fixture_sentences() -> dict[str, list[str]]:
     return found
 
 
-def generated(count: int, rng: random.Random) -> Iterator[tuple[str, str, str]]:
-    """(title, body, language): a fixture title with a number, and four of the same
-    language's sentences, mixed; two articles in three English, one Russian."""
+def generated(count: int, rng: random.Random) -> Iterator[tuple[str, str, str, str]]:
+    """(title, body, language, line): a fixture title with a number, and four of the same
+    language's sentences, mixed; two articles in three English, one Russian; `line`:
+    the fixture line the title was made of."""
     material = fixture_sentences()
     for n in range(count):
         language = "ru" if n % 3 == 2 else "en"
         lines = material[language]
-        title = f"{rng.choice(lines)[:120]} ({n})"
-        yield title, " ".join(rng.sample(lines, 4)), language
+        line = rng.choice(lines)[:120]
+        yield f"{line} ({n})", " ".join(rng.sample(lines, 4)), language, line
+
+
+def stored_meanings() -> dict[str, str]:
+    """Each fixture line's meaning as the ingest stores it with an article's story
+    features (base64): an article made of a line carries that line's, so a search reads
+    stored meanings as it would in a real archive. Encoded once, in batches."""
+    lines = sorted({line[:120] for found in fixture_sentences().values() for line in found})
+    vectors = meaning.embed(lines)
+    return {line: base64.b64encode(v).decode() for line, v in zip(lines, vectors, strict=True)}
 
 
 def fill(engine: Engine, count: int, rng: random.Random) -> float:
     """`count` articles with their countries, stories and search stems; seconds taken."""
     started = time.perf_counter()
     articles, tags = [], []
+    meanings = stored_meanings()
     with engine.begin() as connection:
-        for n, (title, body, language) in enumerate(generated(count, rng), start=1):
+        for n, (title, body, language, line) in enumerate(generated(count, rng), start=1):
             seen = NOW - dt.timedelta(minutes=count - n)
             articles.append({
                 "id": n, "title_key": f"k{n}", "title": title, "body": body, "truncated": False,
@@ -92,6 +104,7 @@ def fill(engine: Engine, count: int, rng: random.Random) -> float:
                 "first_seen": seen, "updated_at": seen, "language": language,
                 "outlet": f"outlet{n % 30}", "source": f"Outlet {n % 30}",
                 "url": f"https://outlet{n % 30}.example/{n}", "story_id": n - n % 3 or n,
+                "story_features": {"e": meanings[line]},
             })  # fmt: skip
             tags.append({"article_id": n, "country": COUNTRIES[n % 6]})
             if len(articles) == 2_000 or n == count:
@@ -201,7 +214,7 @@ def ingest_rate(database_url: str, count: int, *, indexed: bool) -> float:
         search_module.index_articles = lambda *, session, rows: None  # type: ignore[assignment]
     try:
         started = time.perf_counter()
-        for n, (title, body, language) in enumerate(generated(count, rng)):
+        for n, (title, body, language, _line) in enumerate(generated(count, rng)):
             ingest_articles(
                 engine,
                 source="https://bench.example/feed",

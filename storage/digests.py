@@ -73,6 +73,7 @@ def candidate_articles(
     """Articles a digest may hold, newest first, with their countries."""
     records = session.exec(
         select(ArticleRecord)
+        .options(repo.WITHOUT_FEATURES)
         .where(col(ArticleRecord.id) > after_id, col(ArticleRecord.first_seen) > first_seen_after)
         .order_by(
             col(ArticleRecord.published_on).desc(),

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, text
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from storage.db import id_in
@@ -16,6 +17,11 @@ from storage.models import (
     ExchangeRateRecord,
     SnapshotRecord,
 )
+
+# What display reads of an article (`stored_articles`): not its story features, a
+# kilobyte or more of JSON each that only the story matcher reads (search, /latest and
+# digests load dozens of articles at a time).
+WITHOUT_FEATURES = defer(ArticleRecord.story_features)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,7 @@ def latest_articles(
     """Newest first: by page date (or day first seen), then by place on the page.
 
     `languages`: only articles in these (None: any); `hidden_outlets`: none of these."""
-    query = select(ArticleRecord)
+    query = select(ArticleRecord).options(WITHOUT_FEATURES)
     if languages is not None:
         query = query.where(col(ArticleRecord.language).in_(sorted(languages)))
     if hidden_outlets:

@@ -70,6 +70,19 @@ def move_story(*, session: Session, story: int, into: int, size: int = 1, now: d
     return True
 
 
+def stored_features(*, session: Session, ids: Collection[int]) -> dict[int, dict[str, object]]:
+    """The story features stored with these articles (JSON), by article id; an article
+    stored without them is left out."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(ArticleRecord.id, ArticleRecord.story_features).where(
+            id_in(session, col(ArticleRecord.id), sorted(set(ids)))
+        )
+    ).all()
+    return {int(i): dict(f) for i, f in rows if i is not None and isinstance(f, dict)}
+
+
 def moves_after(*, session: Session, after_id: int) -> list[StoryMove]:
     """The story moves logged after `after_id`, in order."""
     return list(
@@ -101,6 +114,7 @@ def story_articles(
     for start in range(0, len(ids), _CHUNK):
         records = session.exec(
             select(ArticleRecord)
+            .options(repo.WITHOUT_FEATURES)
             .where(id_in(session, col(ArticleRecord.story_id), ids[start : start + _CHUNK]))
             .order_by(col(ArticleRecord.id))
         ).all()

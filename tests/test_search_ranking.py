@@ -6,14 +6,18 @@ the best by words."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from bot.news.articles import title_key
 from bot.news.stories import meaning
+from bot.news.stories.meaning import meaning_text
 from bot.search.archive import Reader, find_stories
 from bot.search.documents import search_stems
 from storage import search
@@ -232,6 +236,33 @@ def test_meaning_puts_first_the_story_the_words_only_tie(engine: Engine, query: 
     ])  # fmt: skip
     assert ranked(engine, labels, query, by_meaning=False) == ["office", "outage"]
     assert ranked(engine, labels, query) == ["outage", "office"]
+
+
+def test_meaning_reads_the_meaning_the_ingest_stored_and_encodes_only_the_query(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's first report carries the meaning its ingest encoded (title and lede): a
+    search encodes only what was typed, and orders the stories as the titles would."""
+    labels = store(engine, [
+        (("outage", "steppe", "en", "Kabul electricity supply collapses and the city goes dark",
+          "Most districts of Kabul were left in darkness on Monday night."), 6),
+        (("office", "oasis", "en", "Kabul electricity company opens a customer office",
+          "The new office in Kabul takes payments and applications for connections."), 1),
+    ])  # fmt: skip
+    with write_session(engine) as session, session.begin():
+        for record in session.exec(select(ArticleRecord)).all():
+            [vector] = meaning.embed([meaning_text(record.title, record.body)])
+            record.story_features = {"e": base64.b64encode(vector).decode()}
+    asked: list[str] = []
+    remembered = meaning.remembered
+
+    def counted(texts: Sequence[str]) -> list[bytes]:
+        asked.extend(texts)
+        return remembered(texts)
+
+    monkeypatch.setattr(meaning, "remembered", counted)
+    assert ranked(engine, labels, "kabul electricity blackout") == ["outage", "office"]
+    assert asked == ["kabul electricity blackout"]
 
 
 def test_words_alone_answer_when_the_encoder_cannot_run(

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from bot.news.coverage import Readable, everything, in_languages, story_item
 from bot.news.keywords import ArticleIndex
 from bot.news.stories import meaning
+from bot.news.stories.features import stored_meaning
 from bot.prefs import news_languages, reads
 from bot.search import meaning_rank
 from bot.search.query import (
@@ -41,13 +42,15 @@ log = logging.getLogger(__name__)
 
 # Stories read from the index for one answer beyond those shown: muted words hide some.
 MUTED_MARGIN = 10
-# Meaning reads each story of the head by its first report's title: the first report
-# says what the event was (later ones lean to a follow-up's angle), one text a story
-# judges every story alike (the most of several would favour big stories) and the same
-# for every reader, and a title is short: the head's six and the query encode in
-# 10-15 ms on one core, nothing once remembered (bot.news.stories.meaning). The
-# title and lede the story matcher stores, where it has, read no better here
-# (bench/search_relevance.py --tuning) and cost three times as much to encode.
+# Meaning reads each story of the head by its first report: the first report says what
+# the event was (later ones lean to a follow-up's angle), and one text a story judges
+# every story alike (the most of several would favour big stories) and the same for
+# every reader. It reads the meaning the ingest stored with that report's story
+# features (its title and lede, encoded once when it was stored), so a search encodes
+# only what was typed (3 ms); a report stored without one has its title encoded (the
+# head's six and the query: 10-15 ms on one core, nothing once remembered). Titles
+# alone and stored meanings order our tuning queries alike
+# (bench/search_relevance.py --tuning).
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def find_stories(
     # the searched words (a synonym, the other language). Where it holds every word, the
     # words answer, and a search costs no encoding.
     if by_meaning and scored and scored[0].missed:
-        ranked = _by_meaning(text, ranked, members)
+        ranked = _by_meaning(session, text, ranked, members)
     muted: frozenset[int] = frozenset()
     if reader.mutes:
         every = [article for articles in members.values() for article in articles]
@@ -142,23 +145,31 @@ def find_stories(
 
 
 def _by_meaning(
-    text: str, ranked: list[tuple[int, float]], members: Mapping[int, Sequence[StoredArticle]]
+    session: Session,
+    text: str,
+    ranked: list[tuple[int, float]],
+    members: Mapping[int, Sequence[StoredArticle]],
 ) -> list[tuple[int, float]]:
     """`ranked` with its head reordered by how close the query comes to each story's
-    first report's title (`bot.search.meaning_rank`)."""
+    first report (`bot.search.meaning_rank`): the meaning its ingest stored (title and
+    lede), else its title's, encoded now."""
     head = [story for story in meaning_rank.head_of(ranked) if members.get(story)]
     typed = typed_language(tuple(clean(bounded(text, MAX_QUERY_CHARS)).split()))
     firsts = [members[story][0] for story in head]  # oldest first: the first report
-    titles = [article.title for article in firsts]
+    kept = stories.stored_features(session=session, ids=[a.id for a in firsts])
+    stored = {a.id: stored_meaning(kept[a.id]) for a in firsts if a.id in kept}
+    missing = [a.title for a in firsts if not stored.get(a.id)]
     try:
-        *encoded, asked = meaning.remembered([*titles, bounded(clean(text), MAX_QUERY_CHARS)])
+        *encoded, asked = meaning.remembered([*missing, bounded(clean(text), MAX_QUERY_CHARS)])
     except Exception:  # the encoder could not load or run: words alone still answer
         log.exception("search: meaning unavailable, ranking by words alone")
         return ranked
+    fresh = iter(encoded)
+    vectors = [stored.get(a.id) or next(fresh) for a in firsts]
     query = meaning.unit(asked)
     near = {story: meaning_rank.closeness(query, [meaning.unit(vector)],
                                           across=typed is not None and first.language != typed)
-            for story, first, vector in zip(head, firsts, encoded, strict=True)}  # fmt: skip
+            for story, first, vector in zip(head, firsts, vectors, strict=True)}  # fmt: skip
     return meaning_rank.reranked(ranked, {s: c for s, c in near.items() if c is not None})
 
 

@@ -6,7 +6,7 @@ story reported only in English with no name the query shares. The sentence encod
 that joins English and Russian reports (`bot.news.stories.meaning`) reads past the
 wording. Words still decide what is found and roughly where: meaning only reorders
 the RERANK best stories by words, by how close the query comes to each story's first
-report (its title: `bot.search.archive` says why), and only when the best story by
+report (`bot.search.archive` says why), and only when the best story by
 words lacks one of the searched words (`bot.search.archive.find_stories`).
 
 The rule (README, "Search the archive"): a story of the head scores its words' score as
