@@ -223,17 +223,22 @@ def test_a_number_meets_its_grouping(engine: Engine) -> None:
     assert ranked(engine, labels, "exports 5000 tonnes")[0] == "wanted"
 
 
+# Two stories that hold "Kabul" and "electricity" alike; only one is about the city going
+# dark, and neither says "blackout".
+KABUL: list[tuple[Row, float]] = [
+    (("outage", "steppe", "en", "Kabul electricity supply collapses and the city goes dark",
+      "Most districts of Kabul were left in darkness on Monday night."), 6),
+    (("office", "oasis", "en", "Kabul electricity company opens a customer office",
+      "The new office in Kabul takes payments and applications for connections."), 1),
+]
+
+
 @pytest.mark.parametrize("query", ["kabul electricity blackout", "кабул остался без света"])
 def test_meaning_puts_first_the_story_the_words_only_tie(engine: Engine, query: str) -> None:
     """Both stories hold the query's words alike (Kabul, electricity); neither says
     "blackout", and the Russian query shares only Kabul's name with them. By words the
     newer story comes first; by meaning the one about the city going dark does."""
-    labels = store(engine, [
-        (("outage", "steppe", "en", "Kabul electricity supply collapses and the city goes dark",
-          "Most districts of Kabul were left in darkness on Monday night."), 6),
-        (("office", "oasis", "en", "Kabul electricity company opens a customer office",
-          "The new office in Kabul takes payments and applications for connections."), 1),
-    ])  # fmt: skip
+    labels = store(engine, KABUL)
     assert ranked(engine, labels, query, by_meaning=False) == ["office", "outage"]
     assert ranked(engine, labels, query) == ["outage", "office"]
 
@@ -243,12 +248,7 @@ def test_meaning_reads_the_meaning_the_ingest_stored_and_encodes_only_the_query(
 ) -> None:
     """A story's first report carries the meaning its ingest encoded (title and lede): a
     search encodes only what was typed, and orders the stories as the titles would."""
-    labels = store(engine, [
-        (("outage", "steppe", "en", "Kabul electricity supply collapses and the city goes dark",
-          "Most districts of Kabul were left in darkness on Monday night."), 6),
-        (("office", "oasis", "en", "Kabul electricity company opens a customer office",
-          "The new office in Kabul takes payments and applications for connections."), 1),
-    ])  # fmt: skip
+    labels = store(engine, KABUL)
     with write_session(engine) as session, session.begin():
         for record in session.exec(select(ArticleRecord)).all():
             [vector] = meaning.embed([meaning_text(record.title, record.body)])
