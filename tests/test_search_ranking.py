@@ -243,8 +243,22 @@ def test_meaning_puts_first_the_story_the_words_only_tie(engine: Engine, query: 
     assert ranked(engine, labels, query) == ["outage", "office"]
 
 
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts a search has the encoder read (or finds remembered)."""
+    found: list[str] = []
+    remembered = meaning.remembered
+
+    def counted(texts: Sequence[str]) -> list[bytes]:
+        found.extend(texts)
+        return remembered(texts)
+
+    monkeypatch.setattr(meaning, "remembered", counted)
+    return found
+
+
 def test_meaning_reads_the_meaning_the_ingest_stored_and_encodes_only_the_query(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, asked: list[str]
 ) -> None:
     """A story's first report carries the meaning its ingest encoded (title and lede): a
     search encodes only what was typed, and orders the stories as the titles would."""
@@ -253,16 +267,21 @@ def test_meaning_reads_the_meaning_the_ingest_stored_and_encodes_only_the_query(
         for record in session.exec(select(ArticleRecord)).all():
             [vector] = meaning.embed([meaning_text(record.title, record.body)])
             record.story_features = {"e": base64.b64encode(vector).decode()}
-    asked: list[str] = []
-    remembered = meaning.remembered
-
-    def counted(texts: Sequence[str]) -> list[bytes]:
-        asked.extend(texts)
-        return remembered(texts)
-
-    monkeypatch.setattr(meaning, "remembered", counted)
     assert ranked(engine, labels, "kabul electricity blackout") == ["outage", "office"]
     assert asked == ["kabul electricity blackout"]
+
+
+def test_a_report_without_a_whole_stored_meaning_has_its_title_encoded(
+    engine: Engine, asked: list[str]
+) -> None:
+    """A meaning cut short (or none, or not base64) is not read: the title is encoded."""
+    labels = store(engine, KABUL)
+    with write_session(engine) as session, session.begin():
+        for n, record in enumerate(session.exec(select(ArticleRecord)).all()):
+            record.story_features = {"e": base64.b64encode(b"short").decode()} if n else {"e": "?"}
+    assert ranked(engine, labels, "kabul electricity blackout") == ["outage", "office"]
+    assert sorted(asked) == sorted([title for (_s, _o, _l, title, _b), _h in KABUL]
+                                   + ["kabul electricity blackout"])  # fmt: skip
 
 
 def test_words_alone_answer_when_the_encoder_cannot_run(

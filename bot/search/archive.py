@@ -158,6 +158,7 @@ def _by_meaning(
     firsts = [members[story][0] for story in head]  # oldest first: the first report
     kept = stories.stored_features(session=session, ids=[a.id for a in firsts])
     stored = {a.id: stored_meaning(kept[a.id]) for a in firsts if a.id in kept}
+    stored = {i: v for i, v in stored.items() if len(v) == meaning.DIMENSIONS}  # not damaged
     missing = [a.title for a in firsts if not stored.get(a.id)]
     try:
         *encoded, asked = meaning.remembered([*missing, bounded(clean(text), MAX_QUERY_CHARS)])
