@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
+import json
 import shutil
 import sqlite3
 import threading
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -23,6 +27,7 @@ from bot.news.articles import Publisher, prepare_articles
 from bot.news.ingest import content_hash, ingest_paths
 from bot.news.snapshot import Article
 from bot.news.store import Batch, store_batches
+from bot.sources import fetch_round
 from bot.sources.fetch_round import FetchRound
 from bot.sources.fetcher import Fetcher, FetchLimits
 from bot.store import Store
@@ -30,10 +35,11 @@ from storage import db
 from storage.db import make_engine, open_session
 from storage.migrate import upgrade_schema
 from storage.models import ArticleRecord
-from tests.sources_server import item, rss, serve
+from tests.sources_server import Handler, item, rss, serve
 from tests.sources_server import text as served_text
 
 SEEDS = Path(__file__).parent / "seeds"
+FIXTURE_STORIES = Path(__file__).parent / "stories" / "articles.jsonl"
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
 QUICK = FetchLimits(max_bytes=2_000_000, connect_timeout=5, total_timeout=20, host_interval=0)
 FEEDS, ITEMS = 12, 25
@@ -203,3 +209,115 @@ def test_readers_answer_while_a_writer_holds_the_lock(tmp_path: Path) -> None:
         holder.execute("ROLLBACK")
         holder.close()
         engine.dispose()
+
+
+# A mine collapse reported by five outlets in two languages, and the inspections ordered
+# two days later (tests/stories/articles.jsonl). Stored outlet by outlet in this order,
+# the inspections' Russian report meets a story of English reports only and joins it at
+# the cross-language bar, and the collapse ends up in three stories (bench/stories.py's
+# one-round model gives that partition); matched together, oldest first, the two events
+# are two stories, as day by day.
+MINE_EVENTS = {"kg-tashkumyr-mine-collapse", "kg-coal-mine-inspections"}
+ANSWER_ORDER = ["24kg-en", "akipress", "kloop", "24kg-ru", "kaktus", "timesca"]
+MINE_NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def _mine_feeds() -> dict[str, list[dict[str, str]]]:
+    rows = [json.loads(line) for line in FIXTURE_STORIES.read_text("utf-8").splitlines()]
+    feeds: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        if row["event"] in MINE_EVENTS:
+            feeds.setdefault(row["outlet"], []).append(row)
+    return feeds
+
+
+def _delayed_feed(rows: list[dict[str, str]], delay: float) -> Handler:
+    items = [
+        item(
+            html.escape(row["title"]),
+            link=f"https://{row['outlet']}.example/{row['id']}",
+            date=format_datetime(dt.datetime.fromisoformat(row["published"])),
+            content="".join(f"<p>{html.escape(p)}</p>" for p in row["body"].split("\n\n")),
+        )
+        for row in rows
+    ]
+    body = rss(*items, title=rows[0]["outlet"]).encode()
+
+    async def handler(_: web.Request) -> web.Response:
+        await asyncio.sleep(delay)
+        return web.Response(body=body, content_type="application/rss+xml")
+
+    return handler
+
+
+@pytest.mark.parametrize("order", [ANSWER_ORDER, ANSWER_ORDER[::-1]], ids=["one", "reversed"])
+def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
+    tmp_path: Path, order: list[str]
+) -> None:
+    """Six outlets' feeds answer one after another, 0.2 s apart, in either order: the
+    round's writer gathers their batches and matches them oldest first, so the mine
+    collapse's five reports are one story and the inspections' two another."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'round.db'}")
+    upgrade_schema(engine, search_stems=search_stems)
+    feeds = _mine_feeds()
+    assert sorted(feeds) == sorted(order)
+    routes = {f"/{outlet}": _delayed_feed(feeds[outlet], 0.2 * n) for n, outlet in
+              enumerate(order)}  # fmt: skip
+
+    async def scenario() -> None:
+        async with serve(routes) as (base, _served):
+            fetcher = Fetcher(allow_private=True, limits=QUICK)
+            runner = FetchRound(engine, fetcher, interval=dt.timedelta(minutes=15),
+                                clock=lambda: MINE_NOW)  # fmt: skip
+            try:
+                report = await runner.run([f"{base}/{outlet}" for outlet in order])
+            finally:
+                await fetcher.close()
+        assert [s.status for s in report.sources] == ["ok"] * len(order)
+
+    asyncio.run(scenario())
+    events = {row["title"]: row["event"] for rows in feeds.values() for row in rows}
+    with open_session(engine) as session:
+        stored = session.exec(select(ArticleRecord.title, ArticleRecord.story_id)).all()
+    stories: dict[int | None, set[str]] = {}
+    for title, story in stored:
+        stories.setdefault(story, set()).add(events[title])
+    assert len(stored) == 7
+    assert sorted(sorted(found) for found in stories.values()) == [
+        ["kg-coal-mine-inspections"], ["kg-tashkumyr-mine-collapse"]
+    ]
+    engine.dispose()
+
+
+def test_the_rounds_writer_waits_no_longer_than_the_sources_still_awaited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source that fails brings no batch: the writer stops gathering when the last
+    source is done, not after GATHER_SECONDS (set here far past the test's own time)."""
+    monkeypatch.setattr(fetch_round, "GATHER_SECONDS", 600.0)
+    engine = make_engine(f"sqlite:///{tmp_path / 'round.db'}")
+    upgrade_schema(engine, search_stems=search_stems)
+    routes: dict[str, Handler] = {"/feed/0": served_text(_feed(0), "application/rss+xml")}
+
+    async def broken(_: web.Request) -> web.Response:
+        await asyncio.sleep(0.3)
+        return web.Response(status=503)
+
+    routes["/broken"] = broken
+
+    async def scenario() -> None:
+        async with serve(routes) as (base, _served):
+            fetcher = Fetcher(allow_private=True, limits=QUICK)
+            runner = FetchRound(engine, fetcher, interval=dt.timedelta(minutes=15),
+                                clock=lambda: NOW)  # fmt: skip
+            try:
+                report = await asyncio.wait_for(
+                    runner.run([f"{base}/feed/0", f"{base}/broken"]), timeout=60
+                )
+            finally:
+                await fetcher.close()
+        assert sorted(s.status for s in report.sources) == ["failed", "ok"]
+
+    asyncio.run(scenario())
+    assert _stored(engine) == ITEMS
+    engine.dispose()

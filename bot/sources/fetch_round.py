@@ -50,7 +50,11 @@ from storage.models import SourceRecord
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=6)
-MAX_CONCURRENT_SOURCES = 8
+MAX_CONCURRENT_SOURCES = 8  # sources fetched and read at once (their stores wait outside)
+# How long the round's writer waits, after a batch arrives, for the batches of the sources
+# still being fetched and read, before it stores what it has (`GroupWriter`).
+GATHER_SECONDS = 3.0
+GATHER_POLL = 0.05  # how often it looks again whether a source ended with no batch
 # How long a claimed source is this instance's: longer than a round can take.
 CLAIM = dt.timedelta(minutes=10)
 # Article pages fetched per source and round for the whole text of an excerpt.
@@ -186,7 +190,15 @@ class GroupWriter:
     """The one writer of a round: every source's batch waits in a queue, and one task
     stores what is waiting, up to GROUP_ARTICLES articles, in one transaction (in a
     thread), oldest articles' stories first. Sources never wait on each other's locks,
-    and a thousand-article first fetch is a few dozen transactions."""
+    and a thousand-article first fetch is a few dozen transactions.
+
+    **The order feeds answer in does not decide the stories.** After a batch arrives the
+    writer gathers the batches of the sources still being fetched and read (`awaited`),
+    up to GROUP_ARTICLES articles and for GATHER_SECONDS at most, so that a round's
+    articles are matched together, oldest first, as if they had arrived day by day
+    (bench/stories.py: the same stories as day by day on our sets), instead of the first
+    feed to answer building stories from its reports alone. A round larger than that is
+    stored in groups of the order its feeds answered in."""
 
     def __init__(
         self,
@@ -200,22 +212,41 @@ class GroupWriter:
         self.phases, self.work = phases, work
         self._queue: asyncio.Queue[tuple[Batch, asyncio.Future[Stored | None]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        # Sources of the round whose batch may still come: fetched, read or prepared now.
+        self.awaited: set[str] = set()
 
     async def store(self, batch: Batch) -> Stored | None:
         """The batch's new and updated counts once stored (None: stored before)."""
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="group-writer")
         done: asyncio.Future[Stored | None] = asyncio.get_running_loop().create_future()
+        self.awaited.discard(batch.source)
         await self._queue.put((batch, done))
         return await done
 
+    async def _gather(self) -> list[tuple[Batch, asyncio.Future[Stored | None]]]:
+        """The next group: what is waiting, and what the awaited sources bring within
+        GATHER_SECONDS, up to GROUP_ARTICLES articles."""
+        group = [await self._queue.get()]
+        size = len(group[0][0].articles)
+        until = time.monotonic() + GATHER_SECONDS
+        while size < GROUP_ARTICLES:
+            if self._queue.empty():
+                left = until - time.monotonic()
+                if not self.awaited or left <= 0:
+                    break
+                try:  # looked at again every GATHER_POLL: a source may end with no batch
+                    group.append(await asyncio.wait_for(self._queue.get(), min(left, GATHER_POLL)))
+                except TimeoutError:
+                    continue
+            else:
+                group.append(self._queue.get_nowait())
+            size += len(group[-1][0].articles)
+        return group
+
     async def _run(self) -> None:
         while True:
-            group = [await self._queue.get()]
-            size = len(group[0][0].articles)
-            while not self._queue.empty() and size < GROUP_ARTICLES:
-                group.append(self._queue.get_nowait())
-                size += len(group[-1][0].articles)
+            group = await self._gather()
             try:
                 with self.phases.timing("write"):
                     results = await asyncio.to_thread(
@@ -259,6 +290,9 @@ class FetchRound:
         self.story_window_hours = story_window_hours
         self.work = work or TextWork()
         self._running = asyncio.Lock()
+        # Sources fetched and read at once; a source's batch waits for the writer outside
+        # it, so the sources after it go on meanwhile (the writer gathers their batches).
+        self._gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
         self.phases = Phases()
         self._writer: GroupWriter | None = None
 
@@ -271,19 +305,22 @@ class FetchRound:
             canonical = list(dict.fromkeys(canonical_url(u) or u for u in urls))
             now = self.clock()
             records = await asyncio.to_thread(self._records, canonical, now, force)
-            gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)
             self.phases = Phases()
-            self._writer = GroupWriter(
+            self._gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)  # of this round's loop
+            writer = self._writer = GroupWriter(
                 self.engine, self.clock, self.story_window_hours, self.phases, self.work
             )
+            writer.awaited.update(record.url for record, mine in records if mine)
             started = time.perf_counter()
 
             async def one(record: SourceRecord, mine: bool) -> SourceResult:
                 if not mine:
                     when = record.next_fetch_at.isoformat() if record.next_fetch_at else "?"
                     return SourceResult(record.url, "skipped", error=f"next try at {when}")
-                async with gate:
+                try:
                     return await self._fetch(record)
+                finally:  # with no batch (failed, unchanged): the writer waits no more for it
+                    writer.awaited.discard(record.url)
 
             try:
                 results = await asyncio.gather(*(one(r, mine) for r, mine in records))
@@ -335,6 +372,28 @@ class FetchRound:
             return result
 
     async def _fetch_and_store(self, record: SourceRecord) -> SourceResult:
+        async with self._gate:
+            read = await self._fetch_and_read(record)
+        if isinstance(read, SourceResult):
+            return read
+        source, prepared, seen, digest, response = read
+        url = record.url
+        stored = await self._write(
+            Batch(source=url, digest=digest, articles=prepared, unchanged=seen)
+        )
+        new, updated = stored or (0, 0)
+        if stored is not None:  # a body not seen before: its excerpts may be new too
+            async with self._gate:
+                updated += await self._full_texts(source.articles, source.outlet)
+        result = SourceResult(url, "ok", 200, new, updated)
+        await asyncio.to_thread(self._record, record, result, response, None)
+        return result
+
+    async def _fetch_and_read(
+        self, record: SourceRecord
+    ) -> SourceResult | tuple[Source, list[PreparedArticle], int, str, Response]:
+        """The source fetched and read (its result, recorded, where there is nothing to
+        store): what its batch needs."""
         url = record.url
         try:
             if not await self.fetcher.allowed(url):
@@ -367,16 +426,7 @@ class FetchRound:
             await asyncio.to_thread(self._record, record, result, None, None)
             return result
         record.kind = source.kind
-        stored = await self._write(
-            Batch(source=url, digest=digest, articles=prepared, unchanged=seen)
-        )
-        new, updated = stored or (0, 0)
-        if stored is not None:  # a body not seen before: its excerpts may be new too
-            fuller = await self._full_texts(source.articles, source.outlet)
-            updated += fuller
-        result = SourceResult(url, "ok", 200, new, updated)
-        await asyncio.to_thread(self._record, record, result, response, None)
-        return result
+        return source, prepared, seen, digest, response
 
     async def _read(
         self, record: SourceRecord, response: Response
