@@ -28,7 +28,7 @@ from bot.news.ingest import content_hash, ingest_paths
 from bot.news.snapshot import Article
 from bot.news.store import Batch, store_batches
 from bot.sources import fetch_round
-from bot.sources.fetch_round import FetchRound
+from bot.sources.fetch_round import FetchReport, FetchRound
 from bot.sources.fetcher import Fetcher, FetchLimits
 from bot.store import Store
 from storage import db
@@ -231,6 +231,25 @@ def _mine_feeds() -> dict[str, list[dict[str, str]]]:
     return feeds
 
 
+def _fetch_round(
+    engine: Engine, routes: dict[str, Handler], paths: list[str], now: dt.datetime
+) -> FetchReport:
+    """One fetch round over `paths` of a local server serving `routes` (a minute at most:
+    a writer that kept waiting would fail the test, not hang it)."""
+
+    async def scenario() -> FetchReport:
+        async with serve(routes) as (base, _served):
+            fetcher = Fetcher(allow_private=True, limits=QUICK)
+            runner = FetchRound(engine, fetcher, interval=dt.timedelta(minutes=15),
+                                clock=lambda: now)  # fmt: skip
+            try:
+                return await asyncio.wait_for(runner.run([base + p for p in paths]), 60)
+            finally:
+                await fetcher.close()
+
+    return asyncio.run(scenario())
+
+
 def _delayed_feed(rows: list[dict[str, str]], delay: float) -> Handler:
     items = [
         item(
@@ -264,18 +283,8 @@ def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
     routes = {f"/{outlet}": _delayed_feed(feeds[outlet], 0.2 * n) for n, outlet in
               enumerate(order)}  # fmt: skip
 
-    async def scenario() -> None:
-        async with serve(routes) as (base, _served):
-            fetcher = Fetcher(allow_private=True, limits=QUICK)
-            runner = FetchRound(engine, fetcher, interval=dt.timedelta(minutes=15),
-                                clock=lambda: MINE_NOW)  # fmt: skip
-            try:
-                report = await runner.run([f"{base}/{outlet}" for outlet in order])
-            finally:
-                await fetcher.close()
-        assert [s.status for s in report.sources] == ["ok"] * len(order)
-
-    asyncio.run(scenario())
+    report = _fetch_round(engine, routes, [f"/{outlet}" for outlet in order], MINE_NOW)
+    assert [s.status for s in report.sources] == ["ok"] * len(order)
     events = {row["title"]: row["event"] for rows in feeds.values() for row in rows}
     with open_session(engine) as session:
         stored = session.exec(select(ArticleRecord.title, ArticleRecord.story_id)).all()
@@ -304,20 +313,7 @@ def test_the_rounds_writer_waits_no_longer_than_the_sources_still_awaited(
         return web.Response(status=503)
 
     routes["/broken"] = broken
-
-    async def scenario() -> None:
-        async with serve(routes) as (base, _served):
-            fetcher = Fetcher(allow_private=True, limits=QUICK)
-            runner = FetchRound(engine, fetcher, interval=dt.timedelta(minutes=15),
-                                clock=lambda: NOW)  # fmt: skip
-            try:
-                report = await asyncio.wait_for(
-                    runner.run([f"{base}/feed/0", f"{base}/broken"]), timeout=60
-                )
-            finally:
-                await fetcher.close()
-        assert sorted(s.status for s in report.sources) == ["failed", "ok"]
-
-    asyncio.run(scenario())
+    report = _fetch_round(engine, routes, ["/feed/0", "/broken"], NOW)
+    assert sorted(s.status for s in report.sources) == ["failed", "ok"]
     assert _stored(engine) == ITEMS
     engine.dispose()
