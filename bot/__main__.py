@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from bot.news.regions import parse_country  # plain data: costs nothing to import
+from bot.search_rules import SEARCH_RULES  # the same
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -166,7 +167,7 @@ def _database(settings: Settings) -> Engine:
 
     engine = _engine(settings)
     try:
-        upgrade_schema(engine, search_stems=search_stems)
+        upgrade_schema(engine, search_stems=search_stems, search_rules=SEARCH_RULES)
     except OperationalError as error:
         raise _unreachable(settings, error) from None
     return engine
@@ -202,7 +203,9 @@ def run_db(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "upgrade":
         engine = _engine(settings)
         try:
-            before, after = upgrade_schema(engine, search_stems=search_stems)
+            before, after = upgrade_schema(
+                engine, search_stems=search_stems, search_rules=SEARCH_RULES
+            )
         except OperationalError as error:
             raise _unreachable(settings, error) from None
         change = "already up to date" if before == after else f"upgraded from {before or 'empty'}"

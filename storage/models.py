@@ -282,3 +282,14 @@ class SourceRecord(SQLModel, table=True):
     # "config": named by SOURCES; "operator": added with `/source add`.
     origin: str = Field(default="config", max_length=8)
     removed: bool = False  # `/source remove`: not fetched, even if SOURCES names it
+
+
+class SearchRules(SQLModel, table=True):
+    """Which rules wrote the search rows (one row): `storage.migrate.upgrade_schema`
+    writes every row anew when the bot's rules are newer (`bot.search.rules`), so a new
+    concept or a changed stemmer needs no migration of its own."""
+
+    __tablename__ = "search_rules"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int

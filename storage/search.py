@@ -23,6 +23,7 @@ migration 0012 makes it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 from collections.abc import Callable, Collection, Sequence
@@ -31,6 +32,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Row, TextClause, bindparam, text
 from sqlmodel import Session
+
+log = logging.getLogger(__name__)
 
 SEARCH_TABLE = "article_search"  # and FTS5's own tables, named after it
 
@@ -101,6 +104,27 @@ def rewrite_all(connection: Connection, stems: SearchStems | None) -> int:
         connection.execute(write, values)
         written += len(rows)
         last = rows[-1][0]
+
+
+def rewrite_by_rules(connection: Connection, stems: SearchStems | None, version: int) -> bool:
+    """Write every search row anew by `stems` if the rows were written by rules older
+    than `version`, and record it; whether it did. Rows of newer rules (an instance of a
+    later release wrote them) are left as they are."""
+    from storage.migrate import rules_version  # which imports this module only when needed
+
+    stored = rules_version(connection)
+    if stored is not None and stored >= version:
+        return False
+    written = rewrite_all(connection, stems)
+    if stored is None:
+        connection.execute(text("INSERT INTO search_rules (id, version) VALUES (1, :v)"),
+                           {"v": version})  # fmt: skip
+    else:
+        connection.execute(text("UPDATE search_rules SET version = :v WHERE id = 1"),
+                           {"v": version})  # fmt: skip
+    log.info("search rows of %d articles written anew by rules %d (were %s)",
+             written, version, stored)  # fmt: skip
+    return True
 
 
 def _listed(sql: str, postgres: bool, *names: str) -> TextClause:

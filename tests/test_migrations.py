@@ -6,21 +6,31 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from bot import prefs as rules
 from bot.__main__ import search_stems
 from bot.news.ingest import ingest_paths
+from bot.news.stories.concepts import concepts
 from bot.search.archive import Reader, find_stories
+from bot.search_rules import CONCEPTS_FINGERPRINT, SEARCH_RULES, concepts_fingerprint
 from storage import repo, subscribers
 from storage.db import make_engine, open_session
-from storage.migrate import _config, current_revision, head_revision, upgrade_schema
+from storage.migrate import (
+    _config,
+    current_revision,
+    head_revision,
+    rules_version,
+    upgrade_schema,
+)
 from storage.search import SEARCH_TABLE
 from tests.conftest import SEEDS
 
@@ -223,10 +233,24 @@ def test_search_rows_stored_before_a_concept_gain_it(
 ) -> None:
     """Migrations 0015, 0016 and 0018 write the search rows anew: a Russian report indexed
     before its concept's tokens were is found by the English word once upgraded."""
-    from tests.test_search_ranking import store
-
     engine = make_engine(database_url)
     upgrade_schema(engine)
+    found = _indexed_without(engine, article, dropped, query)
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), before)
+    assert found() == []
+    assert upgrade_schema(engine, search_stems=search_stems) == (before, head_revision())
+    assert found() == ["wanted"]
+    engine.dispose()
+
+
+def _indexed_without(
+    engine: Engine, article: tuple[str, str], dropped: str, query: str
+) -> Callable[[], list[str]]:
+    """A Russian report stored, its search row as older rules wrote it (without the
+    tokens that begin with `dropped`); what a search for `query` finds then."""
+    from tests.test_search_ranking import store
+
     labels = store(engine, [(("wanted", "steppe", "ru", *article), 1)])
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as connection:
@@ -236,7 +260,7 @@ def test_search_rows_stored_before_a_concept_gain_it(
             old_title, old_body = (
                 " ".join(t for t in stems.split() if not t.startswith(dropped))
                 for stems in search_stems(title, body)
-            )  # the row as the migration before wrote it: without those tokens
+            )
             connection.execute(
                 text(
                     "UPDATE article_search SET document = setweight(to_tsvector('simple', :t),"
@@ -246,14 +270,54 @@ def test_search_rows_stored_before_a_concept_gain_it(
                 ),
                 {"t": old_title, "b": old_body, "id": article_id},
             )
-        command.downgrade(_config(connection), before)
 
     def found() -> list[str]:
         with open_session(engine) as session:
             stories = find_stories(session, query, Reader(), limit=5, by_meaning=False)
         return [labels[f.item.story] for f in stories]
 
+    return found
+
+
+SHUTDOWN = ("Власти закроют угольные шахты", "Министерство приостановило работу шахт.")
+
+
+@pytest.mark.parametrize(
+    ("stored", "rewritten"), [(None, True), (SEARCH_RULES - 1, True), (SEARCH_RULES, False),
+                              (SEARCH_RULES + 1, False)],
+)  # fmt: skip
+def test_search_rows_of_older_rules_are_written_anew_at_start(
+    database_url: str, stored: int | None, rewritten: bool
+) -> None:
+    """A concept or a stemmer changes with SEARCH_RULES, not with a migration: at start
+    (`upgrade_schema`, as every command calls it) rows written by older rules, or by
+    rules not recorded, are written anew, once; rows of these rules or of newer ones (an
+    instance of a later release) are left alone."""
+    engine = make_engine(database_url)
+    upgrade_schema(engine)
+    found = _indexed_without(engine, SHUTDOWN, "ccshutdown", "shuts")
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM search_rules"))
+        if stored is not None:
+            connection.execute(text("INSERT INTO search_rules (id, version) VALUES (1, :v)"),
+                               {"v": stored})  # fmt: skip
     assert found() == []
-    assert upgrade_schema(engine, search_stems=search_stems) == (before, head_revision())
-    assert found() == ["wanted"]
+    assert upgrade_schema(engine, search_stems=search_stems, search_rules=SEARCH_RULES) == (
+        head_revision(), head_revision()
+    )
+    assert found() == (["wanted"] if rewritten else [])
+    with engine.connect() as connection:
+        assert rules_version(connection) == max(stored or 0, SEARCH_RULES)
     engine.dispose()
+
+
+def test_the_concept_table_is_the_one_its_search_rules_were_set_for() -> None:
+    """A concept added or changed changes what the search rows hold: SEARCH_RULES must
+    grow with it, so that rows stored before are written anew at the next start."""
+    fingerprint = concepts_fingerprint(concepts())
+    assert fingerprint == CONCEPTS_FINGERPRINT, (
+        f"the concept table changed: add one to SEARCH_RULES in bot/search_rules.py and set"
+        f" CONCEPTS_FINGERPRINT = {fingerprint!r}"
+    )
+    changed = {**concepts(), "shutdown": ("halts", "приостановил")}
+    assert concepts_fingerprint(changed) != fingerprint
