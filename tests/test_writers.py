@@ -269,19 +269,41 @@ def _delayed_feed(rows: list[dict[str, str]], delay: float) -> Handler:
     return handler
 
 
-@pytest.mark.parametrize("order", [ANSWER_ORDER, ANSWER_ORDER[::-1]], ids=["one", "reversed"])
+@pytest.mark.parametrize(
+    ("order", "delays", "gather"),
+    [
+        (ANSWER_ORDER, [0.2 * n for n in range(6)], None),
+        (ANSWER_ORDER[::-1], [0.2 * n for n in range(6)], None),
+        (ANSWER_ORDER, [0.4] * 6, 1.0),
+    ],
+    ids=["one", "reversed", "longer-than-the-wait"],
+)
 def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
-    tmp_path: Path, order: list[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    order: list[str],
+    delays: list[float],
+    gather: float | None,
 ) -> None:
-    """Six outlets' feeds answer one after another, 0.2 s apart, in either order: the
+    """Six outlets' feeds on one host answer one after another (the fetcher asks a host
+    one request at a time; each answers after its `delays`), in either order: the
     round's writer gathers their batches and matches them oldest first, so the mine
-    collapse's five reports are one story and the inspections' two another."""
+    collapse's five reports are one story and the inspections' two another. The writer
+    waits GATHER_SECONDS for each next batch, not from the first: feeds answering 0.4 s
+    apart over 2 s are one group with a 1 s wait (as a round's feeds come in waves a
+    second apart, however many there are). Cut after the first 1 s, the first three
+    feeds would be stored alone and the inspections joined to the collapse."""
+    if gather is not None:
+        monkeypatch.setattr(fetch_round, "GATHER_SECONDS", gather)
+    # The text models loaded before the round, so the first batch is not held back
+    # while they load and the batches arrive as the feeds answer.
+    prepare_articles([Article("Warm up", ("Bishkek, Kyrgyzstan. A first sentence.",), False)])
     engine = make_engine(f"sqlite:///{tmp_path / 'round.db'}")
     upgrade_schema(engine, search_stems=search_stems)
     feeds = _mine_feeds()
     assert sorted(feeds) == sorted(order)
-    routes = {f"/{outlet}": _delayed_feed(feeds[outlet], 0.2 * n) for n, outlet in
-              enumerate(order)}  # fmt: skip
+    routes = {f"/{outlet}": _delayed_feed(feeds[outlet], delay) for delay, outlet in
+              zip(delays, order, strict=True)}  # fmt: skip
 
     report = _fetch_round(engine, routes, [f"/{outlet}" for outlet in order], MINE_NOW)
     assert [s.status for s in report.sources] == ["ok"] * len(order)

@@ -51,9 +51,15 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=6)
 MAX_CONCURRENT_SOURCES = 8  # sources fetched and read at once (their stores wait outside)
-# How long the round's writer waits, after a batch arrives, for the batches of the sources
-# still being fetched and read, before it stores what it has (`GroupWriter`).
+# How long the round's writer waits for the next batch of the sources still being fetched
+# and read, before it stores what it has (`GroupWriter`): each batch that arrives gives
+# the others this long again. Fetches to one host are a second apart (FetchLimits), and
+# MAX_CONCURRENT_SOURCES sources are read at once, so a round's batches come in waves
+# about a second apart however many sources it has.
 GATHER_SECONDS = 3.0
+# ...and at most this long after the group's first batch: a round of the catalog's feeds
+# on one host takes about a minute; the group's first batch waits no longer than this.
+GATHER_MAX_SECONDS = 120.0
 GATHER_POLL = 0.05  # how often it looks again whether a source ended with no batch
 # How long a claimed source is this instance's: longer than a round can take.
 CLAIM = dt.timedelta(minutes=10)
@@ -143,7 +149,7 @@ def read_articles(response: Response) -> Reading:
         raise ValueError(str(error)) from None
     feed = parse_feed(text, response.url)
     if feed is not None:
-        if not feed.articles:
+        if not feed.articles and not feed.empty:
             raise ValueError("a feed with no readable entries")
         return Reading("feed", feed.articles, feed.title)
     page = parse_page(text, response.url)
@@ -194,7 +200,8 @@ class GroupWriter:
 
     **The order feeds answer in does not decide the stories.** After a batch arrives the
     writer gathers the batches of the sources still being fetched and read (`awaited`),
-    up to GROUP_ARTICLES articles and for GATHER_SECONDS at most, so that a round's
+    up to GROUP_ARTICLES articles, while each comes within GATHER_SECONDS of the one
+    before (GATHER_MAX_SECONDS after the first at most), so that a round's
     articles are matched together, oldest first, as if they had arrived day by day
     (bench/stories.py: the same stories as day by day on our sets), instead of the first
     feed to answer building stories from its reports alone. A round larger than that is
@@ -225,14 +232,15 @@ class GroupWriter:
         return await done
 
     async def _gather(self) -> list[tuple[Batch, asyncio.Future[Stored | None]]]:
-        """The next group: what is waiting, and what the awaited sources bring within
-        GATHER_SECONDS, up to GROUP_ARTICLES articles."""
+        """The next group: what is waiting, and what the awaited sources bring, each
+        batch within GATHER_SECONDS of the one before, up to GROUP_ARTICLES articles."""
         group = [await self._queue.get()]
         size = len(group[0][0].articles)
-        until = time.monotonic() + GATHER_SECONDS
+        last = time.monotonic()
+        cap = last + GATHER_MAX_SECONDS
         while size < GROUP_ARTICLES:
             if self._queue.empty():
-                left = until - time.monotonic()
+                left = min(last + GATHER_SECONDS, cap) - time.monotonic()
                 if not self.awaited or left <= 0:
                     break
                 try:  # looked at again every GATHER_POLL: a source may end with no batch
@@ -242,6 +250,7 @@ class GroupWriter:
             else:
                 group.append(self._queue.get_nowait())
             size += len(group[-1][0].articles)
+            last = time.monotonic()
         return group
 
     async def _run(self) -> None:
