@@ -231,6 +231,21 @@ def test_garbage_changes_nothing_stored(engine: Engine) -> None:
     assert stored(engine)[: len(before)] == before
 
 
+def test_a_well_formed_feed_with_no_items_is_quiet_not_broken(engine: Engine) -> None:
+    """A feed with nothing in it yet (a new section, a quiet week) is fetched as usual
+    and not pushed back as a failure; one whose items are all unreadable is a failure."""
+    empty = '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>'
+    untitled = rss(item(None, link="https://steppe.example/a"))
+    (report,), _ = fetch(engine, {"/quiet": text(empty), "/untitled": text(untitled)},
+                         ["/quiet", "/untitled"])  # fmt: skip
+    statuses = {s.url.rsplit("/", 1)[-1]: (s.status, s.articles_new) for s in report.sources}
+    assert statuses == {"quiet": ("ok", 0), "untitled": ("failed", 0)}
+    assert health(engine)["quiet"].failures == 0
+    assert health(engine)["untitled"].failures == 1
+    (report,), _ = fetch(engine, {"/quiet": text(FEED)}, ["/quiet"])  # its first items
+    assert report.sources[0].articles_new > 0
+
+
 def test_malformed_xml_is_reported(engine: Engine) -> None:
     (report,), _ = fetch(
         engine, {"/feed": text("<rss><channel><item>&bogus;<<<</rss>", "text/xml")}, ["/feed"]

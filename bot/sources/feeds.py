@@ -35,6 +35,7 @@ class Feed:
     title: str
     articles: tuple[Article, ...]
     skipped: int  # entries left out: no title
+    empty: bool = False  # well-formed, with no entries at all: a quiet feed, not a broken one
 
 
 def looks_like_feed(text: str) -> bool:
@@ -81,7 +82,8 @@ def parse_feed(text: str, base_url: str) -> Feed | None:
             continue
         seen.add(identity)
         articles.append(article)
-    return Feed(clean(parsed.feed.get("title", "")), tuple(articles), skipped)
+    empty = not parsed.entries and not parsed.get("bozo")
+    return Feed(clean(parsed.feed.get("title", "")), tuple(articles), skipped, empty)
 
 
 def _article(entry: Any) -> Article | None:
