@@ -464,6 +464,22 @@ QUOTING: dict[str, tuple[str, str]] = {
             "в регионах до конца года."
         ),
     ),
+    # Three Kyrgyz words in a short report: more than its few common Russian words outvote,
+    # but a quotation says nothing of the language it is quoted in.
+    "russian-quoting-a-kyrgyz-campaign": (
+        "ru",
+        (
+            "Мэрия Бишкека объявила субботник «Көчөлөрүбүз көркөм, үйлөрүбүз жылуу». "
+            "Горожан просят выйти во дворы в субботу утром."
+        ),
+    ),
+    "russian-quoting-a-kazakh-company": (
+        "ru",
+        (
+            "Компания «Қазақстан темір жолы» сообщила, что новые вагоны появятся на линии "
+            "Алматы – Астана уже в марте. Билеты подорожают на 5%."
+        ),
+    ),
     "russian-quoting-a-ukrainian-word": (
         "ru",
         (
@@ -485,6 +501,13 @@ QUOTING: dict[str, tuple[str, str]] = {
             'Kremlin spokesman Dmitry Peskov told reporters that the talks had been "конструктивными '
             'и полезными" and that Moscow would keep supplying gas to Uzbekistan through the winter, '
             "despite the shortages reported in Russia's own southern regions."
+        ),
+    ),
+    "english-quoting-an-uzbek-company": (
+        "en",
+        (
+            "The state railway company “Oʻzbekiston temir yoʻllari” said on Monday that the new "
+            "line to Termez would open in spring, cutting travel time by half."
         ),
     ),
     "english-quoting-a-german-phrase": (
@@ -520,6 +543,15 @@ QUOTING: dict[str, tuple[str, str]] = {
             "Тараптар чек арадагы соода боюнча маалымат алмашып, жаңы келишимге кол коюшту."
         ),
     ),
+    "kyrgyz-quoting-a-russian-newspaper": (
+        "ky",
+        (
+            "Бишкекте «Российская газета» басылмасынын кабарчылары менен жолугушуу өттү. "
+            "Тараптар маалымат алмашуу боюнча сүйлөштү."
+        ),
+    ),
+    # Too few words outside it: a title that is one whole quotation is read whole.
+    "kazakh-title-of-one-quotation": ("kk", "«Қазақстан темір жолы» жаңа вагондар сатып алды"),
 }
 
 

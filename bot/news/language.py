@@ -59,6 +59,15 @@ SURE = 0.8
 # A text of fewer words (a name, a two-word title) is the prior's when it may be.
 FEW_WORDS = 3
 
+# A name quoted from another language («Үй-бүлөгө көмөк» in a Russian report, “Oʻzbekiston
+# temir yoʻllari” in an English one) says nothing of the language it is quoted in: words
+# between quotation marks are left out of the count when at least QUOTE_MIN_WORDS words
+# stand outside them (a title that is one whole quotation keeps its words). Bound: a
+# quotation of at most 80 characters, so a long quoted passage still counts.
+_QUOTED = re.compile(r"«[^«»\n]{1,80}»|“[^“”\n]{1,80}”|„[^„“”\n]{1,80}[“”]")
+QUOTE_MIN_WORDS = 8
+_ANY_WORD = re.compile(r"[^\W\d_]+")
+
 _OKINA = "ʻʼ‘’'`"  # Uzbek writes oʻ and gʻ with any of these in practice
 _LATIN_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1effʻʼ"
 _ARABIC_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
@@ -267,7 +276,7 @@ def detect_language(text: str, *, prior: Sequence[str] = ()) -> str:
     close calls, a text of one or two words, and a text with no letters (which
     is in the prior's first language, or in English when there is no prior).
     """
-    sample = unicodedata.normalize("NFC", text[:OTHER_CHARS])
+    sample = _unquoted(unicodedata.normalize("NFC", text[:OTHER_CHARS]))
     if other := _other_script(sample):
         return other
     found = _region_language(text, prior)
@@ -286,8 +295,7 @@ def _region_language(text: str, prior: Sequence[str]) -> str:
     is in the prior's first language, or in English when there is no prior).
     """
     known = [code for code in prior if code in LANGUAGES]
-    sample = unicodedata.normalize("NFC", text[:MAX_CHARS])
-    found = [(script, words) for script in _SCRIPTS if (words := script.words.findall(sample))]
+    found = _words_by_script(_unquoted(unicodedata.normalize("NFC", text[:MAX_CHARS])))
     if not found:
         return known[0] if known else DEFAULT
     script, words = max(found, key=lambda item: sum(map(len, item[1])))  # the most letters
@@ -314,6 +322,19 @@ def _region_language(text: str, prior: Sequence[str]) -> str:
         if lean >= 0:
             return script.full
     return _first(known, others) or _other(script, others, score, words)
+
+
+def _unquoted(sample: str) -> str:
+    """The sample without its quotations (`_QUOTED`), if QUOTE_MIN_WORDS words remain."""
+    if "«" not in sample and "“" not in sample and "„" not in sample:
+        return sample
+    unquoted = _QUOTED.sub(" ", sample)
+    return unquoted if len(_ANY_WORD.findall(unquoted)) >= QUOTE_MIN_WORDS else sample
+
+
+def _words_by_script(sample: str) -> list[tuple[_Script, list[str]]]:
+    """The words of each script the sample has words in."""
+    return [(script, words) for script in _SCRIPTS if (words := script.words.findall(sample))]
 
 
 # Scripts the region's press does not write in: a text mostly in one of them is in its
