@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -41,7 +42,7 @@ from bot.news.stories.compare import (
 from bot.news.stories.concepts import concept_of, concepts
 from bot.news.stories.keys import entity_key
 from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
-from bot.news.stories.meaning import embed, meaning_text
+from bot.news.stories.meaning import DIMENSIONS, embed, meaning_text
 from bot.news.text import terms
 
 HOUR = 3600.0
@@ -535,6 +536,49 @@ def test_across_languages_with_too_few_shared_keys_meaning_decides_however_high_
     assert not meaning_may_decide(one_name._replace(enough=True, shared=2), CROSS_LANGUAGE_JOIN)
     # No shared key beyond the city: meaning never stands in.
     assert not meaning_may_decide(one_name._replace(shared=0), CROSS_LANGUAGE_JOIN)
+
+
+RASHT_MAGNITUDE_RU = (
+    "В Раштской долине произошло землетрясение магнитудой 5,8",
+    "Землетрясение магнитудой 5,8 произошло ночью в Раштской долине, сообщил Институт "
+    "геологии. Толчки ощущались в Душанбе и Гарме, в джамоатах повреждены дома.",
+)
+RASHT_DAMAGE_RU = (
+    "КЧС: в Раштском районе повреждены 300 домов",
+    "Комитет по ЧС сообщил, что в трёх джамоатах Раштского района после землетрясения "
+    "повреждены 300 домов и две школы, семьи размещены в палатках.",
+)
+
+
+def _unit_meaning(axis: int) -> bytes:
+    """A stored meaning pointing along one axis: two of different axes are unrelated."""
+    vector = np.zeros(DIMENSIONS, dtype=np.int8)
+    vector[axis] = 127
+    return vector.tobytes()
+
+
+def test_within_one_language_meaning_lifts_a_join_but_never_holds_one_back() -> None:
+    """Two reports of one earthquake lead with different facts (the magnitude, the
+    damage), so their ledes read apart; the keys, over the whole texts, make the join,
+    and within one language meaning does not undo it. Across languages, where the keys
+    share little, meaning still holds back a join they barely make."""
+    first = dataclasses.replace(_features(RASHT_MAGNITUDE_RU, "ru"), outlet="avesta",
+                                meaning=_unit_meaning(0))  # fmt: skip
+    damage = dataclasses.replace(_features(RASHT_DAMAGE_RU, "ru", 3), outlet="asia",
+                                 meaning=_unit_meaning(1))  # fmt: skip
+    index = StoryIndex(72 * HOUR)
+    index.add(first, 1)
+    index.add(JAPAROV_CHINA_FEATURES, 2)  # a window of one article has no rare words
+    story = Story(first.at)
+    story.add(first)
+    keys = compare_keys(damage, story, index.view(damage.at))
+    assert keys is not None and not keys.across
+    assert keys.score > threshold(damage, story)
+    assert similarity(damage, story, index.view(damage.at)) == pytest.approx(keys.score)
+    assert not meaning_may_decide(keys, threshold(damage, story))  # nothing to encode
+    assert meaning_may_decide(keys._replace(score=SAME_LANGUAGE_JOIN - 0.05), SAME_LANGUAGE_JOIN)
+    barely = Keys(CROSS_LANGUAGE_JOIN + 0.02, enough=True, across=True, shared=2)
+    assert meaning_may_decide(barely, CROSS_LANGUAGE_JOIN)
 
 
 def test_articles_prepared_with_their_meanings_are_stored_without_encoding_anything() -> None:
