@@ -12,6 +12,7 @@ import random
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -19,10 +20,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.__main__ import search_stems
-from bot.news.articles import Publisher, prepare_articles
+from bot.news.articles import PreparedArticle, Publisher, prepare_articles
 from bot.news.ingest import ingest_articles
 from bot.news.snapshot import Article
-from bot.news.store import Batch, store_batches
+from bot.news.store import Batch, Stored, store_batches, store_by_time, store_each
 from bot.news.stories import FEATURES_VERSION, features, name_key
 from bot.news.story_window import features_of
 from storage import repo, stories
@@ -284,6 +285,125 @@ def test_a_batch_spanning_three_weeks_clusters_as_the_same_articles_day_by_day(
     assert len(together) < len(MAIN_EVENTS) * 2  # events came together, not one story each
     at_once.dispose()
     day_by_day.dispose()
+
+
+def _fixture_feeds() -> tuple[list[list[Batch]], list[Batch]]:
+    """Every article of tests/stories/articles.jsonl (two weeks, 29 outlets, its hard
+    distractors too), prepared: each day's, one batch an outlet, and each outlet's feed
+    holding all its days in one body."""
+    rows = [json.loads(line) for line in FIXTURES.read_text(encoding="utf-8").splitlines()]
+    rows.sort(key=lambda row: dt.datetime.fromisoformat(row["published"]))
+    by_outlet: dict[str, list[PreparedArticle]] = {}
+    by_day: dict[dt.date, dict[str, list[PreparedArticle]]] = {}
+    for row in rows:
+        at = dt.datetime.fromisoformat(row["published"])
+        article = Article(row["title"], (row["body"],), False, url=row["url"], published=at)
+        outlet = Publisher(row["outlet"], row["outlet"], (row["language"],))
+        [prepared] = prepare_articles([article], outlet)
+        by_outlet.setdefault(row["outlet"], []).append(prepared)
+        day = by_day.setdefault(at.astimezone(dt.UTC).date(), {})
+        day.setdefault(row["outlet"], []).append(prepared)
+    days = [[Batch(f"{outlet}/{day}", f"{outlet}/{day}", found)
+             for outlet, found in sorted(outlets.items())]
+            for day, outlets in sorted(by_day.items())]  # fmt: skip
+    feeds = [Batch(f"{outlet}/feed", f"{outlet}/feed", found)
+             for outlet, found in sorted(by_outlet.items())]  # fmt: skip
+    return days, feeds
+
+
+def _in_the_order_they_came(engine: Engine, feeds: Sequence[Batch], now: dt.datetime) -> None:
+    """As a writer that stores whole feeds, GROUP feeds' articles at a time, would."""
+    group: list[Batch] = []
+    for feed in feeds:
+        if group and sum(len(b.articles) for b in [*group, feed]) > A_FEW:
+            store_each(engine, group, now=now)
+            group = []
+        group.append(feed)
+    store_each(engine, group, now=now)
+
+
+A_FEW = 25  # articles a transaction in the tests below: the round is over four times that
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_round_bigger_than_a_transaction_is_stored_by_time_not_by_feed(
+    database_url: str, tmp_path: Path, seed: int
+) -> None:
+    """Feeds that each hold two weeks of items, five transactions' worth in all,
+    answering in any order: stored oldest first across the feeds (`store_by_time`), they
+    give the stories of day by day. Stored a few whole feeds at a time, in the order they
+    came, they would not (the first feeds' reports build stories of their own)."""
+    days, feeds = _fixture_feeds()
+    random.Random(seed).shuffle(feeds)
+    assert sum(len(feed.articles) for feed in feeds) > 4 * A_FEW
+    now = max(a.published for feed in feeds for a in feed.articles if a.published)
+    day_by_day = make_engine(f"sqlite:///{tmp_path / 'daily.db'}")
+    upgrade_schema(day_by_day, search_stems=search_stems)
+    for day in days:
+        store_batches(day_by_day, day, now=max(a.published or now for b in day for a in b.articles))
+    by_feed = make_engine(f"sqlite:///{tmp_path / 'by_feed.db'}")
+    upgrade_schema(by_feed, search_stems=search_stems)
+    _in_the_order_they_came(by_feed, feeds, now)
+    by_time = make_engine(database_url)
+    upgrade_schema(by_time, search_stems=search_stems)
+    try:
+        results = store_by_time(by_time, feeds, now=now, group=A_FEW)
+        assert results == [Stored(len(feed.articles), 0) for feed in feeds]
+        assert _partition(by_time) == _partition(day_by_day) != _partition(by_feed)
+        with open_session(by_time) as session:
+            snapshots = session.exec(select(SnapshotRecord)).all()
+        assert sorted((s.content_hash, s.status, s.article_count) for s in snapshots) == sorted(
+            (feed.digest, "ingested", len(feed.articles)) for feed in feeds
+        )
+    finally:
+        for engine in (day_by_day, by_feed, by_time):
+            engine.dispose()
+
+
+def test_a_round_stored_by_time_that_fails_half_way_loses_nothing(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed whose later part cannot be stored (here: its transaction fails) reports
+    the error, its body is not recorded as ingested, and storing it again (the next
+    round reads the body again) stores the rest: nothing lost, nothing twice."""
+    from bot.news import store as storing
+
+    _days, feeds = _fixture_feeds()
+    now = max(a.published for feed in feeds for a in feed.articles if a.published)
+    engine = make_engine(database_url)
+    upgrade_schema(engine, search_stems=search_stems)
+    broken = max(feeds, key=lambda feed: len(feed.articles))
+    newest = {a.url for a in sorted(broken.articles, key=lambda a: a.published or now)[-3:]}
+    insert = storing._insert
+
+    def failing(session: Any, inserted: Sequence[tuple[ArticleRecord, PreparedArticle]]) -> None:
+        if any(article.url in newest for _record, article in inserted):
+            raise RuntimeError("the disk is full")
+        insert(session, inserted)
+
+    monkeypatch.setattr(storing, "_insert", failing)
+    try:
+        first = store_by_time(engine, feeds, now=now, group=A_FEW)
+        [error] = [r for r in first if isinstance(r, Exception)]
+        assert first[feeds.index(broken)] is error
+        with open_session(engine) as session:
+            row = repo.find_snapshot(session=session, content_hash=broken.digest)
+            assert row is not None and row.status == "storing"
+            kept = len(session.exec(select(ArticleRecord)).all())
+        total = sum(len(feed.articles) for feed in feeds)
+        assert 3 <= total - kept <= len(broken.articles)  # only the broken feed's were lost
+        monkeypatch.setattr(storing, "_insert", insert)
+        again = store_by_time(engine, feeds, now=now, group=A_FEW)
+        stored_now = again[feeds.index(broken)]
+        assert isinstance(stored_now, Stored) and stored_now.new == total - kept
+        assert all(r is None for n, r in enumerate(again) if feeds[n] is not broken)
+        with open_session(engine) as session:
+            urls = [r.url for r in session.exec(select(ArticleRecord)).all()]
+            row = repo.find_snapshot(session=session, content_hash=broken.digest)
+            assert row is not None and row.status == "ingested"
+        assert sorted(urls) == sorted(a.url for feed in feeds for a in feed.articles)
+    finally:
+        engine.dispose()
 
 
 def _hard_case_batches(ids: Sequence[str]) -> list[Batch]:

@@ -49,8 +49,9 @@ from storage.models import ArticleRecord
 log = logging.getLogger(__name__)
 
 _CHUNK = 500  # values per IN (...): under every driver's parameter limit
-# Articles stored in one transaction at most (a batch is never split): the write lock is
-# held for a fraction of a second, so readers and other writers never wait long.
+# Articles stored in one transaction at most (a batch bigger than that is one
+# transaction, unless `store_by_time` stores it): the write lock is held for a fraction
+# of a second, so readers and other writers never wait long.
 GROUP_ARTICLES = 300
 
 Rate = tuple[str, str, float, str]  # currency, base, rate, change
@@ -66,6 +67,16 @@ class Batch:
     page_date: dt.date | None = None  # a snapshot page's date
     rates: Sequence[Rate] = ()
     unchanged: int = 0  # its articles stored before and not prepared again (`unchanged`)
+    # A part of a bigger batch (`store_by_time`): its articles' places in the source,
+    # and how many of the batch's articles other transactions store before and after.
+    positions: Sequence[int] | None = None
+    earlier: int = 0
+    later: int = 0
+
+    @property
+    def size(self) -> int:
+        """The articles the source gave, in every part."""
+        return self.earlier + len(self.articles) + self.later + self.unchanged
 
 
 class Stored(NamedTuple):
@@ -191,6 +202,94 @@ def store_each(
     return results
 
 
+def store_by_time(
+    engine: Engine,
+    batches: Sequence[Batch],
+    *,
+    now: dt.datetime,
+    story_window_hours: float = DEFAULT_WINDOW_HOURS,
+    embed: Embed = meaning.embed,
+    group: int = GROUP_ARTICLES,
+) -> list[Stored | Exception | None]:
+    """As `store_each`, for batches of any total size: their articles stored oldest first
+    (by story time), in transactions of at most `group` articles.
+
+    A round bigger than one transaction (a first fetch, a feed back after an outage)
+    then gets the stories of its articles day by day, not those of the order its
+    sources answered in: stored a source at a time, the first feed's odd angle begins a
+    story that the event's plain reports from other feeds, stored after it, never join.
+    A batch's articles may so be stored by several transactions. Its body is recorded
+    as ingested with its last part (until then "storing"), so a failure in between
+    loses nothing: the body is read again next time, and what is not stored yet is
+    stored then. A batch whose part fails is not stored further (its error in its
+    place); the other batches go on."""
+    if sum(len(batch.articles) for batch in batches) <= group:
+        return store_each(
+            engine, batches, now=now, story_window_hours=story_window_hours, embed=embed
+        )
+    found: list[list[Stored | None]] = [[] for _ in batches]
+    failed: dict[int, Exception] = {}
+    for transaction in _parts_by_time(batches, now, group):
+        going = [(n, part) for n, part in transaction if n not in failed]
+        results = store_each(
+            engine,
+            [part for _n, part in going],
+            now=now,
+            story_window_hours=story_window_hours,
+            embed=embed,
+        )
+        for (n, _part), result in zip(going, results, strict=True):
+            if isinstance(result, Exception):
+                failed[n] = result
+            else:
+                found[n].append(result)
+    return [
+        failed[n] if n in failed else _summed(results) for n, results in enumerate(found)
+    ]
+
+
+def _parts_by_time(
+    batches: Sequence[Batch], now: dt.datetime, group: int
+) -> list[list[tuple[int, Batch]]]:
+    """The transactions of `store_by_time`: the batches' articles by story time, cut
+    every `group` articles, each transaction's part of each batch (with its place in
+    `batches`). A batch with no articles to store goes with the first."""
+    by_time = sorted(
+        (_story_at(article, now), n, place)
+        for n, batch in enumerate(batches)
+        for place, article in enumerate(batch.articles)
+    )
+    cuts = [by_time[start : start + group] for start in range(0, len(by_time), group)]
+    transactions: list[list[tuple[int, Batch]]] = [[] for _ in cuts]
+    transactions[0] += [(n, batch) for n, batch in enumerate(batches) if not batch.articles]
+    done = [0] * len(batches)  # articles of each batch in the transactions so far
+    for transaction, cut in zip(transactions, cuts, strict=True):
+        places: dict[int, list[int]] = {}
+        for _at, n, place in cut:
+            places.setdefault(n, []).append(place)
+        for n, chosen in sorted(places.items()):
+            batch = batches[n]
+            chosen.sort()
+            transaction.append((n, dataclasses.replace(
+                batch,
+                articles=[batch.articles[place] for place in chosen],
+                positions=[(batch.positions or range(len(batch.articles)))[p] for p in chosen],
+                rates=batch.rates if done[n] == 0 else (),
+                earlier=batch.earlier + done[n],
+                later=batch.later + len(batch.articles) - done[n] - len(chosen),
+            )))  # fmt: skip
+            done[n] += len(chosen)
+    return transactions
+
+
+def _summed(results: Sequence[Stored | None]) -> Stored | None:
+    """A batch's counts over its parts; None when its body was stored before."""
+    stored = [result for result in results if result is not None]
+    if not stored:
+        return None
+    return Stored(sum(s.new for s in stored), sum(s.updated for s in stored))
+
+
 def _store(
     engine: Engine,
     batches: Sequence[Batch],
@@ -209,9 +308,11 @@ def _store(
                 session=session,
                 content_hash=batch.digest,
                 source=batch.source,
-                status="ingested",
+                # Not yet "ingested" while a part is still to come: a failure between
+                # the parts leaves the body to be read again, not passed over.
+                status="storing" if batch.later else "ingested",
                 page_date=batch.page_date,
-                article_count=len(batch.articles) + batch.unchanged,
+                article_count=batch.size,
                 now=now,
             )
             assert snapshot.id is not None
@@ -226,7 +327,8 @@ def _store(
                 results.append(None)
                 continue
             new = updated = 0
-            for position, article in enumerate(batch.articles):
+            positions = batch.positions or range(len(batch.articles))
+            for position, article in zip(positions, batch.articles, strict=True):
                 stored = known.copy_of(article)
                 if stored is None:
                     record = _record(article, batch.page_date, position, snapshot_id, now)

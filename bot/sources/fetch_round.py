@@ -33,7 +33,7 @@ from bot.clock import Clock
 from bot.news.articles import PreparedArticle, Publisher, prepare_articles
 from bot.news.ingest import content_hash
 from bot.news.snapshot import Article
-from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_each, unchanged
+from bot.news.store import Batch, Stored, store_by_time, unchanged
 from bot.news.story_window import DEFAULT_WINDOW_HOURS
 from bot.news.text_work import TextWork
 from bot.sources.catalog import outlet_for_url
@@ -61,6 +61,10 @@ GATHER_SECONDS = 3.0
 # on one host takes about a minute; the group's first batch waits no longer than this.
 GATHER_MAX_SECONDS = 120.0
 GATHER_POLL = 0.05  # how often it looks again whether a source ended with no batch
+# Articles the writer gathers at most before it stores them, oldest first, in
+# transactions of GROUP_ARTICLES: a first fetch of the whole catalog (feeds of 20 to 200
+# items) or the 3,000-article round of bench/ingest_feeds.py; about 20 MB a thousand.
+GATHER_ARTICLES = 3_000
 # How long a claimed source is this instance's: longer than a round can take.
 CLAIM = dt.timedelta(minutes=10)
 # Article pages fetched per source and round for the whole text of an excerpt.
@@ -194,18 +198,20 @@ class Phases(dict[str, float]):
 
 class GroupWriter:
     """The one writer of a round: every source's batch waits in a queue, and one task
-    stores what is waiting, up to GROUP_ARTICLES articles, in one transaction (in a
-    thread), oldest articles' stories first. Sources never wait on each other's locks,
-    and a thousand-article first fetch is a few dozen transactions.
+    stores what is waiting, up to GATHER_ARTICLES articles, oldest first in transactions
+    of up to GROUP_ARTICLES (in a thread). Sources never wait on each other's locks,
+    and a thousand-article first fetch is a few short transactions.
 
     **The order feeds answer in does not decide the stories.** After a batch arrives the
     writer gathers the batches of the sources still being fetched and read (`awaited`),
-    up to GROUP_ARTICLES articles, while each comes within GATHER_SECONDS of the one
+    up to GATHER_ARTICLES articles, while each comes within GATHER_SECONDS of the one
     before (GATHER_MAX_SECONDS after the first at most), so that a round's
     articles are matched together, oldest first, as if they had arrived day by day
     (bench/stories.py: the same stories as day by day on our sets), instead of the first
-    feed to answer building stories from its reports alone. A round larger than that is
-    stored in groups of the order its feeds answered in."""
+    feed to answer building stories from its reports alone. A round bigger than a
+    transaction is cut by time, not by source (`store_by_time`); one larger than
+    GATHER_ARTICLES, or slower than the waits, is stored in gatherings of the order
+    its feeds answered in."""
 
     def __init__(
         self,
@@ -233,12 +239,12 @@ class GroupWriter:
 
     async def _gather(self) -> list[tuple[Batch, asyncio.Future[Stored | None]]]:
         """The next group: what is waiting, and what the awaited sources bring, each
-        batch within GATHER_SECONDS of the one before, up to GROUP_ARTICLES articles."""
+        batch within GATHER_SECONDS of the one before, up to GATHER_ARTICLES articles."""
         group = [await self._queue.get()]
         size = len(group[0][0].articles)
         last = time.monotonic()
         cap = last + GATHER_MAX_SECONDS
-        while size < GROUP_ARTICLES:
+        while size < GATHER_ARTICLES:
             if self._queue.empty():
                 left = min(last + GATHER_SECONDS, cap) - time.monotonic()
                 if not self.awaited or left <= 0:
@@ -259,7 +265,7 @@ class GroupWriter:
             try:
                 with self.phases.timing("write"):
                     results = await asyncio.to_thread(
-                        store_each,
+                        store_by_time,
                         self.engine,
                         [batch for batch, _ in group],
                         now=self.clock(),
