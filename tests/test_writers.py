@@ -270,13 +270,16 @@ def _delayed_feed(rows: list[dict[str, str]], delay: float) -> Handler:
 
 
 @pytest.mark.parametrize(
-    ("order", "delays", "gather"),
+    ("order", "delays", "gather", "transaction"),
     [
-        (ANSWER_ORDER, [0.2 * n for n in range(6)], None),
-        (ANSWER_ORDER[::-1], [0.2 * n for n in range(6)], None),
-        (ANSWER_ORDER, [0.4] * 6, 1.0),
+        (ANSWER_ORDER, [0.2 * n for n in range(6)], None, None),
+        (ANSWER_ORDER[::-1], [0.2 * n for n in range(6)], None, None),
+        (ANSWER_ORDER, [0.4] * 6, 1.0, None),
+        (ANSWER_ORDER, [0.2 * n for n in range(6)], None, 2),
+        (ANSWER_ORDER[::-1], [0.2 * n for n in range(6)], None, 2),
     ],
-    ids=["one", "reversed", "longer-than-the-wait"],
+    ids=["one", "reversed", "longer-than-the-wait", "in-transactions-of-2",
+         "reversed-in-transactions-of-2"],
 )
 def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
     tmp_path: Path,
@@ -284,6 +287,7 @@ def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
     order: list[str],
     delays: list[float],
     gather: float | None,
+    transaction: int | None,
 ) -> None:
     """Six outlets' feeds on one host answer one after another (the fetcher asks a host
     one request at a time; each answers after its `delays`), in either order: the
@@ -292,9 +296,15 @@ def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
     waits GATHER_SECONDS for each next batch, not from the first: feeds answering 0.4 s
     apart over 2 s are one group with a 1 s wait (as a round's feeds come in waves a
     second apart, however many there are). Cut after the first 1 s, the first three
-    feeds would be stored alone and the inspections joined to the collapse."""
+    feeds would be stored alone and the inspections joined to the collapse. A round
+    bigger than a transaction (here cut to 2 articles) is stored oldest first across
+    the feeds, so its stories are the same; cut in the order the feeds came (whole
+    feeds to a transaction), the first order would join the inspections to the
+    collapse."""
     if gather is not None:
         monkeypatch.setattr(fetch_round, "GATHER_SECONDS", gather)
+    if transaction is not None:
+        monkeypatch.setattr(fetch_round, "GROUP_ARTICLES", transaction)
     # The text models loaded before the round, so the first batch is not held back
     # while they load and the batches arrive as the feeds answer.
     prepare_articles([Article("Warm up", ("Bishkek, Kyrgyzstan. A first sentence.",), False)])

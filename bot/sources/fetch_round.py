@@ -33,7 +33,7 @@ from bot.clock import Clock
 from bot.news.articles import PreparedArticle, Publisher, prepare_articles
 from bot.news.ingest import content_hash
 from bot.news.snapshot import Article
-from bot.news.store import Batch, Stored, store_by_time, unchanged
+from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_by_time, unchanged
 from bot.news.story_window import DEFAULT_WINDOW_HOURS
 from bot.news.text_work import TextWork
 from bot.sources.catalog import outlet_for_url
@@ -271,6 +271,7 @@ class GroupWriter:
                         now=self.clock(),
                         story_window_hours=self.story_window_hours,
                         embed=self.work.embed,
+                        group=GROUP_ARTICLES,
                     )
             except Exception as error:  # reported to each source waiting on it
                 results = [error] * len(group)
