@@ -11,6 +11,9 @@ and the stories read back with `newsbot stories --json`. Two ways, as in the iss
   - one round: every feed holds all its items (a first fetch, a feed back after an
     outage); the order the feeds answer in is theirs;
   - `--daily`: the feeds grow a day at a time (UTC), one round a day.
+With `--together` the sets are one bot's feeds (their 445 articles are more than a
+transaction's 300: the round is stored oldest first across its feeds, `store_by_time`),
+each set's figures printed; the other sets' articles are its distractors too.
 Printed for each set: pairwise precision and recall, English–Russian pair recall, the
 stories found, articles not stored, and languages detected otherwise than the row's.
 Every set's times are moved back together so that its newest article is a day old:
@@ -83,8 +86,11 @@ def newsbot(command: Path, args: list[str], env: dict[str, str]) -> Any:
     return json.loads(done.stdout)
 
 
-def measure(path: Path, command: Path, daily: bool, now: dt.datetime) -> None:
-    rows = read_set(path, now)
+def measure(paths: list[Path], command: Path, daily: bool, now: dt.datetime) -> None:
+    """The sets served together as one bot's feeds (an outlet in two sets is one feed
+    with the items of both), fetched, and each set's figures printed."""
+    sets = [(path.name, read_set(path, now)) for path in paths]
+    rows = [row for _name, found in sets for row in found]
     outlets = sorted({row["outlet"] for row in rows})
 
     def documents(until: dt.datetime | None) -> list[bytes]:
@@ -107,6 +113,24 @@ def measure(path: Path, command: Path, daily: bool, now: dt.datetime) -> None:
         for article in story["articles"]:
             story_of[article["url"]] = story["story"]
             language_of[article["url"]] = article["language"]
+    how = f"{len(ends)} daily rounds" if daily else "one round"
+    if len(sets) > 1:
+        print(f"{len(sets)} sets together: {len(rows)} articles, {len(outlets)} outlets' feeds, "
+              f"{how}, {time.perf_counter() - started:.0f} s")  # fmt: skip
+    for name, found in sets:
+        _figures(name, found, story_of, language_of, len(stories))
+    if len(sets) > 1:  # a story that joins two sets' articles is a wrong join too
+        every = [story_of.get(r["url"], -n - 1) for n, r in enumerate(rows)]
+        events = [f"{name}/{r['event']}" for name, found in sets for r in found]
+        precision, recall = pairwise(events, every)
+        print(f"all sets as one: pairwise precision {precision:.3f}  recall {recall:.3f}")
+    if len(sets) == 1:
+        print(f"  {len(outlets)} outlets' feeds, {how}, {time.perf_counter() - started:.0f} s")
+
+
+def _figures(
+    name: str, rows: list[Row], story_of: dict[str, int], language_of: dict[str, str], told: int
+) -> None:
     found = [story_of.get(r["url"], -n - 1) for n, r in enumerate(rows)]  # not stored: alone
     precision, recall = pairwise([r["event"] for r in rows], found)
     across, pairs = english_russian(rows, found)
@@ -115,11 +139,9 @@ def measure(path: Path, command: Path, daily: bool, now: dt.datetime) -> None:
         f"{r['language']}->{language_of[r['url']]}" for r in rows
         if r["url"] in language_of and language_of[r["url"]] != r["language"]
     )  # fmt: skip
-    how = f"{len(ends)} daily rounds" if daily else "one round"
-    print(f"{path.name}: {len(rows)} articles, {len(outlets)} outlets' feeds, {how}, "
-          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+    print(f"{name}: {len(rows)} articles in {len(set(found))} stories (of {told} in all)")
     print(f"  pairwise precision {precision:.3f}  recall {recall:.3f}  English-Russian "
-          f"{across:.3f} over {pairs} pairs; {len(stories)} stories; not stored {missing}; "
+          f"{across:.3f} over {pairs} pairs; not stored {missing}; "
           f"languages read otherwise {dict(languages) or 'none'}")  # fmt: skip
 
 
@@ -129,10 +151,13 @@ def main() -> None:
                         default=[FIXTURES, HARD_CASES, HELD_OUT, HELD_OUT_REAL])  # fmt: skip
     parser.add_argument("--daily", action="store_true", help="one round a day, feeds growing")
     parser.add_argument("--newsbot", type=Path, default=NEWSBOT, help="the command to run")
+    parser.add_argument(
+        "--together", action="store_true", help="every set in one bot's feeds, one fetch"
+    )
     args = parser.parse_args()
     now = dt.datetime.now(dt.UTC)  # only to date the feeds: every time is relative to it
-    for path in args.sets:
-        measure(path, args.newsbot, args.daily, now)
+    for paths in [args.sets] if args.together else [[path] for path in args.sets]:
+        measure(paths, args.newsbot, args.daily, now)
 
 
 if __name__ == "__main__":
