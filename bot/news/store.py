@@ -229,7 +229,7 @@ def store_by_time(
         )
     found: list[list[Stored | None]] = [[] for _ in batches]
     failed: dict[int, Exception] = {}
-    for transaction in _parts_by_time(batches, now, group):
+    for transaction in transactions_by_time(batches, now, group):
         going = [(n, part) for n, part in transaction if n not in failed]
         results = store_each(
             engine,
@@ -248,7 +248,7 @@ def store_by_time(
     ]
 
 
-def _parts_by_time(
+def transactions_by_time(
     batches: Sequence[Batch], now: dt.datetime, group: int
 ) -> list[list[tuple[int, Batch]]]:
     """The transactions of `store_by_time`: the batches' articles by story time, cut
@@ -259,7 +259,7 @@ def _parts_by_time(
         for n, batch in enumerate(batches)
         for place, article in enumerate(batch.articles)
     )
-    cuts = [by_time[start : start + group] for start in range(0, len(by_time), group)]
+    cuts = [by_time[start : start + group] for start in range(0, len(by_time), group)] or [[]]
     transactions: list[list[tuple[int, Batch]]] = [[] for _ in cuts]
     transactions[0] += [(n, batch) for n, batch in enumerate(batches) if not batch.articles]
     done = [0] * len(batches)  # articles of each batch in the transactions so far
