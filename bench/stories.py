@@ -174,16 +174,16 @@ def _answered(articles: Sequence[Features], seed: int) -> list[list[int]]:
 
 def _assign_in_groups(articles: Sequence[Features], groups: Sequence[list[int]]) -> list[int]:
     """Each article's story, the groups stored one after another (a transaction each),
-    a group's articles matched oldest first, its small stories asked again after."""
+    a group's articles matched oldest first, each followed by its small stories' moves
+    (bot.news.story_window.assign_stories)."""
     index = StoryIndex(WINDOW)
     encoder = Encoder([article.text for article in articles])
     found: dict[int, int] = {}
     for group in groups:
-        ordered = sorted(group, key=lambda i: articles[i].at)
-        for i in ordered:
+        for i in sorted(group, key=lambda i: articles[i].at):
             found[i] = index.assign(articles[i], embed=encoder)
-        for lone, into in index.rehome([(articles[i], found[i]) for i in ordered], embed=encoder):
-            found = {i: into if story == lone else story for i, story in found.items()}
+            for lone, into in index.rehome([(articles[i], found[i])], embed=encoder):
+                found = {n: into if story == lone else story for n, story in found.items()}
     return [found[i] for i in range(len(articles))]
 
 

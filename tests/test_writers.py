@@ -330,6 +330,49 @@ def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
     engine.dispose()
 
 
+def test_a_rounds_few_new_articles_far_apart_are_stored_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A day's round: most feeds bring nothing new (here they fail, 0.4 s each), and the
+    six feeds with the mine's reports answer between them, each more than the writer's
+    wait (1 s here) after the one before, but never 1 s after the last source that
+    ended. Each source that ends gives the others the wait again, so the six are one
+    group, matched oldest first: the collapse and the inspections are two stories (by
+    the batches alone, each feed would be stored on its own, and this order joins the
+    inspections to the collapse)."""
+    monkeypatch.setattr(fetch_round, "GATHER_SECONDS", 1.0)
+    prepare_articles([Article("Warm up", ("Bishkek, Kyrgyzstan. A first sentence.",), False)])
+    engine = make_engine(f"sqlite:///{tmp_path / 'round.db'}")
+    upgrade_schema(engine, search_stems=search_stems)
+    feeds = _mine_feeds()
+
+    async def quiet(_: web.Request) -> web.Response:
+        await asyncio.sleep(0.4)
+        return web.Response(status=503)
+
+    routes: dict[str, Handler] = {}
+    paths: list[str] = []
+    for outlet in ANSWER_ORDER:
+        routes[f"/{outlet}"] = _delayed_feed(feeds[outlet], 0.0)
+        paths.append(f"/{outlet}")
+        for n in range(3):
+            routes[f"/{outlet}-quiet-{n}"] = quiet
+            paths.append(f"/{outlet}-quiet-{n}")
+    report = _fetch_round(engine, routes, paths, MINE_NOW)
+    assert sorted({s.status for s in report.sources}) == ["failed", "ok"]
+    events = {row["title"]: row["event"] for rows in feeds.values() for row in rows}
+    with open_session(engine) as session:
+        stored = session.exec(select(ArticleRecord.title, ArticleRecord.story_id)).all()
+    stories: dict[int | None, set[str]] = {}
+    for title, story in stored:
+        stories.setdefault(story, set()).add(events[title])
+    assert len(stored) == 7
+    assert sorted(sorted(found) for found in stories.values()) == [
+        ["kg-coal-mine-inspections"], ["kg-tashkumyr-mine-collapse"]
+    ]
+    engine.dispose()
+
+
 def test_the_rounds_writer_waits_no_longer_than_the_sources_still_awaited(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

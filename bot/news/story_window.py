@@ -225,6 +225,17 @@ def assign_stories(
         return
     window = _window(session, engine, window_hours)
     _load_around(session, window, [found for _record, found in articles])
+
+    # A small story near an article whose report now joins a story it grew is moved
+    # into it (`StoryIndex.rehome`), in this transaction, logged for other instances.
+    def move(small: int, into: int, size: int) -> bool:
+        return stored_stories.move_story(
+            session=session, story=small, into=into, size=size, now=now
+        )
+
+    # Article by article, each followed by its moves: a transaction of 300 articles then
+    # gives the stories of 300 transactions of one, so a round's stories do not depend
+    # on how it was cut into transactions, or into rounds (one a day, or one in all).
     ordered = sorted(articles, key=lambda pair: (pair[1].at, pair[0].id or 0))
     for record, found in ordered:
         assert record.id is not None
@@ -234,16 +245,7 @@ def assign_stories(
         window.index.add(found, record.story_id, article_id=record.id)
         window.last_id = max(window.last_id, record.id)
         session.add(record)
-
-    # A small story near these articles whose reports now join a story they grew is
-    # moved into it (`StoryIndex.rehome`), in this transaction, logged for other instances.
-    def move(small: int, into: int, size: int) -> bool:
-        return stored_stories.move_story(
-            session=session, story=small, into=into, size=size, now=now
-        )
-
-    placed = [(found, record.story_id or 0) for record, found in ordered]
-    window.index.rehome(placed, embed, move)
+        window.index.rehome([(found, record.story_id)], embed, move)
     if window.index.encoded:  # stored articles whose meaning was encoded since
         stored_stories.save_features(
             session=session, features={i: f.as_json() for i, f in window.index.encoded.items()}

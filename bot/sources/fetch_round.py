@@ -239,13 +239,18 @@ class GroupWriter:
 
     async def _gather(self) -> list[tuple[Batch, asyncio.Future[Stored | None]]]:
         """The next group: what is waiting, and what the awaited sources bring, each
-        batch within GATHER_SECONDS of the one before, up to GATHER_ARTICLES articles."""
+        batch within GATHER_SECONDS of the one before or of the last source that ended
+        without one (a round's unchanged feeds: a day's few new articles come from feeds
+        far apart in a long round), up to GATHER_ARTICLES articles."""
         group = [await self._queue.get()]
         size = len(group[0][0].articles)
         last = time.monotonic()
         cap = last + GATHER_MAX_SECONDS
+        awaited = len(self.awaited)
         while size < GATHER_ARTICLES:
             if self._queue.empty():
+                if len(self.awaited) < awaited:  # a source ended, with no batch: the round
+                    awaited, last = len(self.awaited), time.monotonic()  # goes on, so wait on
                 left = min(last + GATHER_SECONDS, cap) - time.monotonic()
                 if not self.awaited or left <= 0:
                     break
