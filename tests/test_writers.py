@@ -231,6 +231,18 @@ def _mine_feeds() -> dict[str, list[dict[str, str]]]:
     return feeds
 
 
+def _mine_stories(engine: Engine, feeds: dict[str, list[dict[str, str]]]) -> list[list[str]]:
+    """The events of each stored story (every one of the feeds' seven articles stored)."""
+    events = {row["title"]: row["event"] for rows in feeds.values() for row in rows}
+    with open_session(engine) as session:
+        stored = session.exec(select(ArticleRecord.title, ArticleRecord.story_id)).all()
+    stories: dict[int | None, set[str]] = {}
+    for title, story in stored:
+        stories.setdefault(story, set()).add(events[title])
+    assert len(stored) == 7
+    return sorted(sorted(found) for found in stories.values())
+
+
 def _fetch_round(
     engine: Engine, routes: dict[str, Handler], paths: list[str], now: dt.datetime
 ) -> FetchReport:
@@ -317,14 +329,7 @@ def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
 
     report = _fetch_round(engine, routes, [f"/{outlet}" for outlet in order], MINE_NOW)
     assert [s.status for s in report.sources] == ["ok"] * len(order)
-    events = {row["title"]: row["event"] for rows in feeds.values() for row in rows}
-    with open_session(engine) as session:
-        stored = session.exec(select(ArticleRecord.title, ArticleRecord.story_id)).all()
-    stories: dict[int | None, set[str]] = {}
-    for title, story in stored:
-        stories.setdefault(story, set()).add(events[title])
-    assert len(stored) == 7
-    assert sorted(sorted(found) for found in stories.values()) == [
+    assert _mine_stories(engine, feeds) == [
         ["kg-coal-mine-inspections"], ["kg-tashkumyr-mine-collapse"]
     ]
     engine.dispose()
@@ -360,14 +365,7 @@ def test_a_rounds_few_new_articles_far_apart_are_stored_together(
             paths.append(f"/{outlet}-quiet-{n}")
     report = _fetch_round(engine, routes, paths, MINE_NOW)
     assert sorted({s.status for s in report.sources}) == ["failed", "ok"]
-    events = {row["title"]: row["event"] for rows in feeds.values() for row in rows}
-    with open_session(engine) as session:
-        stored = session.exec(select(ArticleRecord.title, ArticleRecord.story_id)).all()
-    stories: dict[int | None, set[str]] = {}
-    for title, story in stored:
-        stories.setdefault(story, set()).add(events[title])
-    assert len(stored) == 7
-    assert sorted(sorted(found) for found in stories.values()) == [
+    assert _mine_stories(engine, feeds) == [
         ["kg-coal-mine-inspections"], ["kg-tashkumyr-mine-collapse"]
     ]
     engine.dispose()
