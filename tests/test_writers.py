@@ -231,8 +231,11 @@ def _mine_feeds() -> dict[str, list[dict[str, str]]]:
     return feeds
 
 
-def _mine_stories(engine: Engine, feeds: dict[str, list[dict[str, str]]]) -> list[list[str]]:
-    """The events of each stored story (every one of the feeds' seven articles stored)."""
+def _assert_collapse_and_inspections_apart(
+    engine: Engine, feeds: dict[str, list[dict[str, str]]]
+) -> None:
+    """Every one of the feeds' seven articles stored, as two stories: the mine collapse
+    and the inspections that followed it."""
     events = {row["title"]: row["event"] for rows in feeds.values() for row in rows}
     with open_session(engine) as session:
         stored = session.exec(select(ArticleRecord.title, ArticleRecord.story_id)).all()
@@ -240,7 +243,10 @@ def _mine_stories(engine: Engine, feeds: dict[str, list[dict[str, str]]]) -> lis
     for title, story in stored:
         stories.setdefault(story, set()).add(events[title])
     assert len(stored) == 7
-    return sorted(sorted(found) for found in stories.values())
+    assert sorted(sorted(found) for found in stories.values()) == [
+        ["kg-coal-mine-inspections"], ["kg-tashkumyr-mine-collapse"]
+    ]
+    engine.dispose()
 
 
 def _fetch_round(
@@ -329,10 +335,7 @@ def test_a_rounds_stories_do_not_depend_on_the_order_its_feeds_answer_in(
 
     report = _fetch_round(engine, routes, [f"/{outlet}" for outlet in order], MINE_NOW)
     assert [s.status for s in report.sources] == ["ok"] * len(order)
-    assert _mine_stories(engine, feeds) == [
-        ["kg-coal-mine-inspections"], ["kg-tashkumyr-mine-collapse"]
-    ]
-    engine.dispose()
+    _assert_collapse_and_inspections_apart(engine, feeds)
 
 
 def test_a_rounds_few_new_articles_far_apart_are_stored_together(
@@ -365,10 +368,7 @@ def test_a_rounds_few_new_articles_far_apart_are_stored_together(
             paths.append(f"/{outlet}-quiet-{n}")
     report = _fetch_round(engine, routes, paths, MINE_NOW)
     assert sorted({s.status for s in report.sources}) == ["failed", "ok"]
-    assert _mine_stories(engine, feeds) == [
-        ["kg-coal-mine-inspections"], ["kg-tashkumyr-mine-collapse"]
-    ]
-    engine.dispose()
+    _assert_collapse_and_inspections_apart(engine, feeds)
 
 
 def test_the_rounds_writer_waits_no_longer_than_the_sources_still_awaited(

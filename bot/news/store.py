@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -178,12 +179,11 @@ def store_each(
 ) -> list[Stored | Exception | None]:
     """As `store_batches`; if the group fails, each batch alone, so one batch's bad
     data costs only that batch (its error in its place)."""
+    store = functools.partial(
+        store_batches, engine, now=now, story_window_hours=story_window_hours, embed=embed
+    )
     try:
-        return list(
-            store_batches(
-                engine, batches, now=now, story_window_hours=story_window_hours, embed=embed
-            )
-        )
+        return list(store(batches))
     except Exception:
         if len(batches) == 1:
             raise
@@ -191,11 +191,7 @@ def store_each(
     results: list[Stored | Exception | None] = []
     for batch in batches:
         try:
-            results.extend(
-                store_batches(
-                    engine, [batch], now=now, story_window_hours=story_window_hours, embed=embed
-                )
-            )
+            results.extend(store([batch]))
         except Exception as error:  # one source's surprise must not cost the others
             log.exception("storing %s failed; nothing of it was kept", batch.source)
             results.append(error)
@@ -223,21 +219,16 @@ def store_by_time(
     loses nothing: the body is read again next time, and what is not stored yet is
     stored then. A batch whose part fails is not stored further (its error in its
     place); the other batches go on."""
+    store = functools.partial(
+        store_each, engine, now=now, story_window_hours=story_window_hours, embed=embed
+    )
     if sum(len(batch.articles) for batch in batches) <= group:
-        return store_each(
-            engine, batches, now=now, story_window_hours=story_window_hours, embed=embed
-        )
+        return store(batches)
     found: list[list[Stored | None]] = [[] for _ in batches]
     failed: dict[int, Exception] = {}
     for transaction in transactions_by_time(batches, now, group):
         going = [(n, part) for n, part in transaction if n not in failed]
-        results = store_each(
-            engine,
-            [part for _n, part in going],
-            now=now,
-            story_window_hours=story_window_hours,
-            embed=embed,
-        )
+        results = store([part for _n, part in going])
         for (n, _part), result in zip(going, results, strict=True):
             if isinstance(result, Exception):
                 failed[n] = result
