@@ -12,7 +12,8 @@ handler runs, `bot.search.archive.newest_stories`) from that file every 0.2 s.
 
 Printed: articles stored of those served and articles/s; the peak RSS of the fetch
 process and of its largest child (the text workers); the busy time of each phase as the
-round logs it (fetch, read, text, write; phases overlap); /latest p50 and p95 during the
+round logs it (fetch, read, prepare: the writer waiting for the text workers, write;
+phases overlap); /latest p50 and p95 during the
 round. `--newsbot` times another build's command (another commit's checkout), for
 runs alternated on one machine. `--again` then runs a second round on the same database
 after each feed gained one new item (its oldest dropped), as a bot's next round finds

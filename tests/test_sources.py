@@ -23,7 +23,7 @@ from aiohttp import web
 from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 
-from bot.news.articles import SNAPSHOT_TEXT, Publisher
+from bot.news.articles import Publisher
 from bot.news.ingest import ingest_paths
 from bot.news.snapshot import Article
 from bot.news.text_work import TextWork
@@ -620,9 +620,9 @@ class _CountingWork(TextWork):
         super().__init__(workers=1)
         self.titles: list[str] = []
 
-    def prepare(self, articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT) -> Any:
-        self.titles += [article.title for article in articles]
-        return super().prepare(articles, outlet)
+    def start_each(self, articles: Sequence[tuple[Article, Publisher]]) -> Any:
+        self.titles += [article.title for article, _outlet in articles]
+        return super().start_each(articles)
 
 
 def test_a_feed_that_changed_prepares_only_what_storing_would_change(engine: Engine) -> None:
@@ -654,9 +654,9 @@ def test_a_feed_that_changed_prepares_only_what_storing_would_change(engine: Eng
 
     work = _CountingWork()
     first, second = asyncio.run(scenario())
-    # The first fetch is read and prepared whole, in one task; the second prepares only
-    # the fuller text and the new item.
-    assert work.titles == ["Bridge opens", "Talks resume"]
+    # The first fetch prepares both items; the second only the fuller text and the new
+    # item, oldest first (undated: in the feed's order).
+    assert work.titles == ["Budget agreed", "Bridge opens", "Bridge opens", "Talks resume"]
     assert (first.sources[0].articles_new, first.sources[0].articles_updated) == (2, 0)
     assert (second.sources[0].articles_new, second.sources[0].articles_updated) == (1, 1)
     assert [row[:2] for row in stored(engine)] == [

@@ -73,7 +73,12 @@ def prepare_articles(
     articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT
 ) -> list[PreparedArticle]:
     """Every article prepared, its meaning encoded (in one batch)."""
-    prepared = [prepare_article(article, outlet) for article in articles]
+    return prepare_each([(article, outlet) for article in articles])
+
+
+def prepare_each(articles: Sequence[tuple[Article, Publisher]]) -> list[PreparedArticle]:
+    """`prepare_articles` for articles of several outlets (each with its own)."""
+    prepared = [prepare_article(article, outlet) for article, outlet in articles]
     vectors = meaning.embed([p.story.text for p in prepared]) if prepared else []
     return [
         dataclasses.replace(p, story=dataclasses.replace(p.story, meaning=vector))

@@ -24,7 +24,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -148,7 +148,7 @@ def _with_meaning(
     """The batches, their articles' features timed and, where it may decide a story,
     with their meaning. A database too busy for this read only costs the meanings."""
     timed = [
-        [dataclasses.replace(a, story=_timed(a.story, _story_at(a, now))) for a in b.articles]
+        [dataclasses.replace(a, story=_timed(a.story, story_at(a, now))) for a in b.articles]
         for b in batches
     ]
     try:
@@ -164,7 +164,7 @@ def _with_meaning(
     return [dataclasses.replace(b, articles=arts) for b, arts in zip(batches, timed, strict=True)]
 
 
-def _story_at(article: PreparedArticle, now: dt.datetime) -> float:
+def story_at(article: Article | PreparedArticle, now: dt.datetime) -> float:
     """`story_window.article_time` of the article once stored now."""
     return (min(article.published, now) if article.published else now).timestamp()
 
@@ -214,29 +214,60 @@ def store_by_time(
     then gets the stories of its articles day by day, not those of the order its
     sources answered in: stored a source at a time, the first feed's odd angle begins a
     story that the event's plain reports from other feeds, stored after it, never join.
-    A batch's articles may so be stored by several transactions. Its body is recorded
-    as ingested with its last part (until then "storing"), so a failure in between
-    loses nothing: the body is read again next time, and what is not stored yet is
-    stored then. A batch whose part fails is not stored further (its error in its
-    place); the other batches go on."""
+    A batch's articles may so be stored by several transactions (`store_in_order`)."""
+    if sum(len(batch.articles) for batch in batches) <= group:
+        return store_each(
+            engine, batches, now=now, story_window_hours=story_window_hours, embed=embed
+        )
+    return store_in_order(
+        engine,
+        transactions_by_time(batches, now, group),
+        len(batches),
+        now=now,
+        story_window_hours=story_window_hours,
+        embed=embed,
+    )
+
+
+Transaction = Sequence[tuple[int, Batch | Exception]]  # (batch, its part or why none)
+
+
+def store_in_order(
+    engine: Engine,
+    transactions: Iterable[Transaction],
+    count: int,
+    *,
+    now: dt.datetime,
+    story_window_hours: float = DEFAULT_WINDOW_HOURS,
+    embed: Embed = meaning.embed,
+) -> list[Stored | Exception | None]:
+    """Each of `count` batches' counts, its parts stored transaction by transaction
+    (`store_each`), as `transactions` gives them: (the batch's place, its part here, or
+    the error that kept the part from being made).
+
+    A batch's body is recorded as ingested with its last part (until then "storing"),
+    so a failure in between loses nothing: the body is read again next time, and what
+    is not stored yet is stored then. A batch whose part fails is not stored further
+    (its error in its place); the other batches go on."""
     store = functools.partial(
         store_each, engine, now=now, story_window_hours=story_window_hours, embed=embed
     )
-    if sum(len(batch.articles) for batch in batches) <= group:
-        return store(batches)
-    found: list[list[Stored | None]] = [[] for _ in batches]
+    found: list[list[Stored | None]] = [[] for _ in range(count)]
     failed: dict[int, Exception] = {}
-    for transaction in transactions_by_time(batches, now, group):
-        going = [(n, part) for n, part in transaction if n not in failed]
-        results = store([part for _n, part in going])
+    for transaction in transactions:
+        going: list[tuple[int, Batch]] = []
+        for n, part in transaction:
+            if isinstance(part, Exception):
+                failed.setdefault(n, part)
+            elif n not in failed:
+                going.append((n, part))
+        results = store([part for _n, part in going]) if going else []
         for (n, _part), result in zip(going, results, strict=True):
             if isinstance(result, Exception):
                 failed[n] = result
             else:
                 found[n].append(result)
-    return [
-        failed[n] if n in failed else _summed(results) for n, results in enumerate(found)
-    ]
+    return [failed[n] if n in failed else _summed(results) for n, results in enumerate(found)]
 
 
 def transactions_by_time(
@@ -245,32 +276,56 @@ def transactions_by_time(
     """The transactions of `store_by_time`: the batches' articles by story time, cut
     every `group` articles, each transaction's part of each batch (with its place in
     `batches`). A batch with no articles to store goes with the first."""
+    times = [[story_at(article, now) for article in batch.articles] for batch in batches]
+    done = [0] * len(batches)  # articles of each batch in the transactions so far
+    transactions: list[list[tuple[int, Batch]]] = []
+    for cut in cut_by_time(times, group):
+        transaction = []
+        for n, places in cut:
+            batch = batches[n]
+            articles = [batch.articles[place] for place in places]
+            transaction.append((n, part_of(batch, len(batch.articles), places, articles, done[n])))
+            done[n] += len(places)
+        transactions.append(transaction)
+    return transactions
+
+
+def cut_by_time(times: Sequence[Sequence[float]], group: int) -> list[list[tuple[int, list[int]]]]:
+    """Batches' articles by their `times` (of each batch, each article's story time),
+    cut every `group` articles oldest first: each transaction's (batch, places of its
+    articles in it, in order). A batch with no articles goes with the first."""
     by_time = sorted(
-        (_story_at(article, now), n, place)
-        for n, batch in enumerate(batches)
-        for place, article in enumerate(batch.articles)
+        (at, n, place) for n, found in enumerate(times) for place, at in enumerate(found)
     )
     cuts = [by_time[start : start + group] for start in range(0, len(by_time), group)] or [[]]
-    transactions: list[list[tuple[int, Batch]]] = [[] for _ in cuts]
-    transactions[0] += [(n, batch) for n, batch in enumerate(batches) if not batch.articles]
-    done = [0] * len(batches)  # articles of each batch in the transactions so far
+    transactions: list[list[tuple[int, list[int]]]] = [[] for _ in cuts]
+    transactions[0] += [(n, []) for n, found in enumerate(times) if not found]
     for transaction, cut in zip(transactions, cuts, strict=True):
         places: dict[int, list[int]] = {}
         for _at, n, place in cut:
             places.setdefault(n, []).append(place)
-        for n, chosen in sorted(places.items()):
-            batch = batches[n]
-            chosen.sort()
-            transaction.append((n, dataclasses.replace(
-                batch,
-                articles=[batch.articles[place] for place in chosen],
-                positions=[(batch.positions or range(len(batch.articles)))[p] for p in chosen],
-                rates=batch.rates if done[n] == 0 else (),
-                earlier=batch.earlier + done[n],
-                later=batch.later + len(batch.articles) - done[n] - len(chosen),
-            )))  # fmt: skip
-            done[n] += len(chosen)
+        transaction += [(n, sorted(chosen)) for n, chosen in sorted(places.items())]
     return transactions
+
+
+def part_of(
+    batch: Batch,
+    total: int,
+    places: Sequence[int],
+    articles: Sequence[PreparedArticle],
+    done: int,
+) -> Batch:
+    """The part of `batch` (of `total` articles to store) that stores `articles`, those
+    at `places`, after `done` of its articles in parts before: only the first part
+    carries a page's rates, and only the last one has nothing `later`."""
+    return dataclasses.replace(
+        batch,
+        articles=list(articles),
+        positions=[(batch.positions or range(total))[place] for place in places],
+        rates=batch.rates if done == 0 else (),
+        earlier=batch.earlier + done,
+        later=batch.later + total - done - len(places),
+    )
 
 
 def _summed(results: Sequence[Stored | None]) -> Stored | None:

@@ -2,8 +2,9 @@
 stems: `bot.news.articles.prepare_articles`) on every core, before anything is written.
 
 A process pool, one worker per core, started on the first batch big enough to pay
-for it (POOL_MIN_ARTICLES: a worker takes a few seconds to load the language, sentence
-and meaning models) and kept for the life of the process. Smaller batches, the usual
+for it (POOL_MIN_ARTICLES: a worker takes a few seconds to start and load the language,
+sentence and meaning models), or when a fetch round begins a source's first fetch
+(`start_workers`), and kept for the life of the process. Smaller batches, the usual
 few new items of a feed, are prepared in the calling thread. Work is cut in chunks of
 CHUNK articles, so one big feed keeps every worker busy. Workers are spawned, not
 forked: the bot's threads and event loop are not copied into them.
@@ -34,7 +35,12 @@ from typing import Any, TypeVar
 
 import threadpoolctl
 
-from bot.news.articles import SNAPSHOT_TEXT, PreparedArticle, Publisher, prepare_articles
+from bot.news.articles import (
+    SNAPSHOT_TEXT,
+    PreparedArticle,
+    Publisher,
+    prepare_each,
+)
 from bot.news.snapshot import Article
 from bot.news.stories import meaning
 
@@ -48,11 +54,11 @@ POOL_MIN_TEXTS = 16  # meanings encoded on the pool from this many; fewer in the
 TEXT_CHUNK = 32  # meanings a worker encodes at a time (one batch of the encoder)
 
 
-def _warm() -> None:
-    """A new worker keeps to one BLAS thread (the pool is one worker a core: more would
-    only spin against each other), and loads its models before its first chunk."""
+def _one_thread() -> None:
+    """A new worker keeps to one BLAS thread: the pool is one worker a core, and more
+    would only spin against each other. Its models load on its first text work (a
+    second or so): a round's first tasks are reading its feeds, which need none."""
     threadpoolctl.threadpool_limits(limits=1)
-    prepare_articles([Article("Warm up", ("Astana, Kazakhstan. A first sentence.",), False)])
 
 
 class _Feeder:
@@ -139,23 +145,32 @@ class TextWork:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_warm,
+                    initializer=_one_thread,
                 )
                 self._ahead = _Feeder(self._pool, self.workers)
             return self._pool
+
+    def start_workers(self) -> None:
+        """Start the pool now, before its first work: each worker takes a second or two
+        to load its models, which a round that will read and prepare much (a source's
+        first fetch) spends while its sources are fetched."""
+        if self.workers >= 2:
+            pool = self._executor()
+            for _ in range(self.workers):
+                pool.submit(int)  # nothing to do: it only spawns a worker
 
     def _work_ahead(self) -> _Feeder:
         self._executor()
         assert self._ahead is not None
         return self._ahead
 
-    def submit(
-        self, articles: Sequence[Article], outlet: Publisher = SNAPSHOT_TEXT
+    def _submit(
+        self, articles: Sequence[tuple[Article, Publisher]]
     ) -> list[Future[list[PreparedArticle]]]:
         """Futures of the prepared articles, chunk by chunk, in order (on the pool)."""
         ahead = self._work_ahead()
         return [
-            ahead.submit(prepare_articles, list(articles[start : start + CHUNK]), outlet)
+            ahead.submit(prepare_each, list(articles[start : start + CHUNK]))
             for start in range(0, len(articles), CHUNK)
         ]
 
@@ -170,9 +185,15 @@ class TextWork:
     ) -> Callable[[], list[PreparedArticle]]:
         """Start preparing (on the pool, when there are enough articles); the returned
         call waits for the result, so the caller can store what came before meanwhile."""
+        return self.start_each([(article, outlet) for article in articles])
+
+    def start_each(
+        self, articles: Sequence[tuple[Article, Publisher]]
+    ) -> Callable[[], list[PreparedArticle]]:
+        """`start`, for articles of several outlets (each with its own)."""
         if self.workers < 2 or len(articles) < self.pool_min:
-            return lambda: prepare_articles(articles, outlet)
-        chunks = self.submit(articles, outlet)
+            return lambda: prepare_each(articles)
+        chunks = self._submit(articles)
 
         def result() -> list[PreparedArticle]:
             try:
@@ -180,7 +201,7 @@ class TextWork:
             except BrokenProcessPool:  # a worker died (out of memory, killed): work inline
                 log.exception("a text worker died; preparing in this process instead")
                 self.close()
-                return prepare_articles(articles, outlet)
+                return prepare_each(articles)
 
         return result
 

@@ -7,11 +7,12 @@ up to `MAX_BACKOFF`), or as long as its `Retry-After` asks. Nothing already stor
 changes when a source returns garbage: what cannot be read is not stored at all.
 
 The work is cut by what it needs: fetching waits on the network (the event loop);
-reading a feed runs in a thread; the text work (language, summary, tags, story
-features, meaning) on every core (`bot.news.text_work`); and one writer, the round's
-`GroupWriter`, stores what the sources gave in short transactions, several sources
-at a time (`bot.news.store`). A write that meets a busy database is tried again
-there, so it never counts as the source's failure.
+reading a feed runs in a thread, or on a text worker when it is big; and one writer,
+the round's `GroupWriter`, gathers what the sources gave and stores it oldest first in
+short transactions, several sources at a time, its text work (language, summary, tags,
+story features, meaning) done on every core in the order it is stored
+(`bot.news.store_read`). A write that meets a busy database is tried again there, so
+it never counts as the source's failure.
 """
 
 from __future__ import annotations
@@ -30,10 +31,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
-from bot.news.articles import PreparedArticle, Publisher, prepare_articles
+from bot.news.articles import Publisher
 from bot.news.ingest import content_hash
 from bot.news.snapshot import Article
-from bot.news.store import GROUP_ARTICLES, Batch, Stored, store_by_time, unchanged
+from bot.news.store import GROUP_ARTICLES, Stored, unchanged
+from bot.news.store_read import ReadBatch, store_read
 from bot.news.story_window import DEFAULT_WINDOW_HOURS
 from bot.news.text_work import TextWork
 from bot.sources.catalog import outlet_for_url
@@ -50,7 +52,12 @@ from storage.models import SourceRecord
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=6)
-MAX_CONCURRENT_SOURCES = 8  # sources fetched and read at once (their stores wait outside)
+# Sources fetched and read at once (their stores wait outside). Fetching is mostly
+# waiting, on the network and on each host's interval (a feed is fetched a second after
+# its host's robots.txt): with 8 at once, a 3,000-article first fetch of 30 feeds spent
+# 7 s of its 24 s in four such waves while the text workers idled. Reading is bounded by
+# the text workers anyway; this bounds the bodies held at once (5 MB each at most).
+MAX_CONCURRENT_SOURCES = 32
 # How long the round's writer waits for the next batch of the sources still being fetched
 # and read, before it stores what it has (`GroupWriter`): each batch that arrives gives
 # the others this long again. Fetches to one host are a second apart (FetchLimits), and
@@ -130,15 +137,6 @@ def read_source(url: str, body: bytes, content_type: str | None, name: str | Non
     return Source(reading.kind, articles, outlet)
 
 
-def read_and_prepare(
-    url: str, body: bytes, content_type: str | None, name: str | None
-) -> tuple[Source, list[PreparedArticle]]:
-    """`read_source`, and every article prepared, in one task (on one text worker for a
-    big body): for a source's first fetch, when none of its articles is stored yet."""
-    source = read_source(url, body, content_type, name)
-    return source, prepare_articles(source.articles, source.outlet)
-
-
 class Reading(NamedTuple):
     kind: str  # "feed" or "page"
     articles: tuple[Article, ...]
@@ -197,10 +195,11 @@ class Phases(dict[str, float]):
 
 
 class GroupWriter:
-    """The one writer of a round: every source's batch waits in a queue, and one task
-    stores what is waiting, up to GATHER_ARTICLES articles, oldest first in transactions
-    of up to GROUP_ARTICLES (in a thread). Sources never wait on each other's locks,
-    and a thousand-article first fetch is a few short transactions.
+    """The one writer of a round: every source's batch, read, waits in a queue, and one
+    task prepares and stores what is waiting, up to GATHER_ARTICLES articles, oldest
+    first in transactions of up to GROUP_ARTICLES (`store_read`, in a thread), the text
+    workers preparing the next transactions while it stores one. Sources never wait on
+    each other's locks, and a thousand-article first fetch is a few short transactions.
 
     **The order feeds answer in does not decide the stories.** After a batch arrives the
     writer gathers the batches of the sources still being fetched and read (`awaited`),
@@ -209,7 +208,7 @@ class GroupWriter:
     articles are matched together, oldest first, as if they had arrived day by day
     (bench/stories.py: the same stories as day by day on our sets), instead of the first
     feed to answer building stories from its reports alone. A round bigger than a
-    transaction is cut by time, not by source (`store_by_time`); one larger than
+    transaction is cut by time, not by source (`store.cut_by_time`); one larger than
     GATHER_ARTICLES, or slower than the waits, is stored in gatherings of the order
     its feeds answered in."""
 
@@ -223,12 +222,14 @@ class GroupWriter:
     ) -> None:
         self.engine, self.clock, self.story_window_hours = engine, clock, story_window_hours
         self.phases, self.work = phases, work
-        self._queue: asyncio.Queue[tuple[Batch, asyncio.Future[Stored | None]]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[ReadBatch, asyncio.Future[Stored | None]]] = (
+            asyncio.Queue()
+        )
         self._task: asyncio.Task[None] | None = None
         # Sources of the round whose batch may still come: fetched, read or prepared now.
         self.awaited: set[str] = set()
 
-    async def store(self, batch: Batch) -> Stored | None:
+    async def store(self, batch: ReadBatch) -> Stored | None:
         """The batch's new and updated counts once stored (None: stored before)."""
         if self._task is None:
             self._task = asyncio.create_task(self._run(), name="group-writer")
@@ -237,7 +238,7 @@ class GroupWriter:
         await self._queue.put((batch, done))
         return await done
 
-    async def _gather(self) -> list[tuple[Batch, asyncio.Future[Stored | None]]]:
+    async def _gather(self) -> list[tuple[ReadBatch, asyncio.Future[Stored | None]]]:
         """The next group: what is waiting, and what the awaited sources bring, each
         batch within GATHER_SECONDS of the one before or of the last source that ended
         without one (a round's unchanged feeds: a day's few new articles come from feeds
@@ -268,16 +269,16 @@ class GroupWriter:
         while True:
             group = await self._gather()
             try:
-                with self.phases.timing("write"):
-                    results = await asyncio.to_thread(
-                        store_by_time,
-                        self.engine,
-                        [batch for batch, _ in group],
-                        now=self.clock(),
-                        story_window_hours=self.story_window_hours,
-                        embed=self.work.embed,
-                        group=GROUP_ARTICLES,
-                    )
+                results = await asyncio.to_thread(
+                    store_read,
+                    self.engine,
+                    [batch for batch, _ in group],
+                    self.work,
+                    now=self.clock(),
+                    story_window_hours=self.story_window_hours,
+                    group=GROUP_ARTICLES,
+                    phases=self.phases,
+                )
             except Exception as error:  # reported to each source waiting on it
                 results = [error] * len(group)
             for (_batch, done), result in zip(group, results, strict=True):
@@ -326,6 +327,8 @@ class FetchRound:
             canonical = list(dict.fromkeys(canonical_url(u) or u for u in urls))
             now = self.clock()
             records = await asyncio.to_thread(self._records, canonical, now, force)
+            if any(mine and record.last_success_at is None for record, mine in records):
+                self.work.start_workers()  # a first fetch: every article of it is new
             self.phases = Phases()
             self._gate = asyncio.Semaphore(MAX_CONCURRENT_SOURCES)  # of this round's loop
             writer = self._writer = GroupWriter(
@@ -397,11 +400,9 @@ class FetchRound:
             read = await self._fetch_and_read(record)
         if isinstance(read, SourceResult):
             return read
-        source, prepared, seen, digest, response = read
+        source, fresh, seen, digest, response = read
         url = record.url
-        stored = await self._write(
-            Batch(source=url, digest=digest, articles=prepared, unchanged=seen)
-        )
+        stored = await self._write(ReadBatch(url, digest, fresh, source.outlet, unchanged=seen))
         new, updated = stored or (0, 0)
         if stored is not None:  # a body not seen before: its excerpts may be new too
             async with self._gate:
@@ -412,7 +413,7 @@ class FetchRound:
 
     async def _fetch_and_read(
         self, record: SourceRecord
-    ) -> SourceResult | tuple[Source, list[PreparedArticle], int, str, Response]:
+    ) -> SourceResult | tuple[Source, list[Article], int, str, Response]:
         """The source fetched and read (its result, recorded, where there is nothing to
         store): what its batch needs."""
         url = record.url
@@ -440,34 +441,31 @@ class FetchRound:
             await asyncio.to_thread(self._record, record, result, response, None)
             return result
         try:
-            source, prepared, seen = await self._read(record, response)
+            source, fresh, seen = await self._read(record, response)
         except ValueError as error:
             result = SourceResult(url, "failed", response.status, error=str(error))
             log.warning("source %s: %s", url, error)
             await asyncio.to_thread(self._record, record, result, None, None)
             return result
         record.kind = source.kind
-        return source, prepared, seen, digest, response
+        return source, fresh, seen, digest, response
 
     async def _read(
         self, record: SourceRecord, response: Response
-    ) -> tuple[Source, list[PreparedArticle], int]:
-        """The body read, the articles that storing would change prepared, and how many
-        are stored unchanged. A feed that gained one item gives all the others again:
-        those are looked up (`unchanged`) and not prepared. A source never fetched before
-        has none stored, so its body is read and prepared in one go."""
+    ) -> tuple[Source, list[Article], int]:
+        """The body read, the articles that storing would change, and how many are stored
+        unchanged. A feed that gained one item gives all the others again: those are
+        looked up (`unchanged`) and not prepared. A source never fetched before has none
+        stored."""
         heavy = len(response.body) >= HEAVY_BODY
         arguments = (record.url, response.body, response.content_type, record.name)
-        with self.phases.timing("text"):
-            if record.last_success_at is None:
-                source, prepared = await self.work.call(read_and_prepare, *arguments, heavy=heavy)
-                return source, prepared, 0
+        with self.phases.timing("read"):
             source = await self.work.call(read_source, *arguments, heavy=heavy)
+        if record.last_success_at is None:
+            return source, list(source.articles), 0
         seen = await asyncio.to_thread(unchanged, self.engine, source.articles, source.outlet.key)
         fresh = [article for article, old in zip(source.articles, seen, strict=True) if not old]
-        with self.phases.timing("text"):
-            prepared = await asyncio.to_thread(self.work.prepare, fresh, source.outlet)
-        return source, prepared, sum(seen)
+        return source, fresh, sum(seen)
 
     async def _full_texts(self, articles: Sequence[Article], outlet: Publisher) -> int:
         """Fetch the pages of up to MAX_FULL_TEXT_FETCHES excerpts; how many it upgraded.
@@ -502,16 +500,14 @@ class FetchRound:
     async def _store(
         self, source: str, content: bytes, articles: Sequence[Article], outlet: Publisher
     ) -> Stored | None:
-        """Prepare the articles (skipping a body stored before) and hand them to the
-        round's writer; None when this exact body was stored before."""
+        """Hand the articles to the round's writer (skipping a body stored before);
+        None when this exact body was stored before."""
         digest = content_hash(content)
         if await asyncio.to_thread(self._stored_before, digest):
             return None
-        with self.phases.timing("text"):
-            prepared = await asyncio.to_thread(self.work.prepare, articles, outlet)
-        return await self._write(Batch(source=source, digest=digest, articles=prepared))
+        return await self._write(ReadBatch(source, digest, articles, outlet))
 
-    async def _write(self, batch: Batch) -> Stored | None:
+    async def _write(self, batch: ReadBatch) -> Stored | None:
         if self._writer is None:  # outside a round (tests): a writer of its own
             self._writer = GroupWriter(
                 self.engine, self.clock, self.story_window_hours, self.phases, self.work
@@ -560,3 +556,4 @@ class FetchRound:
                 health.save_source(session=session, record=stored)
 
         retrying(write, what=f"recording how {record.url} went")
+
