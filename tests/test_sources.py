@@ -624,6 +624,9 @@ class _CountingWork(TextWork):
         self.titles += [article.title for article, _outlet in articles]
         return super().start_each(articles)
 
+    def start_workers(self) -> None:
+        self.titles.append("(workers started)")  # with one worker there is no pool
+
 
 def test_a_feed_that_changed_prepares_only_what_storing_would_change(engine: Engine) -> None:
     """A feed that gained one item gives its others again: the item stored as it is costs
@@ -654,9 +657,13 @@ def test_a_feed_that_changed_prepares_only_what_storing_would_change(engine: Eng
 
     work = _CountingWork()
     first, second = asyncio.run(scenario())
-    # The first fetch prepares both items; the second only the fuller text and the new
-    # item, oldest first (undated: in the feed's order).
-    assert work.titles == ["Budget agreed", "Bridge opens", "Bridge opens", "Talks resume"]
+    # The first fetch starts the workers as the round begins (every item of it is new)
+    # and prepares both items; the second, of a source fetched before, starts none and
+    # prepares only the fuller text and the new item, oldest first (undated: in the
+    # feed's order).
+    assert work.titles == [
+        "(workers started)", "Budget agreed", "Bridge opens", "Bridge opens", "Talks resume"
+    ]
     assert (first.sources[0].articles_new, first.sources[0].articles_updated) == (2, 0)
     assert (second.sources[0].articles_new, second.sources[0].articles_updated) == (1, 1)
     assert [row[:2] for row in stored(engine)] == [
