@@ -45,7 +45,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ingest_feeds import NEWSBOT, Feeds  # noqa: E402
-from stories import FIXTURES, HARD_CASES, HELD_OUT, HELD_OUT_REAL, english_russian, pairwise  # noqa: E402
+from stories import (  # noqa: E402
+    FIXTURES,
+    HARD_CASES,
+    HELD_OUT,
+    HELD_OUT_REAL,
+    HELD_OUT_SCENES,
+    english_russian,
+    pairwise,
+)
 
 Row = dict[str, Any]
 
@@ -147,8 +155,8 @@ def _figures(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("sets", nargs="*", type=Path,
-                        default=[FIXTURES, HARD_CASES, HELD_OUT, HELD_OUT_REAL])  # fmt: skip
+    sets = [FIXTURES, HARD_CASES, HELD_OUT, HELD_OUT_REAL, HELD_OUT_SCENES]
+    parser.add_argument("sets", nargs="*", type=Path, default=sets)
     parser.add_argument("--daily", action="store_true", help="one round a day, feeds growing")
     parser.add_argument("--newsbot", type=Path, default=NEWSBOT, help="the command to run")
     parser.add_argument(
