@@ -41,7 +41,16 @@ from bot.news.stories.compare import (
 )
 from bot.news.stories.concepts import concept_of, concepts
 from bot.news.stories.keys import entity_key
-from bot.news.stories.kinds import BESIDE, HAPPENING, PLAN, VIEW, report_kind
+from bot.news.stories.kinds import (
+    BESIDE,
+    HAPPENING,
+    MINISTERS,
+    PLAN,
+    SUMMIT,
+    VIEW,
+    meeting_rank,
+    report_kind,
+)
 from bot.news.stories.meaning import DIMENSIONS, embed, meaning_text
 from bot.news.text import terms
 
@@ -507,6 +516,67 @@ def test_summits_in_one_capital_in_one_week_a_sideline_meeting_and_a_trip_announ
     assert partition == {
         frozenset(n for n, e in enumerate(events) if e == event) for event in set(events)
     }
+
+
+TASHKENT_WEEK = [
+    ("ministers", "kun-en", "en", 0, "Central Asia and Japan foreign ministers meet in Tashkent",
+     "The foreign ministers of the five Central Asian states and Japan met in Tashkent on "
+     "Thursday and agreed the draft of the declaration their leaders will adopt at the "
+     "summit on Friday."),
+    ("ministers", "gazeta-ru", "ru", 3, "Главы МИД стран Центральной Азии и Японии согласовали "
+     "проект декларации", "Министры иностранных дел пяти государств Центральной Азии и Японии "
+     "в четверг в Ташкенте согласовали проект декларации к саммиту и дорожную карту по "
+     "критическим минералам."),
+    ("summit", "gazeta-en", "en", 25, "Mirziyoyev proposes a green energy fund with Japan",
+     "Uzbek President Shavkat Mirziyoyev proposed a joint green energy fund at the Central "
+     "Asia–Japan summit in Tashkent on Friday, where the leaders adopted the Tashkent "
+     "declaration and a road map on critical minerals."),
+    ("summit", "uza", "ru", 26, "В Ташкенте прошел саммит «Центральная Азия – Япония»",
+     "В пятницу в Ташкенте главы государств Центральной Азии и премьер-министр Японии "
+     "приняли Ташкентскую декларацию и дорожную карту по критическим минералам."),
+    ("summit", "timesca", "en", 28, "Central Asia–Japan Summit Adopts Tashkent Declaration",
+     "The leaders of the five Central Asian states and Japan's prime minister adopted the "
+     "Tashkent declaration at their summit on Friday, with a road map on critical minerals "
+     "and a green energy fund proposed by the host."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "rank"),
+    [
+        ("Foreign ministers meet in Tashkent ahead of summit", "They agreed a draft.", MINISTERS),
+        ("Wang Yi meets Uzbek FM in Astana", "They discussed rail.", MINISTERS),
+        ("Саидов обсудил с коллегами повестку саммита", "Министр иностранных дел Узбекистана "
+         "принял участие в заседании глав МИД.", MINISTERS),
+        ("Leaders adopt declaration", "The presidents met at the summit in Astana.", SUMMIT),
+        ("В Астане стартовал саммит", "Главы государств собрались в Астане.", SUMMIT),
+        # A prime minister heads a government: not a foreign minister.
+        ("Prime ministers of the CIS meet in Bishkek", "They signed 14 documents.", ""),
+    ],
+)  # fmt: skip
+def test_who_met_by_rank_is_read_from_the_title_and_first_sentence(
+    title: str, body: str, rank: str
+) -> None:
+    assert meeting_rank(title, body) == rank
+
+
+def test_the_foreign_ministers_meeting_ahead_of_a_summit_is_not_the_summit() -> None:
+    """The ministers' meeting the day before names the summit ahead, the summit's reports
+    the same place, the same declaration and road map: two events all the same, in
+    either order they are stored in."""
+    texts = [meaning_text(title, body) for *_, title, body in TASHKENT_WEEK]
+    vectors = embed(texts)
+    events = [event for event, *_ in TASHKENT_WEEK]
+    expected = {frozenset(n for n, e in enumerate(events) if e == event) for event in set(events)}
+    for order in (range(len(TASHKENT_WEEK)), reversed(range(len(TASHKENT_WEEK)))):
+        index = StoryIndex(72 * HOUR)
+        story_of: dict[int, int] = {}
+        for n in order:
+            _event, outlet, language, hours, title, body = TASHKENT_WEEK[n]
+            article = features(title, body, language, START + hours * HOUR, outlet)
+            story_of[n] = index.assign(dataclasses.replace(article, meaning=vectors[n]))
+        assert {frozenset(n for n in story_of if story_of[n] == s)
+                for s in story_of.values()} == expected  # fmt: skip
 
 
 def test_across_languages_meaning_needs_a_shared_key_beyond_the_city() -> None:

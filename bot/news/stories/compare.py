@@ -37,6 +37,7 @@ from bot.news.stories.commonplace import (
     ordinary_keys,
 )
 from bot.news.stories.features import Features
+from bot.news.stories.kinds import MINISTERS, SUMMIT
 from bot.news.stories.meaning import Vector
 
 STORY_KEYS = 64  # words (per language) and names a story keeps: its most frequent
@@ -131,6 +132,14 @@ def _who_met_apart(article: Features, five: bool, named: Collection[str], story:
     return False
 
 
+def _other_rank(rank: str, ranks: Counter[str]) -> bool:
+    """Whether a report of foreign ministers meeting and a story of a summit (or the
+    reverse) are of two meetings: so when none of the story's reports is of the
+    article's rank, and some are of the other."""
+    other = {MINISTERS: SUMMIT, SUMMIT: MINISTERS}.get(rank)
+    return other is not None and ranks[other] > 0 and ranks[rank] == 0
+
+
 def _named_blocs(story: Story) -> set[str]:
     """The blocs and formats a story names: those its articles name, and, for a story
     about all five of the region's countries, the formats of the powers it names (its
@@ -146,7 +155,7 @@ class Story:
     weights: they are weighed when compared, by the window as it is then."""
 
     __slots__ = ("blocs", "countries", "first_at", "kinds", "last_at", "meaning", "names",
-                 "norms", "outlets", "size", "sounds", "title_blocs", "voiced",
+                 "norms", "outlets", "ranks", "size", "sounds", "title_blocs", "voiced",
                  "words")  # fmt: skip
 
     def __init__(self, first_at: float) -> None:
@@ -164,6 +173,7 @@ class Story:
         self.meaning: Vector | None = None  # its articles' unit vectors summed (None: none)
         self.blocs: set[str] = set()  # the blocs any of its articles names
         self.title_blocs: set[str] = set()  # those its titles name: whose meeting it is
+        self.ranks: Counter[str] = Counter()  # who met, by rank (kinds.meeting_rank)
 
     @property
     def kind(self) -> str:
@@ -201,6 +211,7 @@ class Story:
         self.kinds[article.kind] += 1
         self.blocs |= _blocs(article.names)
         self.title_blocs |= article.blocs
+        self.ranks[article.rank] += 1
         if article.meaning:
             self.add_meaning(article.meaning)
         self.first_at = min(self.first_at, article.at)
@@ -308,6 +319,8 @@ def compare_keys(
         return None  # the region's summit is not the state visit of the day before
     if article.kind != story.kind:
         return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
+    if _other_rank(article.rank, story.ranks):
+        return None  # the foreign ministers' meeting ahead of a summit is not the summit
     if article.blocs - _named_blocs(story) or story.title_blocs - named:
         return None  # a CIS summit is not the Russia–Central Asia summit of the day before
     if article.blocs and story.title_blocs and not article.blocs & story.title_blocs:

@@ -29,7 +29,7 @@ from bot.news.countries import tag_countries
 from bot.news.stories.aliases import BLOCS, formats_of, full_names_of
 from bot.news.stories.concepts import concept_of
 from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
-from bot.news.stories.kinds import report_kind
+from bot.news.stories.kinds import meeting_rank, report_kind
 from bot.news.stories.meaning import meaning_text
 from bot.news.text import terms
 
@@ -44,7 +44,7 @@ _WORD = re.compile(r"[\w.]+")  # U.S., EU, СНГ
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 7
+FEATURES_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Features:
     meaning: bytes = b""  # bot.news.stories.meaning: its vector, b"" until encoded
     blocs: frozenset[str] = frozenset()  # blocs its title names (aliases.BLOCS): what met
     text: str = ""  # what its meaning is read from (meaning.meaning_text), encoded when needed
+    rank: str = ""  # kinds.meeting_rank: "ministers", "summit" or "" (who met, by rank)
 
     @cached_property
     def sounds(self) -> dict[str, int]:
@@ -96,7 +97,7 @@ class Features:
         return {"l": self.language, "w": dict(self.words), "n": sorted(self.names),
                 "t": self.at, "c": sorted(self.countries), "o": self.outlet, "k": self.kind,
                 "e": base64.b64encode(self.meaning).decode(), "b": sorted(self.blocs),
-                "x": self.text, "v": FEATURES_VERSION}  # fmt: skip
+                "x": self.text, "r": self.rank, "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Features:
@@ -112,7 +113,7 @@ class Features:
         outlet, kind = str(data.get("o") or ""), str(data.get("k") or "")
         return cls(language, dict(words), frozenset(names), float(at), frozenset(countries),
                    outlet, kind, stored_meaning(data), frozenset(blocs),
-                   str(data.get("x") or ""))  # fmt: skip
+                   str(data.get("x") or ""), str(data.get("r") or ""))  # fmt: skip
 
 
 def stored_meaning(data: Mapping[str, object]) -> bytes:
@@ -146,6 +147,8 @@ def features(
     blocs = frozenset(key for key in map(entity_key, _WORD.findall(title)) if key in BLOCS)
     blocs |= formats_of(title) | full_names_of(title)
     text = meaning_text(title, body)
+    rank = meeting_rank(title, body)
     return Features(
-        language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text
+        language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text,
+        rank,
     )

@@ -55,3 +55,27 @@ def report_kind(title: str, body: str) -> str:
     if _PLAN_TITLE.search(title):
         return PLAN
     return HAPPENING
+
+
+# Who met, by rank: a meeting of foreign ministers (the one that prepares a summit, a
+# bilateral of two ministers) is not the summit of their leaders, though its reports
+# name the summit ahead ("foreign ministers meet ahead of summit") and the summit's its
+# place and week. Read from the title and the first sentence, as the sort is. A prime
+# minister is a head of government: not these.
+MINISTERS = "ministers"
+SUMMIT = "summit"
+_MINISTERS = re.compile(
+    r"(?i)\bforeign (?:affairs )?ministers?\b|\bFMs?\b|\btop diplomats?\b|\bministerial\b"
+    r"|(?<!\w)(?:министр\w* иностранных дел|глав\w* МИД|СМИД|глав\w* внешнеполитических"
+    r" ведомств|министерск\w+ встреч\w*)(?!\w)"
+)
+_SUMMIT = re.compile(r"(?i)\bsummit\b|(?<!\w)саммит\w*")
+
+
+def meeting_rank(title: str, body: str) -> str:
+    """MINISTERS when the title or first sentence is about foreign ministers, else
+    SUMMIT when they name a summit, else "" (neither)."""
+    lede = f"{title}\n{body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]}"
+    if _MINISTERS.search(lede):
+        return MINISTERS
+    return SUMMIT if _SUMMIT.search(lede) else ""
