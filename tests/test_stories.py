@@ -305,6 +305,14 @@ def test_names_that_do_not_transliterate_meet_through_the_table() -> None:
         ("Мнение: что значит визит", "Эксперт рассуждает о визите.", VIEW),
         ("Putin arrives in Dushanbe for summit", "He was met at the airport. On the sidelines "
          "of the summit he will meet Aliyev.", HAPPENING),
+        # A quote's future is the speaker's; "to pay" a tax is no visit; «приедет» is.
+        ("Baradar in Ashgabat: 'Herat will be connected to Europe by rail'", "The deal was "
+         "signed on Tuesday.", HAPPENING),
+        ("Crypto miners to pay 12% under law approved by senators", "The Senate passed it.",
+         HAPPENING),
+        ("Japarov to pay state visit to Tajikistan", "The visit is on July 1.", PLAN),
+        ("Президент Кыргызстана приедет в Душанбе с госвизитом", "Визит пройдет 1–2 июля.",
+         PLAN),
     ],
 )  # fmt: skip
 def test_the_sort_of_report_is_read_from_the_title_and_first_sentence(

@@ -44,7 +44,7 @@ _WORD = re.compile(r"[\w.]+")  # U.S., EU, СНГ
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 8
+FEATURES_VERSION = 9
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,11 @@ VIEW = "view"  # an interview, an opinion, an analysis: a voice, not an event
 # A headline in the future: "X to visit Y", "X will hold", "X set to", "X plans".
 _PLAN_TITLE = re.compile(
     r"(?i)\b(?:will|to (?:visit|hold|host|attend|meet|sign|travel|open|launch|discuss|take part"
-    r"|pay|make|arrive|head|chair)|set to|plans? to|planning to|expected to|due to|scheduled"
-    r"|upcoming|next week|next month)\b"
-    r"|(?<!\w)(?:посетит|проведут|проведет|проведёт|пройдет|пройдёт|пройдут|состоится|состоятся"
-    r"|примет участие|примут участие|прибудет|прибудут|совершит|отправится|встретятся|встретится"
+    r"|(?:pay|make) (?:an? |his |her |their |its )?(?:\w+ )?visits?|arrive|head|chair)|set to"
+    r"|plans? to|planning to|expected to|due to|scheduled|upcoming|next week|next month)\b"
+    r"|(?<!\w)(?:посетит|посетят|проведут|проведет|проведёт|пройдет|пройдёт|пройдут|состоится"
+    r"|состоятся|примет участие|примут участие|прибудет|прибудут|приедет|приедут|совершит"
+    r"|совершат|нанесет|нанесёт|нанесут|отправится|встретятся|встретится"
     r"|обсудят|подпишут|откроется|откроют|начнется|начнётся|ожидается|ожидаются|планирует"
     r"|планируют|намерен|намерены|запланирован\w*|на следующей неделе|в ближайшие дни)(?!\w)"
 )
@@ -43,6 +44,13 @@ _VIEW = re.compile(
 )
 
 
+# A quoted span of a title: what someone said ("Herat 'will be connected to Europe'"),
+# whose future tense is the speaker's, not the report's.
+_QUOTED = re.compile(
+    r"(?:^|(?<=[\s:(]))['‘\"“«][^'’\"”»]{1,200}['’\"”»](?=$|[\s,.;:!?)])"
+)
+
+
 def report_kind(title: str, body: str) -> str:
     """HAPPENING, PLAN, BESIDE or VIEW: what the article reports."""
     if _VIEW.search(title):
@@ -52,7 +60,7 @@ def report_kind(title: str, body: str) -> str:
     lede = f"{title}\n{body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]}"
     if _BESIDE.search(lede):
         return BESIDE
-    if _PLAN_TITLE.search(title):
+    if _PLAN_TITLE.search(_QUOTED.sub(" ", title)):
         return PLAN
     return HAPPENING
 
