@@ -550,6 +550,21 @@ TASHKENT_WEEK = [
 
 
 @pytest.mark.parametrize(
+    ("title", "blocs"),
+    [
+        ("What Kairat's European run is worth in prize money", set()),
+        ("EU and Central Asia agree critical raw materials roadmap", {"=eu"}),
+        ("European Council president visits Astana", {"=eu"}),
+        ("Каллас: ЕС направит €300 млн на Транскаспийский маршрут", {"=eu"}),
+    ],
+)
+def test_the_adjective_european_in_a_title_names_no_bloc_that_met(
+    title: str, blocs: set[str]
+) -> None:
+    assert set(features(title, "", "en", START).blocs) == blocs
+
+
+@pytest.mark.parametrize(
     ("title", "body", "rank"),
     [
         ("Foreign ministers meet in Tashkent ahead of summit", "They agreed a draft.", MINISTERS),

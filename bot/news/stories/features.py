@@ -39,12 +39,19 @@ LEDE_CHARS = 600  # of the body: news puts the event in its first sentences
 SOUND_LETTERS = 4  # of a stem's name key compared across languages (stems end unevenly)
 
 _WORD = re.compile(r"[\w.]+")  # U.S., EU, СНГ
+# The EU itself, or one of its institutions, in a title: the adjective alone ("European
+# run", «европейские рынки») names no bloc that met.
+_EU_ITSELF = re.compile(
+    r"\b(?:EU|European\s+(?:Union|Commission|Council|Parliament))\b"
+    r"|(?<!\w)(?:ЕС|Евросоюз\w*|Евросовет\w*|Еврокомисси\w*|Европарламент\w*"
+    r"|[Ее]вропейск\w+\s+(?:союз|комисси|совет|парламент)\w*)(?!\w)"
+)
 
 # Features are stored with their article. Whenever `features` changes what it finds (a
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 9
+FEATURES_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,8 @@ def features(
         countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
     kind = report_kind(title, body)
     blocs = frozenset(key for key in map(entity_key, _WORD.findall(title)) if key in BLOCS)
+    if not _EU_ITSELF.search(title):  # "Kairat's European run" is no meeting of the EU
+        blocs -= {"=eu"}
     blocs |= formats_of(title) | full_names_of(title)
     text = meaning_text(title, body)
     rank = meeting_rank(title, body)
