@@ -311,6 +311,9 @@ def test_names_that_do_not_transliterate_meet_through_the_table() -> None:
         ("Crypto miners to pay 12% under law approved by senators", "The Senate passed it.",
          HAPPENING),
         ("Japarov to pay state visit to Tajikistan", "The visit is on July 1.", PLAN),
+        # "Will" of a meeting is a plan; of an effect ("will cut costs") it is a hope.
+        ("Herat traders hope rail deal will cut fuel costs", "The deal was signed.", HAPPENING),
+        ("Summit will be held in Bishkek in April", "The dates were agreed.", PLAN),
         ("Президент Кыргызстана приедет в Душанбе с госвизитом", "Визит пройдет 1–2 июля.",
          PLAN),
     ],

@@ -22,10 +22,13 @@ PLAN = "plan"  # something that will happen: a visit announced, a summit ahead
 BESIDE = "beside"  # a meeting on the sidelines of, or ahead of, a bigger event
 VIEW = "view"  # an interview, an opinion, an analysis: a voice, not an event
 
-# A headline in the future: "X to visit Y", "X will hold", "X set to", "X plans".
+# A headline in the future: "X to visit Y", "X will hold", "X set to", "X plans". "Will" and
+# "to" only before a meeting's verb: "the rail deal will cut fuel costs" is a report of the
+# deal, and "miners to pay 12%" one of a law.
 _PLAN_TITLE = re.compile(
-    r"(?i)\b(?:will|to (?:visit|hold|host|attend|meet|sign|travel|open|launch|discuss|take part"
-    r"|(?:pay|make) (?:an? |his |her |their |its )?(?:\w+ )?visits?|arrive|head|chair)|set to"
+    r"(?i)\b(?:(?:will|to) (?:\w+ )?(?:visit|hold|host|attend|meet|sign|travel|open|launch"
+    r"|discuss|take part|(?:pay|make) (?:an? |his |her |their |its )?(?:\w+ )?visits?|arrive"
+    r"|head|chair|be held|take place|go to|come to|tour|address)|set to"
     r"|plans? to|planning to|expected to|due to|scheduled|upcoming|next week|next month)\b"
     r"|(?<!\w)(?:посетит|посетят|проведут|проведет|проведёт|пройдет|пройдёт|пройдут|состоится"
     r"|состоятся|примет участие|примут участие|прибудет|прибудут|приедет|приедут|совершит"
