@@ -24,7 +24,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -215,43 +215,30 @@ def store_by_time(
     sources answered in: stored a source at a time, the first feed's odd angle begins a
     story that the event's plain reports from other feeds, stored after it, never join.
     A batch's articles may so be stored by several transactions (`store_in_order`)."""
-    if sum(len(batch.articles) for batch in batches) <= group:
-        return store_each(
-            engine, batches, now=now, story_window_hours=story_window_hours, embed=embed
-        )
-    return store_in_order(
-        engine,
-        transactions_by_time(batches, now, group),
-        len(batches),
-        now=now,
-        story_window_hours=story_window_hours,
-        embed=embed,
+    store = functools.partial(
+        store_each, engine, now=now, story_window_hours=story_window_hours, embed=embed
     )
+    if sum(len(batch.articles) for batch in batches) <= group:
+        return store(batches)
+    return store_in_order(transactions_by_time(batches, now, group), len(batches), store)
 
 
 Transaction = Sequence[tuple[int, Batch | Exception]]  # (batch, its part or why none)
+# `store_each` with its engine and options given: a group of batches in, their results out.
+StoreEach = Callable[[Sequence[Batch]], list[Stored | Exception | None]]
 
 
 def store_in_order(
-    engine: Engine,
-    transactions: Iterable[Transaction],
-    count: int,
-    *,
-    now: dt.datetime,
-    story_window_hours: float = DEFAULT_WINDOW_HOURS,
-    embed: Embed = meaning.embed,
+    transactions: Iterable[Transaction], count: int, store: StoreEach
 ) -> list[Stored | Exception | None]:
     """Each of `count` batches' counts, its parts stored transaction by transaction
-    (`store_each`), as `transactions` gives them: (the batch's place, its part here, or
+    (`store`), as `transactions` gives them: (the batch's place, its part here, or
     the error that kept the part from being made).
 
     A batch's body is recorded as ingested with its last part (until then "storing"),
     so a failure in between loses nothing: the body is read again next time, and what
     is not stored yet is stored then. A batch whose part fails is not stored further
     (its error in its place); the other batches go on."""
-    store = functools.partial(
-        store_each, engine, now=now, story_window_hours=story_window_hours, embed=embed
-    )
     found: list[list[Stored | None]] = [[] for _ in range(count)]
     failed: dict[int, Exception] = {}
     for transaction in transactions:

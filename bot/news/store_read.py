@@ -16,6 +16,7 @@ work had ended, on one core of two.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
@@ -32,6 +33,7 @@ from bot.news.store import (
     Transaction,
     cut_by_time,
     part_of,
+    store_each,
     store_in_order,
     story_at,
 )
@@ -97,14 +99,10 @@ def store_read(
 
     began = time.perf_counter()
     try:
-        return store_in_order(
-            engine,
-            transactions(),
-            len(batches),
-            now=now,
-            story_window_hours=story_window_hours,
-            embed=work.embed,
+        store = functools.partial(
+            store_each, engine, now=now, story_window_hours=story_window_hours, embed=work.embed
         )
+        return store_in_order(transactions(), len(batches), store)
     finally:
         if phases is not None:
             phases["prepare"] = phases.get("prepare", 0.0) + waited
