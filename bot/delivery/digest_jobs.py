@@ -56,6 +56,14 @@ MAX_ATTEMPTS = 6  # delivery rounds that meet transient failures before giving u
 RETRY_DELAYS = (30, 120, 600, 1800, 3600)  # seconds, after the sender's own quick retries
 
 
+# Times a send re-checks its lease after waiting for a slot, before leaving the digest.
+LEASE_CHECKS = 3
+
+
+class LeaseRunOut(Exception):
+    """This process no longer surely holds the digest: it must not send it."""
+
+
 def wall_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -173,6 +181,10 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._held: set[int] = set()  # ledger rows this process holds (queued or sending)
         self._lost: set[int] = set()  # held rows whose lease ran out: never send them again
+        # When each held row's lease surely ends, on this process's monotonic clock: the
+        # moment before the write that set it, plus the lease (see `_holds`).
+        self._leased_until: dict[int, float] = {}
+        self._renewal = asyncio.Lock()
         self._renewed_at = 0.0
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._busy = 0
@@ -211,6 +223,7 @@ class Dispatcher:
         return min(ceiling, max(CLAIM_CHUNK, self.sender.gate.rate * HOLD_SECONDS))
 
     async def _claim(self, limit: int) -> int:
+        asked = time.monotonic()
         try:
             rows = await self.store.write(
                 lambda s: digests.claim_deliveries(
@@ -228,14 +241,43 @@ class Dispatcher:
         fresh = [row for row in rows if row.id not in self._held]
         for row in fresh:
             self._held.add(row.id)
+            self._leased_until[row.id] = asked + self.lease.total_seconds()
             self._queue.put_nowait(row)
         return len(fresh)
 
-    async def _renew_leases(self) -> None:
-        """Every third of a lease, extend the leases of every row held here."""
-        if not self._held or time.monotonic() - self._renewed_at < self.lease.total_seconds() / 3:
-            return
-        held = set(self._held)
+    def _holds(self, delivery_id: int) -> bool:
+        """Whether this process surely still holds the row, long enough for one send.
+
+        Renewals normally keep every held row leased, but a stalled process (a busy
+        machine, a long pause of the event loop, a slow writer queue) may miss
+        them; its lease then runs out and another instance may claim the row. Only
+        what this process knows for sure counts: the lease ends at the latest one
+        lease after the write that set it began, and a send needs a third of a
+        lease of it left (a slow request stays inside the lease)."""
+        left = self._leased_until.get(delivery_id, 0.0) - time.monotonic()
+        return delivery_id not in self._lost and left > self.lease.total_seconds() / 3
+
+    async def _still_held(self, delivery_id: int) -> bool:
+        """`_holds`, renewing every lease first if this one may be running out."""
+        if self._holds(delivery_id):
+            return True
+        await self._renew_leases(force=True)
+        return self._holds(delivery_id)
+
+    async def _renew_leases(self, *, force: bool = False) -> None:
+        """Every third of a lease (or now, with `force`, unless a renewal that began
+        meanwhile did it), extend the leases of every row held here."""
+        asked = time.monotonic()
+        async with self._renewal:
+            since = time.monotonic() - self._renewed_at
+            if not self._held or (since < self.lease.total_seconds() / 3 and not force):
+                return
+            if force and self._renewed_at > asked:
+                return  # another task renewed while this one waited for the lock
+            await self._renew(set(self._held))
+
+    async def _renew(self, held: set[int]) -> None:
+        started = time.monotonic()
         try:
             kept = await self.store.write(
                 lambda s: digests.renew_leases(
@@ -245,7 +287,9 @@ class Dispatcher:
         except Exception:
             log.exception("could not renew delivery leases; trying again shortly")
             return
-        self._renewed_at = time.monotonic()
+        self._renewed_at = started
+        for delivery_id in kept & self._held:
+            self._leased_until[delivery_id] = started + self.lease.total_seconds()
         lost = (held - kept) & self._held  # rows finished meanwhile are not "lost"
         if lost:
             log.warning(
@@ -276,6 +320,7 @@ class Dispatcher:
                 self._busy -= 1
                 self._held.discard(delivery.id)
                 self._lost.discard(delivery.id)
+                self._leased_until.pop(delivery.id, None)
                 if self._queue.empty():
                     self._wake.set()
 
@@ -286,12 +331,34 @@ class Dispatcher:
 
         A message is at risk of being sent twice from the moment it goes out until
         its record is committed; holding the slot over both bounds how many
-        messages a crash can repeat by SEND_CONCURRENCY.
+        messages a crash can repeat by SEND_CONCURRENCY. It goes out only while
+        this process surely holds the digest's lease (`_holds`, checked again
+        just before the request, after any wait for the rate limits); otherwise
+        `LeaseRunOut`.
         """
+
+        def still_ours() -> None:
+            if not self._holds(delivery.id):
+                raise LeaseRunOut(delivery.id)
+
         async with self._in_flight:
-            message_id = await self.sender.send_digest_part(
-                delivery.chat_id, delivery.messages[part], stats=stats, thread_id=thread_id
-            )
+            for _ in range(LEASE_CHECKS):
+                if not await self._still_held(delivery.id):
+                    raise LeaseRunOut(delivery.id)
+                try:
+                    message_id = await self.sender.send_digest_part(
+                        delivery.chat_id,
+                        delivery.messages[part],
+                        stats=stats,
+                        thread_id=thread_id,
+                        before=still_ours,
+                    )
+                    break
+                except LeaseRunOut:
+                    continue  # the wait for a send slot outlasted the lease: renew, try again
+            else:
+                raise LeaseRunOut(delivery.id)
+            asked = time.monotonic()
             recorded = await self.store.write(
                 lambda s: digests.record_part(
                     session=s,
@@ -303,7 +370,9 @@ class Dispatcher:
                     retried=stats.retried,
                 )
             )
-            if not recorded:
+            if recorded:
+                self._leased_until[delivery.id] = asked + self.lease.total_seconds()
+            else:
                 self._lost.add(delivery.id)
 
     async def _topic_gone(self, chat_id: int) -> None:
@@ -362,9 +431,6 @@ class Dispatcher:
         try:
             for part in range(delivery.parts_sent, len(delivery.messages)):
                 await self.sender.spaced(delivery.chat_id)
-                if delivery.id in self._lost:
-                    log.warning("digest %s: taken over by another instance", delivery.id)
-                    return
                 try:
                     await self._send_part(delivery, part, stats, thread)  # the last marks it sent
                 except BadRequest as error:
@@ -373,6 +439,11 @@ class Dispatcher:
                     thread = None  # the topic was deleted: the general topic, and say so
                     await self._topic_gone(delivery.chat_id)
                     await self._send_part(delivery, part, stats, thread)
+        except LeaseRunOut:
+            # Another instance claimed it, or may have: the lease ran out unrenewed,
+            # or could not be renewed. Whoever holds it next resumes at the first
+            # unrecorded part.
+            log.warning("digest %s: no longer held here, not sending it", delivery.id)
         except ChatGone as gone:
             log.info("chat %s is gone (%s): marked inactive", gone.chat_id, gone.reason)
             reason = gone.reason

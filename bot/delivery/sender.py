@@ -172,13 +172,21 @@ class Sender:
         )
 
     async def send_digest_part(
-        self, chat_id: int, text: str, *, stats: SendStats, thread_id: int | None = None
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        stats: SendStats,
+        thread_id: int | None = None,
+        before: Callable[[], None] | None = None,
     ) -> int:
         """One digest message; returns its Telegram message id.
 
         Bulk traffic skips building a full `Message` object from the answer (a
         measurable share of each send at a thousand a second): only the id is
-        needed, for the ledger."""
+        needed, for the ledger. `before` runs just before each request goes out,
+        after the waits for the rate limits, and may raise to stop it (the
+        caller's lease ran out meanwhile)."""
 
         arguments: dict[str, object] = {
             "chat_id": chat_id,
@@ -190,6 +198,8 @@ class Sender:
             arguments["message_thread_id"] = thread_id
 
         async def request() -> int:
+            if before is not None:
+                before()
             result = await self.bot.do_api_request("sendMessage", api_kwargs=arguments)
             return int(result["message_id"])
 
