@@ -603,6 +603,36 @@ def test_the_foreign_ministers_meeting_ahead_of_a_summit_is_not_the_summit() -> 
         assert _stories_of(TASHKENT_WEEK, order) == _events_of(TASHKENT_WEEK)
 
 
+# One day, one country, one kind of event in two provinces: mudflows after the same
+# storm in Jalal-Abad region and in Osh region, each reported in English and Russian.
+MUDFLOW_DAY = [
+    ("suzak", "24kg-en", "en", 0, "Mudflow damages 30 houses in Jalal-Abad region's Suzak district",
+     "A mudflow hit two villages of Suzak district after a night of heavy rain on Monday, "
+     "damaging 30 houses and washing away a bridge, the Emergencies Ministry of Kyrgyzstan "
+     "said. Nobody was hurt."),
+    ("suzak", "akipress-ru", "ru", 2, "В Сузакском районе Жалал-Абадской области сель повредил "
+     "30 домов", "После ночного ливня сель сошел на два села Сузакского района, повреждены 30 "
+     "домов и смыт мост, сообщило МЧС Кыргызстана. Пострадавших нет."),
+    ("suzak", "kaktus", "ru", 5, "Жалал-Абад: жителям пострадавших от селя сел выделят "
+     "палатки", "Жителям двух сел Сузакского района, где сель повредил 30 домов, выделят "
+     "палатки и питьевую воду, сообщило МЧС."),
+    ("karakulja", "kloop-en", "en", 1, "Mudflow cuts off villages in Osh region, "
+     "road closed", "A mudflow after heavy rain on Monday blocked the road to three villages "
+     "of Kara-Kulja district, the Emergencies Ministry of Kyrgyzstan said. No houses were "
+     "damaged; road crews are clearing the way."),
+    ("karakulja", "24kg-ru", "ru", 3, "В Ошской области сель отрезал три села от дороги",
+     "После ливня в понедельник сель перекрыл дорогу к трем селам Кара-Кульджинского района, "
+     "сообщило МЧС Кыргызстана. Дома не пострадали, дорожники расчищают трассу."),
+]  # fmt: skip
+
+
+def test_one_kind_of_event_in_two_provinces_on_one_day_is_two_events() -> None:
+    """The two mudflows share the day, the country, the storm and the Ministry: only the
+    provinces in their titles tell them apart, in either order they are stored in."""
+    for order in (range(len(MUDFLOW_DAY)), range(len(MUDFLOW_DAY) - 1, -1, -1)):
+        assert _stories_of(MUDFLOW_DAY, order) == _events_of(MUDFLOW_DAY)
+
+
 def test_across_languages_meaning_needs_a_shared_key_beyond_the_city() -> None:
     """A Russian report of a Bishkek hospital and an English one of a Bishkek airport
     share only the city and the country: however near their meanings, two stories."""

@@ -155,8 +155,8 @@ class Story:
     weights: they are weighed when compared, by the window as it is then."""
 
     __slots__ = ("blocs", "countries", "first_at", "kinds", "last_at", "meaning", "names",
-                 "norms", "outlets", "ranks", "size", "sounds", "title_blocs", "voiced",
-                 "words")  # fmt: skip
+                 "norms", "outlets", "places", "ranks", "size", "sounds", "title_blocs",
+                 "voiced", "words")  # fmt: skip
 
     def __init__(self, first_at: float) -> None:
         self.first_at = first_at
@@ -168,6 +168,7 @@ class Story:
         self.voiced: dict[str, dict[str, float]] = {}  # language → its reports' sounds
         self.norms: dict[str, tuple[object, int, float]] = {}  # part → (window, size, norm²)
         self.countries: set[str] = set()  # of all its articles (at most the gazetteer's codes)
+        self.places: set[str] = set()  # the provinces its articles name (places.py)
         self.outlets: set[str] = set()  # who reported it (one outlet, one report: threshold)
         self.kinds: Counter[str] = Counter()  # what sort of reports (bot.news.stories.kinds)
         self.meaning: Vector | None = None  # its articles' unit vectors summed (None: none)
@@ -207,6 +208,7 @@ class Story:
     def add(self, article: Features) -> None:
         self.size += 1
         self.countries |= article.countries
+        self.places |= article.places
         self.outlets.add(article.outlet)
         self.kinds[article.kind] += 1
         self.blocs |= _blocs(article.names)
@@ -309,6 +311,8 @@ def compare_keys(
     """
     if article.countries and story.countries and not article.countries & story.countries:
         return None  # an event happens somewhere: two countries' rate decisions are two events
+    if article.places and story.places and not article.places & story.places:
+        return None  # and in one province: mudflows in Osh region and in Batken region
     five = _all_five(article.countries)
     # The blocs it names, and a report about all five names the format of each power it
     # names: "EU and Central Asia", «Токаев принял глав МИД Китая и стран ЦА».

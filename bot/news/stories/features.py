@@ -7,7 +7,8 @@
     torugart, консорциум and consortium meet across scripts, and the concept of each
     word that names what happened (`bot.news.stories.concepts`), so "detained" and
     «задержан» meet too;
-  - **countries**: those the tagger finds (the readers' countries);
+  - **countries**: those the tagger finds (the readers' countries), and **places**: the
+    provinces its title names (`bot.news.stories.places`);
   - **kind**: what sort of report it is (`bot.news.stories.kinds`);
   - **meaning**: a sentence embedding of its title and lede (`bot.news.stories.meaning`),
     encoded in batches when ingest prepares the article (`bot.news.articles`; `text`
@@ -31,6 +32,7 @@ from bot.news.stories.concepts import concept_of
 from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
 from bot.news.stories.kinds import meeting_rank, report_kind
 from bot.news.stories.meaning import meaning_text
+from bot.news.stories.places import places_of
 from bot.news.text import terms
 
 MAX_INDEX_KEYS = 48  # keys an article is indexed and looked up by
@@ -51,7 +53,7 @@ _EU_ITSELF = re.compile(
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 11
+FEATURES_VERSION = 12
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Features:
     blocs: frozenset[str] = frozenset()  # blocs its title names (aliases.BLOCS): what met
     text: str = ""  # what its meaning is read from (meaning.meaning_text), encoded when needed
     rank: str = ""  # kinds.meeting_rank: "ministers", "summit" or "" (who met, by rank)
+    places: frozenset[str] = frozenset()  # provinces its title names (places.py)
 
     @cached_property
     def sounds(self) -> dict[str, int]:
@@ -104,7 +107,8 @@ class Features:
         return {"l": self.language, "w": dict(self.words), "n": sorted(self.names),
                 "t": self.at, "c": sorted(self.countries), "o": self.outlet, "k": self.kind,
                 "e": base64.b64encode(self.meaning).decode(), "b": sorted(self.blocs),
-                "x": self.text, "r": self.rank, "v": FEATURES_VERSION}  # fmt: skip
+                "x": self.text, "r": self.rank, "p": sorted(self.places),
+                "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Features:
@@ -112,15 +116,17 @@ class Features:
         names = data.get("n") or []
         countries = data.get("c") or []
         blocs = data.get("b") or []
+        places = data.get("p") or []
         assert isinstance(words, dict) and isinstance(names, list) and isinstance(countries, list)
-        assert isinstance(blocs, list)
+        assert isinstance(blocs, list) and isinstance(places, list)
         at = data.get("t") or 0.0
         assert isinstance(at, int | float)
         language = str(data.get("l") or "en")
         outlet, kind = str(data.get("o") or ""), str(data.get("k") or "")
         return cls(language, dict(words), frozenset(names), float(at), frozenset(countries),
                    outlet, kind, stored_meaning(data), frozenset(blocs),
-                   str(data.get("x") or ""), str(data.get("r") or ""))  # fmt: skip
+                   str(data.get("x") or ""), str(data.get("r") or ""),
+                   frozenset(places))  # fmt: skip
 
 
 def stored_meaning(data: Mapping[str, object]) -> bytes:
@@ -159,5 +165,5 @@ def features(
     rank = meeting_rank(title, body)
     return Features(
         language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text,
-        rank,
+        rank, places_of(title),
     )
