@@ -24,12 +24,19 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _NAME = re.compile(r"(?<![\w'’])([A-ZА-ЯЁ][\w'’\-]*\w|[A-ZА-ЯЁ])")
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ \u00a0\u202f,]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 # A day of a month ("March 10", "10 марта", "Nov. 3"): a date, shared by the day's news.
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-    r"|(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+              "jun", "jul", "aug", "sept", "sep", "oct", "nov", "dec")  # fmt: skip
+_MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+              "сентября", "октября", "ноября", "декабря")  # fmt: skip
+_MONTH = f"(?:{'|'.join(_MONTHS_EN)})\\.?|(?:{'|'.join(_MONTHS_RU)})"
+# The months' first letters, tried before the months themselves: one test of a letter at
+# each position of the text instead of two dozen words (0.19 → 0.14 ms an article).
+_MONTH_FIRST = "[" + "".join(sorted({month[0] for month in _MONTHS_EN + _MONTHS_RU})) + "]"
+_DATE = re.compile(
+    rf"(?i)(?<!\w)(?={_MONTH_FIRST})(?:{_MONTH})\s+\d{{1,2}}\b"
+    rf"|\b\d{{1,2}}\s+(?:{_MONTH})(?!\w)"
 )
-_DATE = re.compile(rf"(?i)(?<!\w)(?:{_MONTH})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTH})(?!\w)")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s+|[\n«\"“(]\s*|[—–-]\s+)$")
 # Russian puts both speech and names in «guillemets»: «Мы готовы к диалогу», — сказал он;
 # the post «Торугарт», the club «Насаф». A capital after « opens a sentence unless the
