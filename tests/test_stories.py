@@ -534,6 +534,12 @@ def _events_of(scene: Scene) -> set[frozenset[int]]:
     return {frozenset(n for n, e in enumerate(events) if e == event) for event in set(events)}
 
 
+def _assert_events_apart_in_either_order(scene: Scene) -> None:
+    """Stored as written and in reverse, the scene's stories are its events."""
+    for order in (range(len(scene)), range(len(scene) - 1, -1, -1)):
+        assert _stories_of(scene, order) == _events_of(scene)
+
+
 def test_summits_in_one_capital_in_one_week_a_sideline_meeting_and_a_trip_announced_are_apart(
 ) -> None:
     assert _stories_of(DUSHANBE_WEEK, range(len(DUSHANBE_WEEK))) == _events_of(DUSHANBE_WEEK)
@@ -600,8 +606,7 @@ def test_the_foreign_ministers_meeting_ahead_of_a_summit_is_not_the_summit() -> 
     """The ministers' meeting the day before names the summit ahead, the summit's reports
     the same place, the same declaration and road map: two events all the same, in
     either order they are stored in."""
-    for order in (range(len(TASHKENT_WEEK)), range(len(TASHKENT_WEEK) - 1, -1, -1)):
-        assert _stories_of(TASHKENT_WEEK, order) == _events_of(TASHKENT_WEEK)
+    _assert_events_apart_in_either_order(TASHKENT_WEEK)
 
 
 # One day, one country, one kind of event in two provinces: mudflows after the same
@@ -630,8 +635,7 @@ MUDFLOW_DAY = [
 def test_one_kind_of_event_in_two_provinces_on_one_day_is_two_events() -> None:
     """The two mudflows share the day, the country, the storm and the Ministry: only the
     provinces in their titles tell them apart, in either order they are stored in."""
-    for order in (range(len(MUDFLOW_DAY)), range(len(MUDFLOW_DAY) - 1, -1, -1)):
-        assert _stories_of(MUDFLOW_DAY, order) == _events_of(MUDFLOW_DAY)
+    _assert_events_apart_in_either_order(MUDFLOW_DAY)
 
 
 def test_across_languages_meaning_needs_a_shared_key_beyond_the_city() -> None:
