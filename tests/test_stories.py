@@ -482,90 +482,12 @@ def test_features_of_any_text_are_plain_keys_and_survive_json(
     assert Features.from_json(json.loads(json.dumps(found.as_json()))) == found
 
 
-# One capital, one week: two summits a day apart, a meeting on the sidelines of the first,
-# and the trip announced days before. Four events, each reported in its own words.
-DUSHANBE_WEEK = [
-    ("summit", "tass", "en", 0, "Putin and Central Asian leaders hold summit in Dushanbe",
-     "Russian President Vladimir Putin and the leaders of Kazakhstan, Kyrgyzstan, Tajikistan, "
-     "Turkmenistan and Uzbekistan met in Dushanbe on Thursday for the second Russia-Central "
-     "Asia summit, discussing transport corridors and energy."),
-    ("summit", "akipress", "en", 2, "Second Russia-Central Asia summit held in Dushanbe",
-     "The second Russia-Central Asia summit took place in Dushanbe on Thursday, with Emomali "
-     "Rahmon hosting Vladimir Putin and four Central Asian presidents. The sides adopted a "
-     "joint statement on transport and energy."),
-    ("summit", "ria", "ru", 3, "В Душанбе прошел саммит Россия — Центральная Азия",
-     "Президент России Владимир Путин и лидеры пяти государств Центральной Азии провели в "
-     "четверг в Душанбе второй саммит в формате «Россия — Центральная Азия», обсудив "
-     "транспортные коридоры и энергетику."),
-    ("cis", "astanatimes", "en", 24, "CIS leaders gather in Dushanbe for annual summit",
-     "Heads of state of the Commonwealth of Independent States met in Dushanbe on Friday for "
-     "the CIS summit, approving a plan on security cooperation."),
-    ("cis", "tengrinews", "ru", 26, "В Душанбе прошло заседание Совета глав государств СНГ",
-     "В пятницу в Душанбе лидеры стран Содружества Независимых Государств собрались на "
-     "заседание Совета глав государств СНГ и утвердили план сотрудничества в сфере "
-     "безопасности."),
-    ("aliyev", "apnews", "en", 8, "Putin and Aliyev meet in Dushanbe",
-     "Vladimir Putin and Azerbaijani President Ilham Aliyev met on the sidelines of the "
-     "summit in Dushanbe on Thursday and discussed the plane crash near Aktau."),
-    ("announced", "interfax", "en", -96, "Putin to visit Tajikistan next week for summits",
-     "Russian President Vladimir Putin will travel to Dushanbe next week for the "
-     "Russia-Central Asia summit and the CIS summit, the Kremlin said."),
-]  # fmt: skip
-
-
-Scene = list[tuple[str, str, str, int, str, str]]
-
-
-def _stories_of(scene: Scene, order: Sequence[int]) -> set[frozenset[int]]:
-    """The scene's reports (event, outlet, language, hours, title, body) stored in
-    `order`, with their meanings: which of them each story holds."""
-    vectors = embed([meaning_text(title, body) for *_, title, body in scene])
-    index = StoryIndex(72 * HOUR)
-    story_of: dict[int, int] = {}
-    for n in order:
-        _event, outlet, language, hours, title, body = scene[n]
-        article = features(title, body, language, START + hours * HOUR, outlet)
-        story_of[n] = index.assign(dataclasses.replace(article, meaning=vectors[n]))
-    return {frozenset(n for n in story_of if story_of[n] == s) for s in story_of.values()}
-
-
-def _events_of(scene: Scene) -> set[frozenset[int]]:
-    events = [event for event, *_ in scene]
-    return {frozenset(n for n, e in enumerate(events) if e == event) for event in set(events)}
-
-
-def _assert_events_apart_in_either_order(scene: Scene) -> None:
-    """Stored as written and in reverse, the scene's stories are its events."""
-    for order in (range(len(scene)), range(len(scene) - 1, -1, -1)):
-        assert _stories_of(scene, order) == _events_of(scene)
-
-
-def test_summits_in_one_capital_in_one_week_a_sideline_meeting_and_a_trip_announced_are_apart(
-) -> None:
-    assert _stories_of(DUSHANBE_WEEK, range(len(DUSHANBE_WEEK))) == _events_of(DUSHANBE_WEEK)
-
-
-TASHKENT_WEEK = [
-    ("ministers", "kun-en", "en", 0, "Central Asia and Japan foreign ministers meet in Tashkent",
-     "The foreign ministers of the five Central Asian states and Japan met in Tashkent on "
-     "Thursday and agreed the draft of the declaration their leaders will adopt at the "
-     "summit on Friday."),
-    ("ministers", "gazeta-ru", "ru", 3, "Главы МИД стран Центральной Азии и Японии согласовали "
-     "проект декларации", "Министры иностранных дел пяти государств Центральной Азии и Японии "
-     "в четверг в Ташкенте согласовали проект декларации к саммиту и дорожную карту по "
-     "критическим минералам."),
-    ("summit", "gazeta-en", "en", 25, "Mirziyoyev proposes a green energy fund with Japan",
-     "Uzbek President Shavkat Mirziyoyev proposed a joint green energy fund at the Central "
-     "Asia–Japan summit in Tashkent on Friday, where the leaders adopted the Tashkent "
-     "declaration and a road map on critical minerals."),
-    ("summit", "uza", "ru", 26, "В Ташкенте прошел саммит «Центральная Азия – Япония»",
-     "В пятницу в Ташкенте главы государств Центральной Азии и премьер-министр Японии "
-     "приняли Ташкентскую декларацию и дорожную карту по критическим минералам."),
-    ("summit", "timesca", "en", 28, "Central Asia–Japan Summit Adopts Tashkent Declaration",
-     "The leaders of the five Central Asian states and Japan's prime minister adopted the "
-     "Tashkent declaration at their summit on Friday, with a road map on critical minerals "
-     "and a green energy fund proposed by the host."),
-]  # fmt: skip
+# Scenes of events that share a place, a week, a leader or a kind (tests/stories/scenes.json):
+# each with its "why", its reports and the event each reports.
+SCENES = json.loads(
+    (Path(__file__).parent / "stories" / "scenes.json").read_text(encoding="utf-8")
+)
+DUSHANBE_WEEK = SCENES["dushanbe_week"]["reports"]
 
 
 @pytest.mark.parametrize(
@@ -600,42 +522,6 @@ def test_who_met_by_rank_is_read_from_the_title_and_first_sentence(
     title: str, body: str, rank: str
 ) -> None:
     assert meeting_rank(title, body) == rank
-
-
-def test_the_foreign_ministers_meeting_ahead_of_a_summit_is_not_the_summit() -> None:
-    """The ministers' meeting the day before names the summit ahead, the summit's reports
-    the same place, the same declaration and road map: two events all the same, in
-    either order they are stored in."""
-    _assert_events_apart_in_either_order(TASHKENT_WEEK)
-
-
-# One day, one country, one kind of event in two provinces: mudflows after the same
-# storm in Jalal-Abad region and in Osh region, each reported in English and Russian.
-MUDFLOW_DAY = [
-    ("suzak", "24kg-en", "en", 0, "Mudflow damages 30 houses in Jalal-Abad region's Suzak district",
-     "A mudflow hit two villages of Suzak district after a night of heavy rain on Monday, "
-     "damaging 30 houses and washing away a bridge, the Emergencies Ministry of Kyrgyzstan "
-     "said. Nobody was hurt."),
-    ("suzak", "akipress-ru", "ru", 2, "В Сузакском районе Жалал-Абадской области сель повредил "
-     "30 домов", "После ночного ливня сель сошел на два села Сузакского района, повреждены 30 "
-     "домов и смыт мост, сообщило МЧС Кыргызстана. Пострадавших нет."),
-    ("suzak", "kaktus", "ru", 5, "Жалал-Абад: жителям пострадавших от селя сел выделят "
-     "палатки", "Жителям двух сел Сузакского района, где сель повредил 30 домов, выделят "
-     "палатки и питьевую воду, сообщило МЧС."),
-    ("karakulja", "kloop-en", "en", 1, "Mudflow cuts off villages in Osh region, "
-     "road closed", "A mudflow after heavy rain on Monday blocked the road to three villages "
-     "of Kara-Kulja district, the Emergencies Ministry of Kyrgyzstan said. No houses were "
-     "damaged; road crews are clearing the way."),
-    ("karakulja", "24kg-ru", "ru", 3, "В Ошской области сель отрезал три села от дороги",
-     "После ливня в понедельник сель перекрыл дорогу к трем селам Кара-Кульджинского района, "
-     "сообщило МЧС Кыргызстана. Дома не пострадали, дорожники расчищают трассу."),
-]  # fmt: skip
-
-
-def test_one_kind_of_event_in_two_provinces_on_one_day_is_two_events() -> None:
-    """The two mudflows share the day, the country, the storm and the Ministry: only the
-    provinces in their titles tell them apart, in either order they are stored in."""
-    _assert_events_apart_in_either_order(MUDFLOW_DAY)
 
 
 def test_across_languages_meaning_needs_a_shared_key_beyond_the_city() -> None:
@@ -714,7 +600,7 @@ def test_articles_prepared_with_their_meanings_are_stored_without_encoding_anyth
     """Ingest encodes every article's meaning while preparing it, on the text workers, so
     the one writer never waits for the encoder; an article or a held one without its
     meaning (stored by older rules) is still encoded where meaning may decide."""
-    texts = [meaning_text(title, body) for *_, title, body in DUSHANBE_WEEK]
+    texts = [meaning_text(r["title"], r["body"]) for r in DUSHANBE_WEEK]
     vectors = embed(texts)
     asked: list[int] = []
 
@@ -723,8 +609,9 @@ def test_articles_prepared_with_their_meanings_are_stored_without_encoding_anyth
         return embed(batch)
 
     def prepared(n: int) -> Features:
-        _event, outlet, language, hours, title, body = DUSHANBE_WEEK[n]
-        return features(title, body, language, START + hours * HOUR, outlet)
+        r = DUSHANBE_WEEK[n]
+        return features(r["title"], r["body"], r["language"], START + r["hours"] * HOUR,
+                        r["outlet"])  # fmt: skip
 
     with_meaning = StoryIndex(72 * HOUR)
     for n, vector in enumerate(vectors):
@@ -903,20 +790,14 @@ def test_a_report_about_all_five_names_the_format_of_the_power_it_names(
         assert (compare_keys(article, summary, index.view(article.at)) is not None) is joins
 
 
-SUMMIT_SCENES = json.loads(
-    (Path(__file__).parent / "stories" / "summit_scenes.json").read_text(encoding="utf-8")
-)
-
-
 @pytest.mark.parametrize("newest_first", [False, True])
-@pytest.mark.parametrize("scene", sorted(SUMMIT_SCENES))
-def test_summits_stand_apart_from_each_other_and_from_the_visit_before(
-    scene: str, newest_first: bool
-) -> None:
-    """Each scene's "why" says what it holds: the reports, assigned with their meanings,
-    make the stories their events do (`tests/stories/summit_scenes.json`), oldest first
-    as a day's fetches give them, or newest first, as a first fetch of the feeds may."""
-    reports = sorted(SUMMIT_SCENES[scene]["reports"], key=lambda r: r["hours"],
+@pytest.mark.parametrize("scene", sorted(SCENES))
+def test_each_scene_gives_one_story_per_event(scene: str, newest_first: bool) -> None:
+    """Each scene's "why" says what it holds (summits of one week, a sideline meeting, the
+    trip announced, the ministers the day before, one kind of event in two provinces):
+    its reports, assigned with their meanings, make the stories their events do, oldest
+    first as a day's fetches give them, or newest first, as a first fetch may."""
+    reports = sorted(SCENES[scene]["reports"], key=lambda r: r["hours"],
                      reverse=newest_first)  # fmt: skip
     texts = [meaning_text(r["title"], r["body"]) for r in reports]
     index = StoryIndex(72 * HOUR)
