@@ -506,6 +506,25 @@ def test_the_adjective_european_in_a_title_names_no_bloc_that_met(
 
 
 @pytest.mark.parametrize(
+    ("title", "body", "language", "homes"),
+    [
+        # The country a text names as its context is among its countries, not its homes.
+        ("Why Tajikistan's bread got dearer", "It runs on Kazakh wheat and Kazakh flour.", "en",
+         {"TJ"}),
+        ("В Бишкеке подорожал хлеб", "Мука из Казахстана подорожала.", "ru", {"KG"}),
+        ("Mirziyoyev and Lee aim to double trade", "They met in Tashkent.", "en", {"UZ"}),
+        ("Issyk-Kul region declares day of mourning", "Five died in Kyrgyzstan.", "en", set()),
+    ],
+)  # fmt: skip
+def test_an_articles_homes_are_the_countries_of_its_title_alone(
+    title: str, body: str, language: str, homes: set[str]
+) -> None:
+    found = features(title, body, language, START)
+    assert set(found.homes) == homes
+    assert set(found.countries) >= homes
+
+
+@pytest.mark.parametrize(
     ("title", "body", "rank"),
     [
         ("Foreign ministers meet in Tashkent ahead of summit", "They agreed a draft.", MINISTERS),
@@ -794,7 +813,8 @@ def test_a_report_about_all_five_names_the_format_of_the_power_it_names(
 @pytest.mark.parametrize("scene", sorted(SCENES))
 def test_each_scene_gives_one_story_per_event(scene: str, newest_first: bool) -> None:
     """Each scene's "why" says what it holds (summits of one week, a sideline meeting, the
-    trip announced, the ministers the day before, one kind of event in two provinces):
+    trip announced, the ministers the day before, one kind of event in two provinces or
+    two capitals):
     its reports, assigned with their meanings, make the stories their events do, oldest
     first as a day's fetches give them, or newest first, as a first fetch may."""
     reports = sorted(SCENES[scene]["reports"], key=lambda r: r["hours"],

@@ -7,8 +7,9 @@
     torugart, консорциум and consortium meet across scripts, and the concept of each
     word that names what happened (`bot.news.stories.concepts`), so "detained" and
     «задержан» meet too;
-  - **countries**: those the tagger finds (the readers' countries), and **places**: the
-    provinces its title names (`bot.news.stories.places`);
+  - **countries**: those the tagger finds (the readers' countries), **homes**: those it
+    finds in the title alone, and **places**: the provinces its title names
+    (`bot.news.stories.places`);
   - **kind**: what sort of report it is (`bot.news.stories.kinds`);
   - **meaning**: a sentence embedding of its title and lede (`bot.news.stories.meaning`),
     encoded in batches when ingest prepares the article (`bot.news.articles`; `text`
@@ -53,7 +54,7 @@ _EU_ITSELF = re.compile(
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 12
+FEATURES_VERSION = 13
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Features:
     text: str = ""  # what its meaning is read from (meaning.meaning_text), encoded when needed
     rank: str = ""  # kinds.meeting_rank: "ministers", "summit" or "" (who met, by rank)
     places: frozenset[str] = frozenset()  # provinces its title names (places.py)
+    homes: frozenset[str] = frozenset()  # the countries its title alone is about (tagger's)
 
     @cached_property
     def sounds(self) -> dict[str, int]:
@@ -108,7 +110,7 @@ class Features:
                 "t": self.at, "c": sorted(self.countries), "o": self.outlet, "k": self.kind,
                 "e": base64.b64encode(self.meaning).decode(), "b": sorted(self.blocs),
                 "x": self.text, "r": self.rank, "p": sorted(self.places),
-                "v": FEATURES_VERSION}  # fmt: skip
+                "h": sorted(self.homes), "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Features:
@@ -117,8 +119,9 @@ class Features:
         countries = data.get("c") or []
         blocs = data.get("b") or []
         places = data.get("p") or []
+        homes = data.get("h") or []
         assert isinstance(words, dict) and isinstance(names, list) and isinstance(countries, list)
-        assert isinstance(blocs, list) and isinstance(places, list)
+        assert isinstance(blocs, list) and isinstance(places, list) and isinstance(homes, list)
         at = data.get("t") or 0.0
         assert isinstance(at, int | float)
         language = str(data.get("l") or "en")
@@ -126,7 +129,7 @@ class Features:
         return cls(language, dict(words), frozenset(names), float(at), frozenset(countries),
                    outlet, kind, stored_meaning(data), frozenset(blocs),
                    str(data.get("x") or ""), str(data.get("r") or ""),
-                   frozenset(places))  # fmt: skip
+                   frozenset(places), frozenset(homes))  # fmt: skip
 
 
 def stored_meaning(data: Mapping[str, object]) -> bytes:
@@ -165,5 +168,5 @@ def features(
     rank = meeting_rank(title, body)
     return Features(
         language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text,
-        rank, places_of(title),
+        rank, places_of(title), frozenset(tag_countries(title, "")),
     )
