@@ -245,6 +245,24 @@ def test_a_long_quotation_in_guillemets_is_speech_not_a_name() -> None:
     assert names_of("Договор подписан", body) == {name_key("Жапаров"), name_key("Насаф")}
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "names"),
+    [
+        # A title's first word is any word; one the country tagger knows is a name.
+        ("Жапаров и Мирзиёев подписали 18 документов", "Зону создадут у поста «Достук».",
+         {"Жапаров", "Мирзиёев", "Достук", "18"}),
+        ("Tokayev Calls for Reform as Summit Adopts Declaration", "The summit ended.", {"Tokayev"}),
+        ("Heart surgeons from Tashkent visit Osh", "They operated on ten children.",
+         {"Tashkent", "Osh"}),
+    ],
+)  # fmt: skip
+def test_a_title_opening_with_a_known_name_keeps_it(
+    title: str, body: str, names: set[str]
+) -> None:
+    expected = {f"#{n}" if n.isdigit() else name_key(n) for n in names}
+    assert names_of(title, body) | numbers_of(title) == expected
+
+
 def test_a_hyphenated_name_is_its_parts() -> None:
     russian = names_of("Талибы завершили канал", "Талибы завершили канал Кош-Тепа на севере.")
     english = names_of("Taliban finish canal", "The Taliban finished the Qosh Tepa canal.")

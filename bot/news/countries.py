@@ -58,6 +58,12 @@ _NAMES = {
 }
 
 
+def is_known_name(word: str) -> bool:
+    """Whether one word is a name the tagger knows (a country, its places, its leaders,
+    its companies), as written: "Japarov", «Жапаров», not "Heart"."""
+    return any(names.fullmatch(word) for names in _NAMES.values())
+
+
 def lede_end(body: str) -> int:
     """Where the lede ends: after its first LEDE_SENTENCES sentences, at most LEDE_CHARS.
 

@@ -16,6 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.news import keywords
+from bot.news.countries import is_known_name
 from bot.news.stories.aliases import alias_key
 
 NAME_CHARS = 1_500  # of the body read for names, numbers and countries (where the event is)
@@ -166,8 +167,11 @@ def names_of(title: str, body: str) -> set[str]:
     chosen = set(body_names)
     for word, opens in title_words:
         # In a title-case headline a name is a word the body capitalises as well;
-        # elsewhere any capitalised word past the first, and the first if the body has it.
-        if (title_case or opens) and word not in body_names and not word.isupper():
+        # elsewhere any capitalised word past the first, and the first if the body has it;
+        # either way a name the country tagger knows (a leader, a capital, a company):
+        # «Жапаров и Мирзиёев подписали 18 документов» over a teaser that names neither.
+        unsure = (title_case or opens) and word not in body_names and not word.isupper()
+        if unsure and not is_known_name(word):
             continue
         chosen.add(word)
     keys: set[str] = set()
