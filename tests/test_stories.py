@@ -976,3 +976,51 @@ def test_a_small_story_bigger_than_the_one_that_grew_or_past_the_bound_stays() -
         assert index.rehome([(article, 1) for article in flood[:3]]) == []
     assert index.rehome([(article, 2) for article in flood[3:]]) == []  # 3 > 2: stays
     assert index.rehome([(article, 1) for article in flood[:3]]) == [(2, 1)]
+
+
+def test_a_report_on_the_same_two_leaders_stays_out_of_their_treatys_story() -> None:
+    """Why a small story asked again (`rehome`) must pass the bar by LATE_MARGIN: a seed
+    page's report of Japarov recalling how the Tajik border dispute was settled, stored
+    first, and a treaty that he and Rahmon sign, told by two English outlets and one
+    Russian. Against the treaty's Russian report the recollection shares the two
+    leaders' names, their countries, "border" and a false friend («документ»,
+    "documentary"), and passes the bar by about 0.08. Moved, it would be the treaty's
+    report, and the digest led the treaty's item with its title (tests/e2e/
+    test_stories.py saw it with the bar alone). With no margin it moves; measured on
+    the sets held out, so did other wrong joins (README: stories)."""
+    lines = (Path(__file__).parent / "seeds" / "003_73b487deae98301e.txt").read_text(
+        encoding="utf-8"
+    ).splitlines()
+    at = lines.index(
+        "Japarov Credits Mirziyoyev’s in Resolving Kyrgyzstan-Tajikistan Border Dispute"
+    )
+    treaty = [
+        ("Kyrgyzstan and Tajikistan Sign a Treaty on the Isfara River's Water",
+         "Presidents Sadyr Japarov and Emomali Rahmon signed a treaty in Khujand on Monday "
+         "on the shared use of the Isfara river. The treaty covers 980 km of the border "
+         "and the Golovnoy water intake, the two governments said.", "en", "steppe"),
+        ("Japarov and Rahmon Seal the Isfara Water Deal in Khujand",
+         "Kyrgyz President Sadyr Japarov and Tajik President Emomali Rahmon sealed a "
+         "treaty in Khujand on Monday that splits the water of the Isfara river equally. "
+         "The deal covers 980 kilometres of border and the Golovnoy intake.", "en", "oasis"),
+        ("Жапаров и Рахмон подписали в Худжанде договор о воде Исфары",
+         "Президенты Кыргызстана и Таджикистана Садыр Жапаров и Эмомали Рахмон в "
+         "понедельник подписали в Худжанде договор о совместном использовании воды реки "
+         "Исфара. Документ охватывает 980 километров границы и водозабор «Головной».",
+         "ru", "tau"),
+    ]  # fmt: skip
+    texts = [(lines[at], lines[at + 2], "en", "timesca"), *treaty]
+    vectors = embed([meaning_text(title, body) for title, body, _, _ in texts])
+    articles = [
+        dataclasses.replace(features(title, body, language, n * HOUR, outlet), meaning=vector)
+        for n, ((title, body, language, outlet), vector) in enumerate(
+            zip(texts, vectors, strict=True)
+        )
+    ]
+    index = StoryIndex(72 * HOUR)
+    stories = [index.assign(article) for article in articles]
+    assert stories[0] not in stories[1:] and len(set(stories[1:])) == 1  # apart as stored
+    placed = list(zip(articles[1:], stories[1:], strict=True))
+    assert index.rehome(placed) == []
+    with mock.patch("bot.news.stories.index.LATE_MARGIN", 0.0):
+        assert index.rehome(placed) == [(stories[0], stories[1])]  # the join it guards
