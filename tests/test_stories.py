@@ -317,6 +317,9 @@ def test_names_that_do_not_transliterate_meet_through_the_table() -> None:
         ("Ожидается визит Мирзиёева в Бишкек", "Визит пройдет на следующей неделе.", PLAN),
         ("Xi, Tokayev hold talks", "The leaders met on the sidelines of the summit in Astana.", BESIDE),
         ("Касымалиев и Мишустин обсудили поставки", "Встреча прошла на полях заседания СНГ.", BESIDE),
+        # The sidelines of what, before the word: "on summit sidelines", "the forum's".
+        ("Rahmon, Mirziyoyev discuss hydropower on summit sidelines", "They met.", BESIDE),
+        ("Xi meets Japarov on the forum's margins", "The talks lasted an hour.", BESIDE),
         # The first sentence goes on past an abbreviation's stop: "Feb. 9" ends none.
         ("Wang Yi meets Uzbek FM in Astana", "ASTANA, Feb. 9 (Xinhua) -- Wang Yi met Bakhtiyor "
          "Saidov on the sidelines of the ministers' meeting. They discussed rail.", BESIDE),
@@ -1024,3 +1027,37 @@ def test_a_report_on_the_same_two_leaders_stays_out_of_their_treatys_story() -> 
     assert index.rehome(placed) == []
     with mock.patch("bot.news.stories.index.LATE_MARGIN", 0.0):
         assert index.rehome(placed) == [(stories[0], stories[1])]  # the join it guards
+
+
+LINE_D_DEAL = (
+    "Turkmenistan and China sign deal to build Line D gas pipeline",
+    "Turkmenistan and China signed an agreement in Ashgabat on Tuesday to start building "
+    "Line D of the gas pipeline to China, which will carry 30 billion cubic metres of "
+    "Turkmen gas a year.",
+)
+LINE_D_ROUTE = (
+    "Line D: what the Ashgabat deal means",
+    "Line D of the Central Asia–China gas pipeline, agreed in Ashgabat, will run from "
+    "Turkmenistan through Uzbekistan, Tajikistan and Kyrgyzstan, while the first three "
+    "lines cross Uzbekistan and Kazakhstan. It will carry 30 billion cubic metres a year.",
+)
+
+
+def test_a_report_about_all_five_is_apart_from_a_bilateral_only_where_someone_met() -> None:
+    """An explainer of a two-country pipeline deal names all five countries the pipeline
+    crosses: without a meeting on either side it may join the deal's story. Told as the
+    region's summit ("at the summit in Ashgabat"), it is the summit, not the bilateral
+    deal before it (`_who_met_apart`)."""
+    deal = _features(LINE_D_DEAL, "en")
+    index = StoryIndex(72 * HOUR)
+    index.add(deal, 1)
+    story = Story(deal.at)
+    story.add(deal)
+    for body, joins in (
+        (LINE_D_ROUTE[1], True),
+        (LINE_D_ROUTE[1].replace("agreed in Ashgabat", "agreed at the summit in Ashgabat"),
+         False),
+    ):  # fmt: skip
+        route = _features((LINE_D_ROUTE[0], body), "en", 18)
+        assert route.countries >= {"KZ", "KG", "TJ", "TM", "UZ"}  # the route names all five
+        assert (compare_keys(route, story, index.view(route.at)) is not None) is joins

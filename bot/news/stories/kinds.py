@@ -36,8 +36,12 @@ _PLAN_TITLE = re.compile(
     r"|обсудят|подпишут|откроется|откроют|начнется|начнётся|ожидается|ожидаются|планирует"
     r"|планируют|намерен|намерены|запланирован\w*|на следующей неделе|в ближайшие дни)(?!\w)"
 )
+# "On the sidelines", and "on summit sidelines", "on the forum's margins": the bigger
+# event's name may stand before the word (tests/stories/angles_cases.jsonl: recall
+# 0.770 -> 0.777, the other sets tuned on unchanged).
 _BESIDE = re.compile(
-    r"(?i)\b(?:on the (?:sidelines|margins)|sidelines of|bilateral (?:talks|meeting|meetings))\b"
+    r"(?i)\b(?:on (?:the )?(?:\w+(?:'s|’s)? )?(?:sidelines|margins)|sidelines of"
+    r"|bilateral (?:talks|meeting|meetings))\b"
     r"|(?<!\w)(?:на полях|в кулуарах|тет-а-тет|двусторонн\w+ (?:встреч|переговор)\w*)(?!\w)"
 )
 _VIEW = re.compile(
