@@ -71,7 +71,9 @@ _CASE_ENDING = re.compile(
 _ADJECTIVE = re.compile(r"(?<=[a-z]{3})(?:in|en)?sk(?:ii|iy|yi|y|aya|aja|oe|oye|ie|ikh|i|e|a|u)?$")
 _REPEATS = re.compile(r"(.)\1+")
 # Title-case headlines capitalise every word; such a word is a name only if the body
-# capitalises it too.
+# capitalises it too. Only English writes headlines so: a Russian title with many names
+# capitalised («Лидеры Центральной Азии и Китая подписали Чэндуйскую декларацию») is
+# still in sentence case, and each of its capitalised words past the first is a name.
 TITLE_CASE_SHARE = 0.6
 # Capitalised words that name no one: months, weekdays, function words at a quote's start.
 _NOT_NAMES = frozenset(
@@ -163,7 +165,11 @@ def names_of(title: str, body: str) -> set[str]:
     body_names = {word for word, opens in in_body if not opens}
     title_words = _capitalised(title)
     plain_title = [w for w in re.findall(r"\w+", title) if w.isalpha()]
-    title_case = bool(plain_title) and (len(title_words) / len(plain_title) >= TITLE_CASE_SHARE)
+    title_case = (
+        bool(plain_title)
+        and not _CYRILLIC.search(title)
+        and len(title_words) / len(plain_title) >= TITLE_CASE_SHARE
+    )
     chosen = set(body_names)
     for word, opens in title_words:
         # In a title-case headline a name is a word the body capitalises as well;
