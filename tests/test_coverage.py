@@ -143,3 +143,50 @@ def test_a_muted_word_in_any_article_hides_the_story_and_alerts_count_stories() 
 def test_reads_is_what_the_digest_uses() -> None:
     readable = reads(prefs(news_languages=("ru",)))
     assert readable("ru", "tau") and not readable("en", "steppe")
+
+
+# A wrongly joined story: the contact group's meeting (the fuller text, so the lead by
+# default) and an interview with a Taliban spokesman, filed under it.
+MEETING = article(
+    11, story=7, outlet="steppe", countries=("KZ", "AF"),
+    title="Contact group on Afghanistan meets in Astana",
+    body="Envoys met in Astana; the Taliban sent a delegation. " * 10,
+)  # fmt: skip
+INTERVIEW = article(
+    12, story=7, outlet="steppe", countries=("AF",),
+    title="Taliban spokesman: we want trade with Central Asia", body="He spoke at length.",
+)  # fmt: skip
+
+
+def test_the_lead_is_the_report_that_brought_the_story_in_the_chat_language_first() -> None:
+    assert story_item([MEETING, INTERVIEW], language="en").id == 11  # type: ignore[union-attr]
+    wanted = story_item([MEETING, INTERVIEW], language="en", prefer=lambda a: int(a.id == 12))
+    assert wanted is not None and wanted.id == 12
+    assert wanted.countries == ("AF", "KZ") and wanted.story == 7  # still the whole story's
+    # The chat's language still comes first: a title it reads best beats a preferred one.
+    russian = dataclasses.replace(INTERVIEW, language="ru")
+    item = story_item([MEETING, russian], language="en", prefer=lambda a: int(a.id == 12))
+    assert item is not None and item.id == 11
+
+
+def test_a_followed_word_and_the_chats_countries_choose_the_lead_of_a_digest_and_an_alert() -> (
+    None
+):
+    due = SEEN + dt.timedelta(days=1)
+    story = {7: [MEETING, INTERVIEW]}
+    # "Taliban" is in both texts, but only the interview's title says it.
+    follower = prefs(countries=("UZ",), follows=("Taliban",), alerts=True)
+    [item] = unsent(follower, [MEETING, INTERVIEW], due, stories=story)
+    assert item.id == 12
+    [alert] = plan_alerts(follower, [MEETING, INTERVIEW], sent_today=0, cap=10, stories=story)
+    assert "Taliban spokesman" in alert.message and "Contact group" not in alert.message
+    # Countries: a chat of Afghanistan gets the report of its country when the fuller one
+    # is of Kazakhstan alone, and the fuller one when both are of Afghanistan.
+    kazakh_meeting = dataclasses.replace(MEETING, countries=("KZ",))
+    joined = {7: [kazakh_meeting, INTERVIEW]}
+    [item] = unsent(prefs(countries=("AF",)), [kazakh_meeting, INTERVIEW], due, stories=joined)
+    assert item.id == 12
+    [item] = unsent(prefs(countries=("KZ",)), [kazakh_meeting, INTERVIEW], due, stories=joined)
+    assert item.id == 11
+    [item] = unsent(prefs(countries=("AF",)), [MEETING, INTERVIEW], due, stories=story)
+    assert item.id == 11

@@ -64,6 +64,15 @@ def test_a_phrase_never_spans_the_title_and_the_body() -> None:
     assert not words.has("gas prices")
 
 
+def test_a_word_is_found_in_the_title_alone_when_asked() -> None:
+    words = ArticleWords.of("Tajikistan raises gas prices", "Prices follow in the Pamirs")
+    assert words.has_stems(stems("gas prices"), in_first=True)
+    assert not words.has_stems(stems("Pamirs"), in_first=True) and words.has("Pamirs")
+    assert not words.has_stems(stems("follow"), in_first=True)
+    untitled = ArticleWords.of("", "Gas prices rise")
+    assert untitled.has("gas") and not untitled.has_stems(stems("gas"), in_first=True)
+
+
 def test_matching_reads_a_bounded_prefix_of_the_text() -> None:
     long_body = "word " * 10_000 + "hydrogen"
     assert len(stems(long_body)) <= 4_001

@@ -203,6 +203,22 @@ def test_the_word_itself_ranks_before_another_word_for_it(engine: Engine) -> Non
     assert ranked(engine, labels, "osh customs verdict", by_meaning=False) == ["said", "other"]
 
 
+def test_a_story_found_through_one_report_shows_that_reports_title(engine: Engine) -> None:
+    """A report joined to another event's story is not hidden behind the other's title."""
+    labels = store(engine, [
+        (("meeting", "steppe", "en", "Contact group on Afghanistan meets in Astana",
+          "Envoys met in Astana; a Taliban delegation came. " * 8), 5),
+        (("meeting", "steppe", "en", "Taliban spokesman says trade with Central Asia comes first",
+          "He spoke at length."), 3),
+    ])  # fmt: skip
+    with open_session(engine) as session:
+        [found] = find_stories(session, "taliban spokesman", Reader(), limit=5)
+        assert labels[found.item.story] == "meeting" and len(found.articles) == 2
+        assert found.item.title.startswith("Taliban spokesman")
+        [found] = find_stories(session, "astana envoys", Reader(), limit=5)
+        assert found.item.title.startswith("Contact group")
+
+
 def test_more_outlets_rank_before_fewer_when_the_words_match_alike(engine: Engine) -> None:
     one_outlet = ("Bishkek hosts a forum on mountain tourism", "Guides came from all regions.")
     three = ("Bishkek hosts a forum on mountain tourism", "Guides came from every region.")

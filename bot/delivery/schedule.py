@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import N_, say
 from bot.news.compose import ArticleView, RateView, compose_digest
-from bot.news.coverage import by_coverage, story_item
+from bot.news.coverage import Preference, by_coverage, story_item
 from bot.news.keywords import ArticleIndex
 from bot.prefs import next_digest_at, reads
 from storage.repo import StoredArticle
@@ -62,6 +62,22 @@ def chooser(prefs: ChatPrefs, index: ArticleIndex) -> Callable[[StoredArticle], 
     )
 
 
+def brought_by(prefs: ChatPrefs, index: ArticleIndex) -> Preference:
+    """How surely an article is what brought its story to the chat: a followed word in
+    its title (3), in its text (2), one of the chat's countries (1). The item leads with
+    it (`bot.news.coverage.lead_article`), so a report joined to another event's story
+    still reaches the reader who follows it under its own title."""
+    countries = set(prefs.countries)
+    followed = index.having_any(prefs.follows) if prefs.follows else frozenset()
+
+    def preference(article: StoredArticle) -> int:
+        if article.id in followed:
+            return 3 if index.in_title(article.id, prefs.follows) else 2
+        return 1 if not countries.isdisjoint(article.countries) else 0
+
+    return preference
+
+
 Stories = Mapping[int, Sequence[StoredArticle]]  # story id -> all its articles
 
 
@@ -90,6 +106,7 @@ def stories_of(
     wanted = chooser(prefs, index)
     muted = index.having_any(prefs.mutes) if prefs.mutes else frozenset()
     readable = reads(prefs)
+    prefer = brought_by(prefs, index)
     items: list[StoredArticle] = []
     done: set[int] = set(already)
     for article in new:
@@ -103,7 +120,7 @@ def stories_of(
             continue
         item = story_item(
             members, language=prefs.language, readable=readable,
-            hidden_outlets=prefs.hidden_outlets,
+            hidden_outlets=prefs.hidden_outlets, prefer=prefer,
         )  # fmt: skip
         if item is not None:
             items.append(item)

@@ -4,8 +4,11 @@ Pure rules over a story's articles (`StoredArticle`s sharing a `story`), stated 
 once for digests, alerts, /latest and the command line:
 
 - **Lead**: of the articles the chat reads (its news languages, outlets not switched
-  off), one in the chat's own language, else any; then the fullest text (not an
-  excerpt, then the longest); then the first stored. Its title and summary are the item's.
+  off), one in the chat's own language, else any; then one that brought the story to
+  the reader (`prefer`: a followed word in its title, its countries, the searched
+  words in its title), so a report joined to the wrong story still shows under its
+  own title to the reader who wanted it; then the fullest text (not an excerpt, then
+  the longest); then the first stored. Its title and summary are the item's.
 - **Also**: the other outlets' articles with a link, one per outlet, switched-off
   outlets left out; the chat's own language first, each marked with its language when
   it is another. At most MAX_LINKS, then "+N".
@@ -27,6 +30,9 @@ from storage.repo import StoredArticle
 MAX_LINKS = 5  # outlets linked under a story; more are counted ("+N")
 # Readable: (language, outlet) -> whether the chat reads it (bot.prefs.reads).
 Readable = Callable[[str, str], bool]
+# Preference: how surely an article is what brought its story to the reader (higher
+# first; 0 for none), e.g. `bot.delivery.schedule.brought_by`.
+Preference = Callable[[StoredArticle], int]
 
 
 def everything(_language: str, _outlet: str) -> bool:
@@ -46,16 +52,28 @@ def _fullness(article: StoredArticle) -> tuple[bool, int]:
     return (bool(article.summary), len(article.body))
 
 
+def _no_preference(_article: StoredArticle) -> int:
+    return 0
+
+
 def lead_article(
-    articles: Sequence[StoredArticle], *, language: str, readable: Readable = everything
+    articles: Sequence[StoredArticle],
+    *,
+    language: str,
+    readable: Readable = everything,
+    prefer: Preference = _no_preference,
 ) -> StoredArticle | None:
-    """The article a chat reads a story by; None if it reads none of them."""
+    """The article a chat reads a story by; None if it reads none of them. Language
+    before `prefer`: an item whose title the reader cannot read helps less than one
+    that is not the report that brought it."""
     shown = [a for a in articles if readable(a.language, a.outlet)]
     if not shown:
         return None
     return min(
         shown,
-        key=lambda a: (a.language != language, not _fullness(a)[0], -_fullness(a)[1], a.id),
+        key=lambda a: (
+            a.language != language, -prefer(a), not _fullness(a)[0], -_fullness(a)[1], a.id
+        ),
     )
 
 
@@ -65,10 +83,12 @@ def story_item(
     language: str,
     readable: Readable = everything,
     hidden_outlets: Collection[str] = (),
+    prefer: Preference = _no_preference,
 ) -> StoredArticle | None:
-    """The story as one item for the chat: its lead, with every article's countries,
-    the other outlets' links and the number of outlets; None if it reads none."""
-    lead = lead_article(articles, language=language, readable=readable)
+    """The story as one item for the chat: its lead (`lead_article`), with every
+    article's countries, the other outlets' links and the number of outlets; None if it
+    reads none."""
+    lead = lead_article(articles, language=language, readable=readable, prefer=prefer)
     if lead is None:
         return None
     hidden = set(hidden_outlets)

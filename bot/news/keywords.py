@@ -70,32 +70,39 @@ class ArticleWords:
 
     positions: dict[str, list[int]]
     sequence: tuple[str, ...]
+    first_end: int = 0  # where the first text (the title) ends in `sequence`
 
     @classmethod
     def of(cls, *texts: str) -> ArticleWords:
         # A title and a body are matched apart: a phrase never spans the two.
         sequence: list[str] = []
-        for text in texts:
+        first_end = 0
+        for number, text in enumerate(texts):
             sequence.extend(stems(text))
+            if number == 0:
+                first_end = len(sequence)
             sequence.append("")  # a boundary no keyword stem equals
         positions: dict[str, list[int]] = {}
         for index, word in enumerate(sequence):
             positions.setdefault(word, []).append(index)
-        return cls(positions, tuple(sequence))
+        return cls(positions, tuple(sequence), first_end)
 
     def has(self, keyword: str) -> bool:
         return self.has_stems(stems(keyword))
 
-    def has_stems(self, wanted: tuple[str, ...]) -> bool:
-        """Whether the stems `wanted` stand here side by side, in order."""
+    def has_stems(self, wanted: tuple[str, ...], *, in_first: bool = False) -> bool:
+        """Whether the stems `wanted` stand here side by side, in order (`in_first`: in
+        the first text, the title)."""
         if not wanted:
             return False
         starts = self.positions.get(wanted[0])
         if not starts:
             return False
-        if len(wanted) == 1:
-            return True
+        if in_first:
+            starts = [start for start in starts if start < self.first_end]
         width = len(wanted)
+        if width == 1:
+            return bool(starts)
         return any(self.sequence[start : start + width] == wanted for start in starts)
 
     def has_any(self, keywords: tuple[tuple[str, ...], ...]) -> bool:
@@ -154,6 +161,13 @@ class ArticleIndex:
         for wanted in stemmed(keywords):
             found |= self.having(wanted)
         return frozenset(found)
+
+    def in_title(self, article_id: int, keywords: tuple[str, ...]) -> bool:
+        """Whether any of `keywords` stands in the article's title."""
+        words = self._built().get(article_id)
+        return words is not None and any(
+            words.has_stems(wanted, in_first=True) for wanted in stemmed(keywords)
+        )
 
     def first_keyword(self, article_id: int, keywords: tuple[str, ...]) -> str | None:
         """The first of `keywords` the article contains, if any."""

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.news.coverage import Readable, everything, in_languages, story_item
-from bot.news.keywords import ArticleIndex
+from bot.news.coverage import Preference, Readable, everything, in_languages, story_item
+from bot.news.keywords import ArticleIndex, ArticleWords, stemmed
 from bot.news.stories import meaning
 from bot.news.stories.features import stored_meaning
 from bot.prefs import news_languages, reads
@@ -129,6 +129,7 @@ def find_stories(
         every = [article for articles in members.values() for article in articles]
         muted = ArticleIndex(every).having_any(reader.mutes)
     found = []
+    prefer = _titled(tuple(" ".join(words) for words in query.words))
     for story, score in ranked:
         articles = members.get(story, [])
         if not articles or any(article.id in muted for article in articles):
@@ -138,10 +139,30 @@ def find_stories(
             language=reader.language,
             readable=reader.readable,
             hidden_outlets=reader.hidden_outlets,
+            prefer=prefer,
         )
         if item is not None:
             found.append(Found(item, score, articles))
     return found[:limit]
+
+
+def _titled(typed: tuple[str, ...]) -> Preference:
+    """How many of the words typed (each part as typed: a phrase's words side by side)
+    an article's title holds: a story found through one of its reports is shown under
+    that report's title, not under another's that lacks the words."""
+    wanted = stemmed(typed)
+
+    def preference(article: StoredArticle) -> int:
+        title = ArticleWords.of(article.title)
+        return sum(title.has_stems(part) for part in wanted)
+
+    return preference
+
+
+def _in_countries(countries: Collection[str]) -> Preference:
+    """Whether an article is of one of `countries`: the item leads with one."""
+    wanted = set(countries)
+    return lambda article: int(not wanted.isdisjoint(article.countries))
 
 
 def _by_meaning(
@@ -193,6 +214,7 @@ def newest_stories(session: Session, reader: Reader, *, limit: int) -> list[Stor
             language=reader.language,
             readable=reader.readable,
             hidden_outlets=reader.hidden_outlets,
+            prefer=_in_countries(reader.countries),
         )
         for articles in found
         if not any(article.id in muted for article in articles)
