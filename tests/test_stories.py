@@ -41,8 +41,10 @@ from bot.news.stories.compare import (
     meaning_may_decide,
 )
 from bot.news.stories.concepts import concept_of, concepts
+from bot.news.stories.index import LATE_MARGIN, late_margin
 from bot.news.stories.keys import entity_key
 from bot.news.stories.kinds import (
+    BEFORE_SUMMIT,
     BESIDE,
     HAPPENING,
     MINISTERS,
@@ -558,6 +560,18 @@ def test_an_articles_homes_are_the_countries_of_its_title_alone(
          "принял участие в заседании глав МИД.", MINISTERS),
         ("Leaders adopt declaration", "The presidents met at the summit in Astana.", SUMMIT),
         ("В Астане стартовал саммит", "Главы государств собрались в Астане.", SUMMIT),
+        # A summit by its formal name: the region's consultative meeting, a council of
+        # heads of state.
+        ("Рахмон открыл в Душанбе Консультативную встречу", "Лидеры обсудили воду.", SUMMIT),
+        ("Лидеры СНГ собрались в Душанбе", "Заседание Совета глав государств СНГ прошло "
+         "в пятницу.", SUMMIT),
+        ("Heads of state of the SCO gather in Astana", "They signed a declaration.", SUMMIT),
+        # A summit named as the time of something else: that something is not the summit.
+        ("Токаев и Си Цзиньпин провели переговоры", "Накануне саммита «Центральная Азия — "
+         "Китай» лидеры обсудили транзит зерна.", BEFORE_SUMMIT),
+        ("Japarov meets Putin ahead of the CIS summit", "They discussed migrants.",
+         BEFORE_SUMMIT),
+        ("Leaders open the summit", "Ahead of the summit, ministers met.", SUMMIT),
         # A prime minister heads a government: not a foreign minister.
         ("Prime ministers of the CIS meet in Bishkek", "They signed 14 documents.", ""),
     ],
@@ -1065,3 +1079,57 @@ def test_a_report_about_all_five_is_apart_from_a_bilateral_only_where_someone_me
         route = _features((LINE_D_ROUTE[0], body), "en", 18)
         assert route.countries >= {"KZ", "KG", "TJ", "TM", "UZ"}  # the route names all five
         assert (compare_keys(route, story, index.view(route.at)) is not None) is joins
+
+
+# The Korea–Central Asia summit in Astana (invented): its opening, a leader's speech at it
+# under his own title, and talks held the day before it.
+SUMMIT_OPENS = ("Central Asia–Korea summit opens in Astana",
+                "Leaders of the five countries and South Korea opened the first Central "
+                "Asia–Korea summit in Astana on Tuesday.")  # fmt: skip
+SUMMIT_SPEECH = ("Мирзиёев предложил открыть в Самарканде центр редких металлов",
+                 "Выступая на саммите «Центральная Азия — Республика Корея» в Астане, "
+                 "Шавкат Мирзиёев предложил создать центр переработки.")  # fmt: skip
+TALKS_BEFORE = ("Мирзиёев и Ли Чжэ Мён провели переговоры в Астане",
+                "Накануне саммита «Центральная Азия — Республика Корея» лидеры обсудили "
+                "торговлю и текстиль.")  # fmt: skip
+
+
+def test_talks_held_ahead_of_a_summit_are_not_the_summit() -> None:
+    """Two meetings in one city a day apart: a report that names the summit only as the
+    time of the talks (its rank BEFORE_SUMMIT) is kept apart from the summit's story, and
+    the summit's reports from the talks' story, whichever came first."""
+    opens = features(*SUMMIT_OPENS, "en", START)
+    speech = features(*SUMMIT_SPEECH, "ru", START + 3 * HOUR, "uza")
+    talks = features(*TALKS_BEFORE, "ru", START - 20 * HOUR, "uza")
+    assert (opens.rank, speech.rank, talks.rank) == (SUMMIT, SUMMIT, BEFORE_SUMMIT)
+    index = StoryIndex(72 * HOUR)
+    for number, article in enumerate((talks, opens, speech)):
+        index.add(article, number + 1)
+    summit = Story(opens.at)
+    summit.add(opens)
+    held = Story(talks.at)
+    held.add(talks)
+    assert compare_keys(talks, summit, index.view(talks.at)) is None
+    assert compare_keys(speech, held, index.view(speech.at)) is None
+    assert compare_keys(speech, summit, index.view(speech.at)) is not None
+
+
+def test_a_report_of_the_summit_it_names_joins_its_grown_story_with_no_late_margin() -> None:
+    """A leader's speech at a summit, under his own title, shares few words with the
+    summit's first report: it reaches the bar only once the summit's story has grown, and
+    then joins it (`rehome`) without LATE_MARGIN, because both are of the summit and
+    name the same one. Any other late join keeps the margin."""
+    opens = features(*SUMMIT_OPENS, "en", START)
+    speech = features(*SUMMIT_SPEECH, "ru", START + 3 * HOUR, "uza")
+    talks = features(*TALKS_BEFORE, "ru", START - 20 * HOUR, "uza")
+    summit = Story(opens.at)
+    summit.add(opens)
+    assert late_margin(speech, summit) == 0.0
+    assert late_margin(talks, summit) == LATE_MARGIN  # not of a summit
+    other_summit = Story(opens.at)
+    other_summit.add(features("SCO summit opens in Astana", "Leaders of the SCO met.", "en",
+                              START))  # fmt: skip
+    assert late_margin(speech, other_summit) == LATE_MARGIN  # names another summit
+    plain = Story(opens.at)
+    plain.add(features("Astana hosts a trade fair", "Firms from Korea came.", "en", START))
+    assert late_margin(speech, plain) == LATE_MARGIN  # the story is of no summit

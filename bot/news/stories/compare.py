@@ -37,7 +37,7 @@ from bot.news.stories.commonplace import (
     ordinary_keys,
 )
 from bot.news.stories.features import Features
-from bot.news.stories.kinds import MINISTERS, SUMMIT
+from bot.news.stories.kinds import BEFORE_SUMMIT, MINISTERS, SUMMIT
 from bot.news.stories.meaning import Vector
 
 STORY_KEYS = 64  # words (per language) and names a story keeps: its most frequent
@@ -156,12 +156,20 @@ def _who_met_apart(article: Features, five: bool, named: Collection[str], story:
     return False
 
 
+# Ranks of two meetings: the foreign ministers' and the summit they prepare; talks held
+# ahead of a summit (named as their time) and the summit.
+_OTHER_RANKS = {
+    MINISTERS: (SUMMIT,), SUMMIT: (MINISTERS, BEFORE_SUMMIT), BEFORE_SUMMIT: (SUMMIT,)
+}
+
+
 def _other_rank(rank: str, ranks: Counter[str]) -> bool:
-    """Whether a report of foreign ministers meeting and a story of a summit (or the
-    reverse) are of two meetings: so when none of the story's reports is of the
-    article's rank, and some are of the other."""
-    other = {MINISTERS: SUMMIT, SUMMIT: MINISTERS}.get(rank)
-    return other is not None and ranks[other] > 0 and ranks[rank] == 0
+    """Whether a report of one meeting and a story of the other (`_OTHER_RANKS`: foreign
+    ministers and the summit, talks ahead of a summit and the summit) are of two
+    meetings: so when none of the story's reports is of the article's rank, and some
+    are of the other."""
+    others = _OTHER_RANKS.get(rank, ())
+    return any(ranks[other] > 0 for other in others) and ranks[rank] == 0
 
 
 def _named_blocs(story: Story) -> set[str]:

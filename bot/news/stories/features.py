@@ -54,7 +54,7 @@ _EU_ITSELF = re.compile(
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 16
+FEATURES_VERSION = 17
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Features:
     meaning: bytes = b""  # bot.news.stories.meaning: its vector, b"" until encoded
     blocs: frozenset[str] = frozenset()  # blocs its title names (aliases.BLOCS): what met
     text: str = ""  # what its meaning is read from (meaning.meaning_text), encoded when needed
-    rank: str = ""  # kinds.meeting_rank: "ministers", "summit" or "" (who met, by rank)
+    rank: str = ""  # kinds.meeting_rank: "ministers", "summit", "before" or "" (who met)
     places: frozenset[str] = frozenset()  # provinces its title names (places.py)
     homes: frozenset[str] = frozenset()  # the countries its title alone is about (tagger's)
 

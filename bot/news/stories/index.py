@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from bot.news.stories.aliases import COUNTRY_ALIASES
+from bot.news.stories.aliases import COUNTRY_ALIASES, is_bloc
 from bot.news.stories.commonplace import geography, ordinary_keys
 from bot.news.stories.compare import (
     MIN_SHARED,
@@ -37,6 +37,7 @@ from bot.news.stories.compare import (
     threshold,
 )
 from bot.news.stories.features import Features
+from bot.news.stories.kinds import SUMMIT
 
 # A small story asked again (`rehome`) joins a story only if each of its reports passes
 # the bar this far: the bar itself let a follow-up (mines inspected after a collapse)
@@ -53,6 +54,18 @@ LATE_MARGIN = 0.1
 # 2 to 5 gave the same stories on the sets tuned on; past that a story is no early
 # fragment but an event of its own.
 MAX_REHOMED = 3
+
+
+def late_margin(article: Features, story: Story) -> float:
+    """How far past the bar a report of a small story must score to join `story` late:
+    LATE_MARGIN, but none for a report of a summit that names the same summit (its
+    format or bloc) as the story of it: a leader's speech at the summit, under his own
+    title, shares few words with the summit's first report and only reaches the bar
+    once the summit's story has grown."""
+    if article.rank != SUMMIT or not story.ranks[SUMMIT]:
+        return LATE_MARGIN
+    named = article.blocs | {name for name in article.names if is_bloc(name)}
+    return 0.0 if named & story.blocs else LATE_MARGIN
 MAX_CANDIDATES = 8  # stories compared with one article (those sharing the rarest keys)
 MIN_CANDIDATE_KEYS = 2  # index keys a candidate shares at least: one word is no event
 MAX_POSTINGS_PER_KEY = 64  # stories a key leads to in one bucket (the newest)
@@ -434,7 +447,8 @@ class StoryIndex:
         """Whether every report of `small` joins `story` by LATE_MARGIN past the bar,
         against that story only: a comparison each, not a search."""
         for _id, member in self.members[small].values():
-            target, _member = self.decide(member, embed, margin=LATE_MARGIN, only=[story])
+            margin = late_margin(member, self.stories[story])
+            target, _member = self.decide(member, embed, margin=margin, only=[story])
             if target is None:
                 return False
         return True
