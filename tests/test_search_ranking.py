@@ -18,11 +18,11 @@ from sqlmodel import select
 from bot.news.articles import title_key
 from bot.news.stories import meaning
 from bot.news.stories.meaning import meaning_text
-from bot.search.archive import Reader, find_stories
+from bot.search.archive import Reader, find_stories, newest_stories
 from bot.search.documents import search_stems
 from storage import search
 from storage.db import open_session, write_session
-from storage.models import ArticleRecord
+from storage.models import ArticleCountry, ArticleRecord
 
 NOW = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -217,6 +217,24 @@ def test_a_story_found_through_one_report_shows_that_reports_title(engine: Engin
         assert found.item.title.startswith("Taliban spokesman")
         [found] = find_stories(session, "astana envoys", Reader(), limit=5)
         assert found.item.title.startswith("Contact group")
+
+
+def test_latest_shows_a_story_under_a_report_of_the_readers_countries(engine: Engine) -> None:
+    labels = store(engine, [
+        (("meeting", "steppe", "en", "Contact group on Afghanistan meets in Astana",
+          "Envoys met in Astana. " * 20), 5),
+        (("meeting", "oasis", "en", "Kabul names a new envoy to Tashkent", "He starts soon."), 3),
+    ])  # fmt: skip
+    with write_session(engine) as session, session.begin():
+        for record in session.exec(select(ArticleRecord)).all():
+            assert record.id is not None
+            country = {"steppe": "KZ", "oasis": "UZ"}[record.outlet]
+            session.add(ArticleCountry(article_id=record.id, country=country))
+    with open_session(engine) as session:
+        [uzbek] = newest_stories(session, Reader(countries=("UZ",)), limit=5)
+        [kazakh] = newest_stories(session, Reader(countries=("KZ",)), limit=5)
+    assert labels[uzbek.story] == "meeting" and uzbek.title.startswith("Kabul names")
+    assert kazakh.title.startswith("Contact group")  # also the fuller text
 
 
 def test_more_outlets_rank_before_fewer_when_the_words_match_alike(engine: Engine) -> None:
