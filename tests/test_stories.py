@@ -566,6 +566,9 @@ def test_an_articles_homes_are_the_countries_of_its_title_alone(
         ("Лидеры СНГ собрались в Душанбе", "Заседание Совета глав государств СНГ прошло "
          "в пятницу.", SUMMIT),
         ("Heads of state of the SCO gather in Astana", "They signed a declaration.", SUMMIT),
+        ("Касымалиев потребовал убрать барьеры", "Председатель Кабинета министров на "
+         "заседании Евразийского межправительственного совета заявил о простоях.", SUMMIT),
+        ("CIS heads of government meet in Dushanbe", "They signed 12 documents.", SUMMIT),
         # A summit named as the time of something else: that something is not the summit.
         ("Токаев и Си Цзиньпин провели переговоры", "Накануне саммита «Центральная Азия — "
          "Китай» лидеры обсудили транзит зерна.", BEFORE_SUMMIT),
@@ -1133,3 +1136,13 @@ def test_a_report_of_the_summit_it_names_joins_its_grown_story_with_no_late_marg
     plain = Story(opens.at)
     plain.add(features("Astana hosts a trade fair", "Firms from Korea came.", "en", START))
     assert late_margin(speech, plain) == LATE_MARGIN  # the story is of no summit
+    # A summit known by no bloc or format, on either side: the region's consultative
+    # meeting, and a leader's proposal at it.
+    consultative = Story(START)
+    consultative.add(features("Rahmon opens the Consultative Meeting in Dushanbe",
+                              "Leaders of the five met in Dushanbe.", "en", START))  # fmt: skip
+    proposal = features("Japarov: water cannot be shared alone",
+                        "Speaking at the consultative meeting of the heads of state, "
+                        "Japarov proposed a water fund.", "en", START + HOUR)  # fmt: skip
+    assert proposal.rank == SUMMIT and late_margin(proposal, consultative) == 0.0
+    assert late_margin(proposal, summit) == LATE_MARGIN  # that one names its format

@@ -87,10 +87,13 @@ _MINISTERS = re.compile(
 )
 # A summit by its formal name too: the region's Consultative Meeting of the Heads of
 # State, the CIS's or the SCO's Council of Heads of State (Russian reports rarely say
-# «саммит» for these).
+# «саммит» for these), and the premiers' own: a council of heads of government, the
+# Eurasian Intergovernmental Council.
 _SUMMIT = re.compile(
-    r"(?i)\bsummit\b|\bheads of state\b|\bconsultative meeting\b"
-    r"|(?<!\w)(?:саммит\w*|глав\w* государств|консультативн\w+ встреч\w*)(?!\w)"
+    r"(?i)\bsummit\b|\bheads of (?:state|government)\b|\bconsultative meeting\b"
+    r"|\bintergovernmental council\b"
+    r"|(?<!\w)(?:саммит\w*|глав\w* (?:государств|правительств)|консультативн\w+ встреч\w*"
+    r"|межправительственн\w+ совет\w*|межправсовет\w*)(?!\w)"
 )
 
 
