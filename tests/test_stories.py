@@ -51,6 +51,7 @@ from bot.news.stories.kinds import (
     PLAN,
     SUMMIT,
     VIEW,
+    match_scores,
     meeting_rank,
     report_kind,
 )
@@ -1146,3 +1147,52 @@ def test_a_report_of_the_summit_it_names_joins_its_grown_story_with_no_late_marg
                         "Japarov proposed a water fund.", "en", START + HOUR)  # fmt: skip
     assert proposal.rank == SUMMIT and late_margin(proposal, consultative) == 0.0
     assert late_margin(proposal, summit) == LATE_MARGIN  # that one names its format
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "scores"),
+    [
+        ("Tajikistan beat Uzbekistan 2-1 to win the CAFA Nations Cup", "In Tashkent.", {"1:2"}),
+        ("Uzbekistan lose the final at home", "The hosts fell 1–2 to Tajikistan.", {"1:2"}),
+        ("«Пахтакор» уступил «Аль-Вахде»", "Матч в Ташкенте завершился со счетом 0:3.", {"0:3"}),
+        ("Сборная Кыргызстана заняла третье место", "Кыргызстан обыграл Туркменистан 3:1.",
+         {"1:3"}),
+        # No game, or no score a reader would take for one.
+        ("Parliament passes the budget 2-1 vote split", "Deputies voted on Monday.", set()),
+        ("Forum on water held 12-15 April in Dushanbe", "The final session ended.", set()),
+        ("Kick-off of the cup final at 19:30 in Almaty", "Tickets are sold out.", set()),
+        ("Uzbekistan win the basketball final 85-78", "In Tashkent.", set()),
+    ],
+)  # fmt: skip
+def test_a_match_reports_score_is_read_from_its_title_and_first_sentence(
+    title: str, body: str, scores: set[str]
+) -> None:
+    assert match_scores(title, body) == scores
+
+
+def test_two_matches_of_one_cup_are_two_stories_whatever_they_share() -> None:
+    """The final and the third-place match of one cup, one city, one evening: the same
+    cup, the same city and some of the same teams, but other scores."""
+    third = features("Kyrgyzstan take third place at the CAFA Nations Cup",
+                     "Kyrgyzstan beat Turkmenistan 3-1 in Tashkent to finish third.", "en",
+                     START)  # fmt: skip
+    final = features("Tajikistan beat Uzbekistan 2-1 to win the CAFA Nations Cup",
+                     "Tajikistan won the CAFA Nations Cup final in Tashkent.", "en",
+                     START + 3 * HOUR)  # fmt: skip
+    unscored = features("Tajikistan are CAFA Nations Cup champions",
+                        "Tajikistan won the cup in Tashkent on Sunday evening.", "en",
+                        START + 4 * HOUR)  # fmt: skip
+    index = StoryIndex(72 * HOUR)
+    for number, article in enumerate((third, final, unscored)):
+        index.add(article, number + 1)
+    match = Story(third.at)
+    match.add(third)
+    assert compare_keys(final, match, index.view(final.at)) is None
+    # Without its score the final would be the third-place match's: the scores decide.
+    unread = dataclasses.replace(final, scores=frozenset())
+    assert compare_keys(unread, match, index.view(final.at)) is not None
+    # A report with no score is compared by its keys: the champions' report meets the final.
+    won = Story(final.at)
+    won.add(final)
+    assert compare_keys(unscored, won, index.view(unscored.at)) is not None
+    assert Features.from_json(final.as_json()).scores == final.scores == {"1:2"}

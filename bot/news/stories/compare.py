@@ -187,8 +187,8 @@ class Story:
     weights: they are weighed when compared, by the window as it is then."""
 
     __slots__ = ("blocs", "countries", "first_at", "homes", "kinds", "last_at", "meaning",
-                 "names", "norms", "outlets", "places", "ranks", "size", "sounds", "title_blocs",
-                 "voiced", "words")  # fmt: skip
+                 "names", "norms", "outlets", "places", "ranks", "scores", "size", "sounds",
+                 "title_blocs", "voiced", "words")  # fmt: skip
 
     def __init__(self, first_at: float) -> None:
         self.first_at = first_at
@@ -208,6 +208,7 @@ class Story:
         self.blocs: set[str] = set()  # the blocs any of its articles names
         self.title_blocs: set[str] = set()  # those its titles name: whose meeting it is
         self.ranks: Counter[str] = Counter()  # who met, by rank (kinds.meeting_rank)
+        self.scores: set[str] = set()  # its match reports' scores (kinds.match_scores)
 
     @property
     def kind(self) -> str:
@@ -248,6 +249,7 @@ class Story:
         self.blocs |= _blocs(article.names)
         self.title_blocs |= article.blocs
         self.ranks[article.rank] += 1
+        self.scores |= article.scores
         if article.meaning:
             self.add_meaning(article.meaning)
         self.first_at = min(self.first_at, article.at)
@@ -361,6 +363,8 @@ def compare_keys(
         return None  # "to visit next week" is not the visit, nor a sideline meeting the summit
     if _other_rank(article.rank, story.ranks):
         return None  # the foreign ministers' meeting ahead of a summit is not the summit
+    if article.scores and story.scores and not article.scores & story.scores:
+        return None  # a cup's final is not its third-place match: their scores differ
     if article.blocs - _named_blocs(story) or story.title_blocs - named:
         return None  # a CIS summit is not the Russia–Central Asia summit of the day before
     if article.blocs and story.title_blocs and not article.blocs & story.title_blocs:

@@ -31,7 +31,7 @@ from bot.news.countries import tag_countries
 from bot.news.stories.aliases import BLOCS, formats_of, full_names_of
 from bot.news.stories.concepts import concept_of
 from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
-from bot.news.stories.kinds import meeting_rank, report_kind
+from bot.news.stories.kinds import match_scores, meeting_rank, report_kind
 from bot.news.stories.meaning import meaning_text
 from bot.news.stories.places import places_of
 from bot.news.text import terms
@@ -54,7 +54,7 @@ _EU_ITSELF = re.compile(
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 17
+FEATURES_VERSION = 18
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Features:
     rank: str = ""  # kinds.meeting_rank: "ministers", "summit", "before" or "" (who met)
     places: frozenset[str] = frozenset()  # provinces its title names (places.py)
     homes: frozenset[str] = frozenset()  # the countries its title alone is about (tagger's)
+    scores: frozenset[str] = frozenset()  # a match report's scores (kinds.match_scores)
 
     @cached_property
     def sounds(self) -> dict[str, int]:
@@ -110,7 +111,8 @@ class Features:
                 "t": self.at, "c": sorted(self.countries), "o": self.outlet, "k": self.kind,
                 "e": base64.b64encode(self.meaning).decode(), "b": sorted(self.blocs),
                 "x": self.text, "r": self.rank, "p": sorted(self.places),
-                "h": sorted(self.homes), "v": FEATURES_VERSION}  # fmt: skip
+                "h": sorted(self.homes), "s": sorted(self.scores),
+                "v": FEATURES_VERSION}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Features:
@@ -120,8 +122,10 @@ class Features:
         blocs = data.get("b") or []
         places = data.get("p") or []
         homes = data.get("h") or []
+        scores = data.get("s") or []
         assert isinstance(words, dict) and isinstance(names, list) and isinstance(countries, list)
         assert isinstance(blocs, list) and isinstance(places, list) and isinstance(homes, list)
+        assert isinstance(scores, list)
         at = data.get("t") or 0.0
         assert isinstance(at, int | float)
         language = str(data.get("l") or "en")
@@ -129,7 +133,7 @@ class Features:
         return cls(language, dict(words), frozenset(names), float(at), frozenset(countries),
                    outlet, kind, stored_meaning(data), frozenset(blocs),
                    str(data.get("x") or ""), str(data.get("r") or ""),
-                   frozenset(places), frozenset(homes))  # fmt: skip
+                   frozenset(places), frozenset(homes), frozenset(scores))  # fmt: skip
 
 
 def stored_meaning(data: Mapping[str, object]) -> bytes:
@@ -168,5 +172,5 @@ def features(
     rank = meeting_rank(title, body)
     return Features(
         language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text,
-        rank, places_of(title), frozenset(tag_countries(title, "")),
+        rank, places_of(title), frozenset(tag_countries(title, "")), match_scores(title, body),
     )

@@ -125,3 +125,31 @@ def meeting_rank(title: str, body: str) -> str:
             return SUMMIT
         before = True
     return BEFORE_SUMMIT if before else ""
+
+
+# A match report: a score in the title or first sentence of a text about a game. Two
+# reports with scores and none in common are of two matches (the cup's final and its
+# third-place match, one city, one evening; a club's two games of one week), however
+# many names they share. Single digits only, so a date range ("12-15 April"), a time
+# ("19:30") or a basketball score is never read as one: those reports keep the other
+# rules.
+_GAME = re.compile(
+    r"(?i)\b(?:beat|beats|beaten|defeat\w*|won|wins?|lose|loses|lost|draw|drew|match\w*"
+    r"|goals?|final|finals|cup|league|championship|friendly|scored?|qualifier|stuns?"
+    r"|stunned|edges?|edged|thrash\w*|hold|held|play-?off)\b"
+    r"|(?<!\w)(?:обыгра\w*|победил\w*|уступил\w*|проиграл\w*|сч[её]т\w*|матч\w*"
+    r"|гол|гола|голом|голы|голов|финал\w*|кубок|кубка|кубке|кубку|кубком|лига|лиги|лигу"
+    r"|лиге|чемпионат\w*|товарищеск\w*|нич\w+|сборн\w+|плей-офф)(?!\w)"
+)
+_SCORE = re.compile(r"(?<![\d.,:/–-])(\d)\s?[-–—:]\s?(\d)(?![\d:/%–-]|[.,]\d)")
+
+
+def match_scores(title: str, body: str) -> frozenset[str]:
+    """The scores ("1:2", lower first) a match report gives in its title and first
+    sentence; none for a text that is not about a game."""
+    lede = f"{title}\n{body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]}"
+    if not _GAME.search(lede):
+        return frozenset()
+    return frozenset(
+        f"{min(a, b)}:{max(a, b)}" for a, b in ((int(x), int(y)) for x, y in _SCORE.findall(lede))
+    )
