@@ -330,6 +330,11 @@ def test_names_that_do_not_transliterate_meet_through_the_table() -> None:
         # The first sentence goes on past an abbreviation's stop: "Feb. 9" ends none.
         ("Wang Yi meets Uzbek FM in Astana", "ASTANA, Feb. 9 (Xinhua) -- Wang Yi met Bakhtiyor "
          "Saidov on the sidelines of the ministers' meeting. They discussed rail.", BESIDE),
+        # "Bilateral" says who met, not beside what: a state visit's talks are the visit's.
+        ("Tokayev, Xi agree on a third rail crossing", "Tokayev and Xi held bilateral talks in "
+         "Chengdu on Monday.", HAPPENING),
+        ("Токаев и Мирзиёев провели двусторонние переговоры", "Лидеры встретились в Ташкенте.",
+         HAPPENING),
         ("Interview: Taliban-Ruled Afghanistan Looks to Kazakhstan", "A minister spoke.", VIEW),
         ("Мнение: что значит визит", "Эксперт рассуждает о визите.", VIEW),
         ("Putin arrives in Dushanbe for summit", "He was met at the airport. On the sidelines "
