@@ -51,6 +51,7 @@ from bot.news.stories.kinds import (
     PLAN,
     SUMMIT,
     VIEW,
+    first_sentence,
     match_scores,
     meeting_rank,
     report_kind,
@@ -1201,3 +1202,29 @@ def test_two_matches_of_one_cup_are_two_stories_whatever_they_share() -> None:
     won.add(final)
     assert compare_keys(unscored, won, index.view(unscored.at)) is not None
     assert Features.from_json(final.as_json()).scores == final.scores == {"1:2"}
+
+
+@pytest.mark.parametrize(
+    ("body", "opens"),
+    [
+        ("АШХАБАД, 22 апреля. /ТАСС/. Путин выступил на заседании. Затем.", "Путин выступил на"),
+        ("Бишкек. 17 апреля. INTERFAX - Путин призвал страны ШОС. Затем.", "Путин призвал"),
+        ("МОСКВА, 17 апр — РИА Новости. Лидеры собрались. Затем.", "Лидеры собрались."),
+        ("ASTANA. KAZINFORM – Leaders met in Astana. Then.", "Leaders met in Astana."),
+        ("ASTANA, Feb. 9 (Xinhua) -- Wang Yi met Saidov. Then.", "Wang Yi met Saidov."),
+        ("BISHKEK, April 15 (Reuters) - Xi met the leaders. Then.", "Xi met the leaders."),
+        # No dateline: the text itself.
+        ("Kyrgyzstan. The country grows.", "Kyrgyzstan."),
+        ("Tokayev, Xi met in Astana. Then.", "Tokayev, Xi met in Astana."),
+        ("16 апреля в резиденции начал работу саммит. Затем.", "16 апреля в резиденции"),
+    ],
+)  # fmt: skip
+def test_a_wire_reports_first_sentence_is_read_past_its_dateline(body: str, opens: str) -> None:
+    assert first_sentence(body).startswith(opens)
+    assert first_sentence(body).count(".") == 1  # one sentence: the next is not read
+
+
+def test_who_met_is_read_past_a_wire_dateline() -> None:
+    body = ("АШХАБАД, 22 апреля. /ТАСС/. Президент России Владимир Путин на заседании Совета "
+            "глав государств СНГ в Ашхабаде пригласил коллег в Санкт-Петербург.")  # fmt: skip
+    assert meeting_rank("Путин пригласил лидеров Содружества в Петербург", body) == SUMMIT

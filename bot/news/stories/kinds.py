@@ -61,13 +61,37 @@ _QUOTED = re.compile(
 )
 
 
+# A wire report's dateline: "АШХАБАД, 22 апреля. /ТАСС/.", "Бишкек. 17 апреля. INTERFAX -",
+# "МОСКВА, 17 апр — РИА Новости.", "ASTANA, Feb. 9 (Xinhua) --", "ASTANA. KAZINFORM –".
+# Its stops are no sentence's end: read as one, the first sentence was the dateline, and
+# the report's sort, rank and score were read from its title alone. A place, then a date
+# or (a place in capitals) an agency, then a stop or a dash.
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-ZА-ЯЁ][A-Za-zА-Яа-яЁё'’ -]{1,30}?)[,.]\s*"
+    r"(?:(?P<date>\d{1,2}\s+[^\W\d_]{3,9}\.?|[^\W\d_]{3,9}\.?\s+\d{1,2})[.,]?\s*)?"
+    r"(?:[-–—]\s*)?(?P<agency>/[^/\n]{2,24}/|\([^)\n]{2,24}\)"
+    r"|[A-ZА-ЯЁ][\w.]*(?: [A-ZА-ЯЁ][\w.]*)?)?"
+    r"\s*(?:\.|[-–—]{1,2})\s+"
+)
+
+
+def first_sentence(body: str) -> str:
+    """The body's first sentence (at most FIRST_SENTENCE_CHARS), past a dateline."""
+    dateline = _DATELINE.match(body)
+    if dateline and (
+        dateline["date"] or (dateline["agency"] and dateline["place"].isupper())
+    ):
+        body = body[dateline.end() :]
+    return body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]
+
+
 def report_kind(title: str, body: str) -> str:
     """HAPPENING, PLAN, BESIDE or VIEW: what the article reports."""
     if _VIEW.search(title):
         return VIEW
     # The first sentence, not the text up to the first full stop: "ASTANA, Feb. 9 --
     # Wang Yi met ... on the sidelines of ..." says what it reports after "Feb.".
-    lede = f"{title}\n{body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]}"
+    lede = f"{title}\n{first_sentence(body)}"
     if _BESIDE.search(lede):
         return BESIDE
     if _PLAN_TITLE.search(_QUOTED.sub(" ", title)):
@@ -119,7 +143,7 @@ def meeting_rank(title: str, body: str) -> str:
     """MINISTERS when the title or first sentence is about foreign ministers, else
     SUMMIT when they name a summit, BEFORE_SUMMIT when they name one only as the time of
     something else, else "" (neither)."""
-    lede = f"{title}\n{body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]}"
+    lede = f"{title}\n{first_sentence(body)}"
     if _MINISTERS.search(lede):
         return MINISTERS
     before = False
@@ -150,7 +174,7 @@ _SCORE = re.compile(r"(?<![\d.,:/–-])(\d)\s?[-–—:]\s?(\d)(?![\d:/%–-]|[.
 def match_scores(title: str, body: str) -> frozenset[str]:
     """The scores ("1:2", lower first) a match report gives in its title and first
     sentence; none for a text that is not about a game."""
-    lede = f"{title}\n{body[: sentences_end(body, 1, FIRST_SENTENCE_CHARS)]}"
+    lede = f"{title}\n{first_sentence(body)}"
     if not _GAME.search(lede):
         return frozenset()
     return frozenset(
