@@ -1228,3 +1228,29 @@ def test_who_met_is_read_past_a_wire_dateline() -> None:
     body = ("АШХАБАД, 22 апреля. /ТАСС/. Президент России Владимир Путин на заседании Совета "
             "глав государств СНГ в Ашхабаде пригласил коллег в Санкт-Петербург.")  # fmt: skip
     assert meeting_rank("Путин пригласил лидеров Содружества в Петербург", body) == SUMMIT
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "blocs"),
+    [
+        # Whose summit, by the first sentence, when the title names no bloc.
+        ("Leaders of eight nations gather in Kyrgyzstan for security bloc summit",
+         "Leaders arrived in Bishkek on Friday for a two-day summit of the Shanghai "
+         "Cooperation Organization. Xi met the five presidents a day earlier.", {"=sco"}),
+        ("Лидеры собрались в Бишкеке", "В столице Кыргызстана открылся саммит ШОС.",
+         {"=sco"}),
+        # The other summit of the week, named as the time: not this report's bloc.
+        ("Xi and five leaders set a trade goal at Bishkek summit",
+         "Xi and the five presidents agreed on a trade goal, a day before the city hosts the "
+         "SCO summit.", set()),
+        # Two blocs beside the summit: whose is not said.
+        ("Leaders gather in Bishkek for summit", "The SCO and CIS summit opened.", set()),
+        # A title that names its bloc keeps it.
+        ("CIS summit opens in Ashgabat", "A summit of the SCO follows next month.", {"=cis"}),
+    ],
+)  # fmt: skip
+def test_whose_summit_is_read_from_the_first_sentence_when_the_title_names_no_bloc(
+    title: str, body: str, blocs: set[str]
+) -> None:
+    language = "ru" if any("а" <= letter <= "я" for letter in title.lower()) else "en"
+    assert features(title, body, language, START).blocs == blocs

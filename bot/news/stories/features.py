@@ -31,7 +31,14 @@ from bot.news.countries import tag_countries
 from bot.news.stories.aliases import BLOCS, formats_of, full_names_of
 from bot.news.stories.concepts import concept_of
 from bot.news.stories.keys import NAME_CHARS, entity_key, name_key, names_of, numbers_of
-from bot.news.stories.kinds import match_scores, meeting_rank, report_kind
+from bot.news.stories.kinds import (
+    SUMMIT,
+    first_sentence,
+    match_scores,
+    meeting_rank,
+    report_kind,
+    summits_named,
+)
 from bot.news.stories.meaning import meaning_text
 from bot.news.stories.places import places_of
 from bot.news.text import terms
@@ -54,7 +61,7 @@ _EU_ITSELF = re.compile(
 # name's key, the words kept), this number goes up, and stored features of another
 # version are computed anew from the article's text when the window is loaded: a story's
 # old reports and new ones must be read by the same rules.
-FEATURES_VERSION = 20
+FEATURES_VERSION = 21
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,33 @@ def stored_meaning(data: Mapping[str, object]) -> bytes:
         return b""  # a damaged vector: compared by its keys alone
 
 
+def _blocs_named(text: str) -> frozenset[str]:
+    """The blocs and formats `text` (a title, a phrase) names."""
+    blocs = frozenset(key for key in map(entity_key, _WORD.findall(text)) if key in BLOCS)
+    if not _EU_ITSELF.search(text):  # "Kairat's European run" is no meeting of the EU
+        blocs -= {"=eu"}
+    return blocs | formats_of(text) | full_names_of(text)
+
+
+# How far around a summit's mention its bloc is named: "the SCO summit", "a two-day
+# summit of the Shanghai Cooperation Organization", «саммит ШОС».
+SUMMIT_BLOC_BEFORE = 40
+SUMMIT_BLOC_AFTER = 60
+
+
+def _summits_bloc(sentence: str) -> frozenset[str]:
+    """Whose summit a report is, when its title names no bloc ("Putin, Modi and Xi gather
+    in Kyrgyzstan for security bloc summit"): the one bloc named beside the summits its
+    first sentence names as such ("... for a two-day summit of the Shanghai Cooperation
+    Organization"), not as the time of something else ("a day before the capital hosts a
+    summit of the SCO": another summit of that week and city). None if not one."""
+    named: set[str] = set()
+    for start, end in summits_named(sentence):
+        phrase = sentence[max(0, start - SUMMIT_BLOC_BEFORE) : end + SUMMIT_BLOC_AFTER]
+        named |= _blocs_named(phrase)
+    return frozenset(named) if len(named) == 1 else frozenset()
+
+
 def features(
     title: str,
     body: str,
@@ -164,12 +198,11 @@ def features(
     if countries is None:
         countries = frozenset(tag_countries(title, body[:NAME_CHARS]))
     kind = report_kind(title, body)
-    blocs = frozenset(key for key in map(entity_key, _WORD.findall(title)) if key in BLOCS)
-    if not _EU_ITSELF.search(title):  # "Kairat's European run" is no meeting of the EU
-        blocs -= {"=eu"}
-    blocs |= formats_of(title) | full_names_of(title)
-    text = meaning_text(title, body)
     rank = meeting_rank(title, body)
+    blocs = _blocs_named(title)
+    if not blocs and rank == SUMMIT:
+        blocs = _summits_bloc(first_sentence(body))
+    text = meaning_text(title, body)
     return Features(
         language, dict(words), frozenset(names), at, countries, outlet, kind, b"", blocs, text,
         rank, places_of(title), frozenset(tag_countries(title, "")), match_scores(title, body),

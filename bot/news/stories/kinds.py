@@ -139,6 +139,15 @@ _BEFORE = re.compile(
 )
 
 
+def summits_named(text: str) -> list[tuple[int, int]]:
+    """Where `text` names a summit other than as the time of something else: the spans."""
+    return [
+        found.span()
+        for found in _SUMMIT.finditer(text)
+        if not _BEFORE.search(text[max(0, found.start() - 60) : found.start()])
+    ]
+
+
 def meeting_rank(title: str, body: str) -> str:
     """MINISTERS when the title or first sentence is about foreign ministers, else
     SUMMIT when they name a summit, BEFORE_SUMMIT when they name one only as the time of
